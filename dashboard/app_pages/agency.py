@@ -1,0 +1,58 @@
+"""One agency: its claims, the evidence timeline, each row's sources and the raw record behind it."""
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries, ui
+
+if ui.guard_database():
+    agency_id = st.query_params.get("agency", "")
+    record = queries.agency(agency_id) if agency_id else None
+    if record is None:
+        st.title("Agency")
+        st.info("Choose an agency on the Map or Place page." if not agency_id
+                else f"No agency with id “{agency_id}”.")
+        st.page_link("app_pages/place.py", label="Look up a place")
+    else:
+        st.title(record["name"])
+        where = ", ".join(str(v) for v in (record["city"], record["county"], record["state"]) if v and not pd.isna(v))
+        st.markdown(f"{record['agency_kind']} agency · {where or 'location unknown'} · {record['placement']} · "
+                    f"map position: {record['location_note']}")
+
+        claims = queries.agency_claims(agency_id)
+        st.subheader("Claims")
+        for claim in claims.itertuples():
+            line = (f"{ui.status_badge(claim.status)} **{claim.product}** · {claim.evidence_count} evidence row(s)")
+            if claim.contested:
+                line += " · :red[contested: a denial stands beside other evidence]"
+            st.markdown(line)
+        ui.status_legend()
+
+        rules = queries.agency_policies(agency_id)
+        if not rules.empty:
+            st.subheader("Policies covering this jurisdiction")
+            for rule in rules.itertuples():
+                st.markdown(f"- **{rule.jurisdiction}**: {rule.stance} ({rule.date_text}) · [source]({rule.source_url})")
+                if rule.caveat:
+                    st.warning(f"Caveat: {rule.caveat}")
+
+        evidence = queries.agency_evidence(agency_id)
+        links = queries.evidence_links(evidence["evidence_id"].tolist())
+        st.subheader(f"Evidence timeline ({len(evidence)})")
+        for row in evidence.itertuples():
+            with st.container(border=True):
+                when = "undated" if pd.isna(row.event_date) else (
+                    f"{row.event_date:%Y}" if row.date_precision == "year" else f"{row.event_date:%Y-%m-%d}")
+                amount = "" if pd.isna(row.amount) else f" · ${row.amount:,.0f}"
+                st.markdown(f"**{when}** · {row.kind} · {row.product}{amount} · "
+                            f"[{row.source_name or row.source}]({row.source_url})")
+                if row.summary:
+                    st.markdown(f"> {row.summary}")
+                st.caption(f"Why “{row.kind}”: {row.kind_reason}")
+                own = links[links["evidence_id"] == row.evidence_id]
+                if len(own) > 1:
+                    st.markdown("Sources cited: " + " · ".join(
+                        f"[{l.source_name or 'link ' + str(l.link_number)}]({l.url})"
+                        + ("" if pd.isna(l.link_date) else f" ({l.link_date:%Y-%m-%d})") for l in own.itertuples()))
+                st.caption(f"From {row.source} ({row.license}).")
+                with st.expander("Raw source record"):
+                    ui.show_raw_record(row.raw_record_id)

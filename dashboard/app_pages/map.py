@@ -1,0 +1,71 @@
+"""The US map of agencies with public evidence, its filters, and the same selection as a table."""
+import streamlit as st
+
+from dashboard import charts, queries, ui
+
+st.title("Who's Watching")
+st.caption("Agencies with public evidence that they used, trialled or bought facial-recognition products. "
+           "Every point links to its evidence and the source record it came from.")
+
+if ui.guard_database():
+    options = queries.filter_options()
+    years = [int(y) for y in options.get("year", [])]
+    ui.seed_state("f_state", [s for s in ui.param_list("state") if s in options.get("state", [])])
+    ui.seed_state("f_vendor", [v for v in ui.param_list("vendor") if v in options.get("vendor", [])])
+    ui.seed_state("f_status", [s for s in ui.param_list("status") if s in options["status"]])
+    ui.seed_state("f_kind", [k for k in ui.param_list("kind") if k in options.get("kind", [])])
+    if years:
+        low, high = min(years), max(years)
+        start = min(max(ui.param_int("from") or low, low), high)
+        ui.seed_state("f_years", (start, max(min(ui.param_int("to") or high, high), start)))
+
+    with st.container(horizontal=True):
+        st.multiselect("State", options.get("state", []), key="f_state", placeholder="All states")
+        st.multiselect("Vendor", options.get("vendor", []), key="f_vendor", placeholder="All vendors")
+        st.multiselect("Status", options["status"], key="f_status", placeholder="All statuses")
+        st.multiselect("Agency type", options.get("kind", []), key="f_kind", placeholder="All types")
+    year_range = st.slider("Year of evidence", min(years), max(years), key="f_years") if years and min(years) < max(years) else None
+    narrowed = year_range is not None and year_range != (min(years), max(years))
+
+    filters = queries.Filters(
+        states=st.session_state.f_state, vendors=st.session_state.f_vendor, statuses=st.session_state.f_status,
+        kinds=st.session_state.f_kind,
+        year_from=year_range[0] if narrowed else None, year_to=year_range[1] if narrowed else None)
+    ui.set_params(state=filters.states, vendor=filters.vendors, status=filters.statuses, kind=filters.kinds,
+                  **{"from": filters.year_from, "to": filters.year_to})
+
+    counts = queries.headline(filters)
+    with st.container(horizontal=True):
+        st.metric("Agencies with evidence", int(counts["agencies"]))
+        st.metric("Evidence rows", int(counts["evidence"]))
+        st.metric("States", int(counts["states"]))
+        st.metric("Cited source links", int(counts["sources"]))
+    if narrowed:
+        st.caption("A year filter keeps only dated evidence from those years.")
+
+    agencies = queries.map_agencies(filters)
+    policies = queries.policies(filters.states)
+    event = st.plotly_chart(charts.agency_map(agencies, policies), config=charts.PLOTLY_CONFIG,
+                            on_select="rerun", selection_mode="points", key="map")
+    unplotted = agencies[agencies["latitude"].isna()]
+    if not unplotted.empty:
+        st.caption(f"{len(unplotted)} agencies with evidence have no location and are not on the map "
+                   "(federal agencies, and agencies that could not be placed): they are in the table below.")
+    st.caption("An empty area is not evidence of absence: most agencies have simply not been researched yet. "
+               "Diamonds mark local and state policies (bans, moratoria, oversight ordinances).")
+
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    chosen = [p.get("customdata", [None])[0] for p in points if p.get("customdata")]
+    for agency_id in chosen[:5]:
+        name = agencies.loc[agencies["agency_id"] == agency_id, "name"]
+        st.page_link("app_pages/agency.py", label=f"Open evidence for {name.iloc[0] if len(name) else agency_id}",
+                     query_params={"agency": agency_id}, icon="➡️")
+
+    ui.status_legend()
+    st.subheader(f"{len(agencies)} agencies")
+    table = agencies.assign(link="/agency?agency=" + agencies["agency_id"])[
+        ["link", "name", "agency_kind", "state", "status", "products", "evidence_count", "first_date", "last_date",
+         "placement", "location_note"]]
+    st.dataframe(table, hide_index=True, column_config={
+        "link": st.column_config.LinkColumn("evidence", display_text="open"),
+        "agency_kind": "type", "evidence_count": "evidence", "first_date": "first dated", "last_date": "last dated"})

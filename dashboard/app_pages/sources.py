@@ -1,0 +1,28 @@
+"""Every source: where it came from, its license, what it contributed, its last run and rejects."""
+import streamlit as st
+
+from dashboard import queries, ui
+from dashboard.data import database_label
+
+st.title("Sources")
+st.caption("Every fact on this site comes from one of these sources. Each raw record keeps its file's URL, "
+           "retrieval date and sha256.")
+
+if ui.guard_database():
+    st.caption(f"Reading {database_label()}")
+    table = queries.sources()
+    for row in table.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{row.name}** · `{row.source_id}` · license: {row.license}")
+            st.caption(f"Attribution: {row.attribution}")
+            st.markdown(f"Source: {row.url}" + (f" · home: {row.homepage}" if row.homepage else "")
+                        + f" · retrieved {row.retrieved}")
+            st.markdown(f"{row.raw_records:,} records · {row.evidence_rows:,} evidence rows · "
+                        f"{row.quarantined:,} quarantined · last run: **{row.last_run_status}**"
+                        + (f" ({row.last_run_error})" if row.last_run_error else ""))
+            if row.notes:
+                st.caption(row.notes)
+    rejects = queries.quarantine()
+    st.subheader(f"Quarantine ({len(rejects)})")
+    st.caption("Rows that were not loaded as evidence, with the reason. Nothing is dropped silently.")
+    st.dataframe(rejects, hide_index=True)

@@ -1,0 +1,47 @@
+"""Plotly figures. Every geo chart takes PLOTLY_CONFIG so outlines come from our own server."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# plotly.js otherwise fetches outlines from its CDN: the page must call no host but ours.
+PLOTLY_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
+                 "modeBarButtonsToRemove": ["sendDataToCloud"]}
+
+STATUS_COLOURS = {
+    "procured": "#b2182b", "used": "#ef8a62", "trialled": "#f4a582", "ended": "#762a83",
+    "denied": "#4d4d4d", "unconfirmed": "#bababa", "banned": "#2166ac",
+}
+STATUS_ORDER = list(STATUS_COLOURS)
+
+
+def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None) -> go.Figure:
+    fig = go.Figure()
+    placed = agencies.dropna(subset=["latitude", "longitude"])
+    for status in STATUS_ORDER:
+        part = placed[placed["status"] == status]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scattergeo(
+            lon=part["longitude"], lat=part["latitude"], name=status, mode="markers",
+            marker={"size": 6 + 3 * part["evidence_count"].clip(upper=8), "color": STATUS_COLOURS[status],
+                    "line": {"width": 0.5, "color": "white"}, "opacity": 0.85},
+            customdata=part[["agency_id", "name", "products", "evidence_count", "placement", "location_note"]].values,
+            hovertemplate=("<b>%{customdata[1]}</b><br>status: " + status + "<br>%{customdata[2]}"
+                           "<br>%{customdata[3]} evidence row(s)<br>%{customdata[4]}<br>%{customdata[5]}<extra></extra>"),
+        ))
+    if policies is not None and not policies.empty:
+        located = policies.dropna(subset=["latitude", "longitude"])
+        if not located.empty:
+            fig.add_trace(go.Scattergeo(
+                lon=located["longitude"], lat=located["latitude"], name="local policy", mode="markers",
+                marker={"symbol": "diamond", "size": 11, "color": STATUS_COLOURS["banned"],
+                        "line": {"width": 1, "color": "white"}},
+                customdata=located[["jurisdiction", "stance", "date_text"]].fillna("").values,
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra>policy</extra>",
+            ))
+    fig.update_geos(scope="usa", projection_type="albers usa", showland=True, landcolor="#f5f5f5",
+                    showsubunits=True, subunitcolor="#999", showlakes=False)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520,
+                      legend={"title": "status", "orientation": "h", "y": -0.02})
+    return fig

@@ -1,0 +1,208 @@
+"""Every SQL statement the pages run, each with bound parameters. Pages call these functions;
+they never write SQL of their own."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.data import query
+
+
+@dataclass
+class Filters:
+    states: list[str] = field(default_factory=list)
+    vendors: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)     # agency kinds: Municipal, County, State, ...
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def params(self) -> dict:
+        return {"states": self.states, "vendors": self.vendors, "statuses": self.statuses, "kinds": self.kinds,
+                "year_from": self.year_from, "year_to": self.year_to}
+
+
+# Shared by the map, its table and its headline counts, so that all three always agree.
+FILTERED_CLAIMS = """
+WITH ev AS (
+    SELECT e.*, a.agency_kind FROM views.evidence e JOIN views.agencies a USING (agency_id)
+    WHERE (len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], e.state))
+      AND (len($vendors::VARCHAR[]) = 0 OR list_contains($vendors::VARCHAR[], e.vendor))
+      AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], a.agency_kind))
+      AND ($year_from::INTEGER IS NULL OR e.year >= $year_from::INTEGER)
+      AND ($year_to::INTEGER IS NULL OR e.year <= $year_to::INTEGER)
+), filtered AS (
+    SELECT ev.*, c.status, l.rank
+    FROM ev
+    JOIN views.claims c ON c.agency_id = ev.agency_id
+     AND c.vendor_id IS NOT DISTINCT FROM ev.vendor_id AND c.product_id IS NOT DISTINCT FROM ev.product_id
+    JOIN views.status_ladder l ON l.status = c.status
+    WHERE len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], c.status)
+)
+"""
+
+
+def filter_options() -> dict[str, list]:
+    frame = query("""
+        SELECT 'state' AS facet, state AS value FROM views.evidence WHERE state IS NOT NULL GROUP BY 2
+        UNION ALL SELECT 'vendor', vendor FROM views.evidence GROUP BY 2
+        UNION ALL SELECT 'kind', agency_kind FROM views.agencies WHERE agency_id IN (SELECT agency_id FROM views.evidence) GROUP BY 2
+        UNION ALL SELECT 'year', year::VARCHAR FROM views.evidence WHERE year IS NOT NULL GROUP BY 2
+        ORDER BY 1, 2
+    """)
+    options = {facet: sorted(group["value"].tolist()) for facet, group in frame.groupby("facet")}
+    options["status"] = status_ladder()["status"].tolist()
+    return options
+
+
+def status_ladder() -> pd.DataFrame:
+    return query("SELECT status, definition FROM views.status_ladder ORDER BY rank")
+
+
+def map_agencies(filters: Filters) -> pd.DataFrame:
+    return query(FILTERED_CLAIMS + """
+        SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
+               a.latitude, a.longitude, a.placement, a.location_note,
+               arg_min(f.status, f.rank) AS status,
+               string_agg(DISTINCT f.product, '; ' ORDER BY f.product) AS products,
+               count(DISTINCT f.evidence_id) AS evidence_count,
+               min(f.event_date) AS first_date, max(f.event_date) AS last_date,
+               bool_or(c.contested) AS contested
+        FROM filtered f
+        JOIN views.agencies a USING (agency_id)
+        LEFT JOIN views.claims c ON c.agency_id = f.agency_id AND c.contested
+        GROUP BY ALL
+        ORDER BY evidence_count DESC, a.name
+    """, filters.params())
+
+
+def headline(filters: Filters) -> dict:
+    row = query(FILTERED_CLAIMS + """
+        SELECT count(DISTINCT agency_id) AS agencies, count(DISTINCT evidence_id) AS evidence,
+               count(DISTINCT state) AS states, count(DISTINCT product) AS products,
+               count(DISTINCT source_url) AS sources
+        FROM filtered
+    """, filters.params())
+    return row.iloc[0].to_dict()
+
+
+def policies(states: list[str] | None = None) -> pd.DataFrame:
+    return query("""
+        SELECT policy_id, jurisdiction, jurisdiction_level, place_name, state, stance, description,
+               action_date, date_text, source_url, caveat, caveat_source, latitude, longitude
+        FROM views.policies
+        WHERE len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state)
+        ORDER BY action_date
+    """, {"states": states or []})
+
+
+def search_place(text: str) -> pd.DataFrame:
+    """Agencies with evidence whose name, city, county or state matches the words typed."""
+    return query("""
+        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w),
+        hits AS (
+            SELECT a.agency_id
+            FROM views.agencies a
+            WHERE a.agency_id IN (SELECT agency_id FROM views.evidence)
+              AND NOT EXISTS (
+                SELECT 1 FROM words WHERE w <> '' AND NOT contains(
+                    lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)), w))
+        )
+        SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement,
+               arg_min(c.status, l.rank) AS status,
+               string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
+               sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date
+        FROM hits JOIN views.agencies a USING (agency_id)
+        JOIN views.claims c USING (agency_id)
+        JOIN views.status_ladder l ON l.status = c.status
+        GROUP BY ALL
+        ORDER BY a.state, a.name
+        LIMIT 500
+    """, {"q": text})
+
+
+def registry_agencies_in_place(text: str) -> int:
+    """How many registry agencies match the place at all: the denominator for 'no evidence found'."""
+    return int(query("""
+        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
+        SELECT count(*) AS n FROM views.agencies a
+        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
+            lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)), w))
+    """, {"q": text})["n"].iloc[0])
+
+
+def policies_matching(text: str) -> pd.DataFrame:
+    return query("""
+        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
+        SELECT jurisdiction, stance, date_text, action_date, source_url, caveat
+        FROM views.policies p
+        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
+            lower(concat_ws(' ', p.jurisdiction, p.state)), w))
+        ORDER BY action_date
+    """, {"q": text})
+
+
+def agency(agency_id: str) -> dict | None:
+    frame = query("SELECT * FROM views.agencies WHERE agency_id = $id", {"id": agency_id})
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def agency_claims(agency_id: str) -> pd.DataFrame:
+    return query("""
+        SELECT c.vendor, c.product, c.status, c.contested, c.evidence_count, c.first_date, c.last_date, c.source_urls
+        FROM views.claims c JOIN views.status_ladder l USING (status)
+        WHERE c.agency_id = $id ORDER BY l.rank, c.product
+    """, {"id": agency_id})
+
+
+def agency_evidence(agency_id: str) -> pd.DataFrame:
+    return query("""
+        SELECT evidence_id, event_date, date_precision, kind, kind_reason, vendor, product, amount, summary,
+               source, license, source_name, source_url, agency_match, match_score,
+               raw_record_id, raw_hash, raw_file, raw_file_sha256, raw_file_url, raw_fetched_at
+        FROM views.evidence WHERE agency_id = $id
+        ORDER BY event_date NULLS LAST, evidence_id
+    """, {"id": agency_id})
+
+
+def evidence_links(evidence_ids: list[str]) -> pd.DataFrame:
+    return query("""
+        SELECT evidence_id, link_number, url, source_name, link_type, link_date
+        FROM views.evidence_links WHERE list_contains($ids::VARCHAR[], evidence_id)
+        ORDER BY evidence_id, link_number
+    """, {"ids": evidence_ids})
+
+
+def raw_record(record_id: int) -> dict | None:
+    frame = query("""
+        SELECT r.record_id, r.source_id, r.row_number, r.content_hash, r.record::VARCHAR AS record,
+               f.path, f.url, f.fetched_at, f.sha256
+        FROM raw.records r JOIN meta.raw_files f USING (raw_file_id) WHERE r.record_id = $id
+    """, {"id": int(record_id)})
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def agency_policies(agency_id: str) -> pd.DataFrame:
+    """Policies of the agency's state, county or city, as the source words them."""
+    return query("""
+        SELECT p.jurisdiction, p.jurisdiction_level, p.stance, p.date_text, p.action_date, p.source_url, p.caveat
+        FROM views.agencies a JOIN views.policies p ON p.state = a.state
+        WHERE a.agency_id = $id
+          AND (p.jurisdiction_level = 'state'
+               OR (p.jurisdiction_level = 'city' AND lower(p.place_name) = lower(a.city))
+               OR (p.jurisdiction_level = 'county' AND lower(p.place_name) = lower(a.county)))
+        ORDER BY p.action_date
+    """, {"id": agency_id})
+
+
+def sources() -> pd.DataFrame:
+    return query("""
+        SELECT source_id, name, license, attribution, url, homepage, retrieved, raw_files, raw_records,
+               evidence_rows, quarantined, last_run_status, last_run_started, last_run_finished, last_run_error, notes
+        FROM views.sources ORDER BY source_id
+    """)
+
+
+def quarantine() -> pd.DataFrame:
+    return query("SELECT source_id, row_number, reason, raw_text FROM views.quarantine ORDER BY source_id, row_number")

@@ -1,0 +1,80 @@
+"""Small pieces the pages share: query-parameter state, the status legend, citations."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.data import DatabaseMissing
+from ingest.redact import redact
+
+
+def param_list(name: str) -> list[str]:
+    return [v for v in st.query_params.get_all(name) if v]
+
+
+def param_int(name: str) -> int | None:
+    value = st.query_params.get(name)
+    return int(value) if value and value.lstrip("-").isdigit() else None
+
+
+def set_params(**values) -> None:
+    """Mirror the current selection into the URL so a copied link reopens this exact view."""
+    for name, value in values.items():
+        if value in (None, "", [], ()):
+            st.query_params.pop(name, None)
+        elif isinstance(value, (list, tuple)):
+            st.query_params[name] = [str(v) for v in value]
+        else:
+            st.query_params[name] = str(value)
+
+
+def seed_state(key: str, value) -> None:
+    """Initialise a widget's state from the URL once; after that the widget owns it."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+BADGE_COLOURS = {"procured": "red", "used": "orange", "trialled": "orange", "ended": "violet",
+                 "denied": "gray", "unconfirmed": "gray", "banned": "blue"}
+
+
+def status_badge(status: str) -> str:
+    return f":{BADGE_COLOURS.get(status, 'gray')}[**{status}**]"
+
+
+def status_legend() -> None:
+    with st.expander("What the statuses mean"):
+        ladder = queries.status_ladder()
+        for row in ladder.itertuples():
+            st.markdown(f"- **{row.status}**: {row.definition}")
+        st.caption("The strongest evidence sets an agency's status for a product; an agency's headline status is "
+                   "the strongest over its products. A claim with a denial and other evidence is marked contested "
+                   "and both are shown.")
+
+
+def guard_database() -> bool:
+    try:
+        queries.status_ladder()
+        return True
+    except DatabaseMissing as exc:
+        st.error(str(exc))
+        return False
+
+
+def show_raw_record(record_id: int) -> None:
+    record = queries.raw_record(record_id)
+    if record is None:
+        st.warning(f"Raw record {record_id} is missing.")
+        return
+    st.markdown(f"Raw record **{record['record_id']}** from `{record['path']}` (record {record['row_number']}), "
+                f"source file sha256 `{record['sha256']}`, retrieved {record['fetched_at']} from {record['url']}")
+    st.caption(f"Record sha256 {record['content_hash']}. Emails, phone numbers and named contacts are redacted here.")
+    st.code(json.dumps(json.loads(redact(record["record"])), indent=2, ensure_ascii=False), language="json")
+
+
+def link_table(frame: pd.DataFrame, url_columns: dict[str, str], **kwargs) -> None:
+    config = {column: st.column_config.LinkColumn(label) for column, label in url_columns.items()}
+    st.dataframe(frame, column_config=config, hide_index=True, **kwargs)

@@ -1,0 +1,1 @@
+"""Who's Watching ingest: sources -> raw -> core -> views, in one DuckDB file."""

@@ -1,0 +1,15 @@
+"""Where things live. The database path can be overridden with WATCHDOG_DB."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SOURCES_FILE = DATA_DIR / "sources.csv"
+CORRECTIONS_FILE = DATA_DIR / "corrections.csv"
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("WATCHDOG_DB") or DATA_DIR / "watchdog.duckdb")

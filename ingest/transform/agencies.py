@@ -1,0 +1,72 @@
+"""FBI CDE agency list -> core.agencies, placed by its own coordinates or, failing that, by the
+Census internal point of its city (for city police named after a Census place) or its county."""
+from __future__ import annotations
+
+import duckdb
+
+CITY_AGENCY = r"^(.+?)\s+(Police Department|Police Dept\.?|Department of Public Safety|Public Safety Department|Police)$"
+
+
+def run(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        INSERT INTO core.states
+        SELECT DISTINCT CASE trim(record->>'state_abbr') WHEN 'NB' THEN 'NE' ELSE trim(record->>'state_abbr') END,
+               trim(record->>'state_name')
+        FROM raw.records
+        WHERE source_id = 'fbi_cde_agencies' AND coalesce(record->>'state_abbr', '') <> ''
+          AND coalesce(record->>'state_name', '') <> ''
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE fbi AS
+        SELECT record_id,
+               trim(record->>'ori') AS ori,
+               CASE WHEN regexp_extract(trim(record->>'agency_name'), $repeat, 2) <> ''
+                     AND regexp_extract(trim(record->>'agency_name'), $repeat, 2) = regexp_extract(trim(record->>'agency_name'), $repeat, 3)
+                    THEN regexp_extract(trim(record->>'agency_name'), $repeat, 1)
+                    ELSE trim(record->>'agency_name') END AS name,
+               record->>'agency_type_name' AS agency_type,
+               CASE trim(record->>'state_abbr') WHEN 'NB' THEN 'NE' ELSE trim(record->>'state_abbr') END AS state,
+               trim(split_part(record->>'county_name', ';', 1)) AS county_raw,
+               TRY_CAST(record->>'latitude' AS DOUBLE) AS latitude,
+               TRY_CAST(record->>'longitude' AS DOUBLE) AS longitude
+        FROM raw.records
+        WHERE source_id = 'fbi_cde_agencies' AND coalesce(trim(record->>'ori'), '') <> ''
+        QUALIFY row_number() OVER (PARTITION BY trim(record->>'ori') ORDER BY record_id) = 1
+        """,
+        {"repeat": r"^(.+? (Police Department|Sheriff's Office)) (Police Department|Sheriff's Office)$"},
+    )
+    con.execute(
+        """
+        INSERT INTO core.agencies
+        WITH city AS (
+            SELECT f.ori, p.name AS city, p.latitude, p.longitude
+            FROM fbi f JOIN core.places p
+              ON p.kind = 'place' AND p.state = f.state
+             AND lower(p.name) = lower(regexp_extract(f.name, $city_agency, 1))
+            WHERE f.agency_type = 'City'
+            QUALIFY row_number() OVER (PARTITION BY f.ori ORDER BY p.full_name LIKE '% CDP', p.geoid) = 1
+        ), county AS (
+            SELECT f.ori, c.name AS county, c.latitude, c.longitude
+            FROM fbi f JOIN core.places c
+              ON c.kind = 'county' AND c.state = f.state
+             AND upper(regexp_replace(c.name, '\\s+(County|Parish|Borough|Census Area|Municipality|city and borough|city)$', ''))
+                 = upper(regexp_replace(f.county_raw, '\\s+(COUNTY|PARISH|BOROUGH)$', ''))
+            QUALIFY row_number() OVER (PARTITION BY f.ori ORDER BY c.geoid) = 1
+        )
+        SELECT f.ori, f.ori, f.name, f.agency_type, city.city,
+               coalesce(county.county, NULLIF(f.county_raw, '')), f.state,
+               coalesce(f.latitude, city.latitude, county.latitude),
+               coalesce(f.longitude, city.longitude, county.longitude),
+               CASE WHEN f.latitude IS NOT NULL THEN 'fbi'
+                    WHEN city.latitude IS NOT NULL THEN 'census_place'
+                    WHEN county.latitude IS NOT NULL THEN 'census_county' END,
+               'fbi_cde', f.record_id
+        FROM fbi f LEFT JOIN city USING (ori) LEFT JOIN county USING (ori)
+        """,
+        {"city_agency": CITY_AGENCY},
+    )
+    con.execute("DROP TABLE fbi")
+
