@@ -68,4 +68,6 @@ if ui.guard_database():
          "placement", "location_note"]]
     st.dataframe(table, hide_index=True, column_config={
         "link": st.column_config.LinkColumn("evidence", display_text="open"),
-        "agency_kind": "type", "evidence_count": "evidence", "first_date": "first dated", "last_date": "last dated"})
+        "agency_kind": "type", "evidence_count": "evidence",
+        "first_date": st.column_config.DateColumn("first dated", format="YYYY-MM-DD"),
+        "last_date": st.column_config.DateColumn("last dated", format="YYYY-MM-DD")})

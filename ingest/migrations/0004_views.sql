@@ -4,6 +4,34 @@ CREATE SCHEMA IF NOT EXISTS views;
 -- Ladder order for an agency's headline status (strongest first); see ingest/claims.py.
 CREATE TABLE views.status_ladder (status VARCHAR PRIMARY KEY, rank INTEGER, definition VARCHAR);
 
+-- One vocabulary of agency kinds over the FBI's agency types and the Atlas's jurisdiction types.
+CREATE VIEW views.agencies AS
+SELECT a.* REPLACE (
+           -- The FBI lists state agencies by bare titles ("State Police"): say whose.
+           CASE WHEN a.registry = 'fbi_cde' AND a.agency_type IN ('State Police', 'Other State Agency')
+                 AND s.state_name IS NOT NULL AND NOT contains(lower(a.name), lower(s.state_name))
+                THEN a.name || ' (' || s.state_name || ')' ELSE a.name END AS name),
+       a.name AS registry_name,
+       CASE WHEN a.registry = 'federal' OR a.agency_type IN ('Federal', 'DHS') OR a.name LIKE 'U.S. %' THEN 'Federal'
+            WHEN a.agency_type IN ('School District') OR a.name ILIKE '%school district%' THEN 'School district'
+            WHEN a.agency_type IN ('University', 'University or College') OR a.name ILIKE '%universit%'
+              OR a.name ILIKE '%college%' THEN 'University'
+            WHEN a.agency_type IN ('State', 'State Police', 'Other State Agency', 'Statewide') THEN 'State'
+            WHEN a.agency_type IN ('County') THEN 'County'
+            WHEN a.agency_type IN ('City', 'Municipal') THEN 'Municipal'
+            WHEN a.agency_type = 'Tribal' THEN 'Tribal'
+            ELSE 'Other' END AS agency_kind,
+       s.state_name,
+       CASE a.registry WHEN 'fbi_cde' THEN 'FBI registry (ORI ' || a.ori || ')'
+                       WHEN 'federal' THEN 'Federal agency (not on the FBI list)'
+                       ELSE 'Not matched to the FBI registry' END AS placement,
+       CASE a.location_method WHEN 'fbi' THEN 'FBI coordinates'
+                              WHEN 'census_place' THEN 'Census point of its city'
+                              WHEN 'census_county' THEN 'Census point of its county'
+                              ELSE 'Not on the map' END AS location_note
+FROM core.agencies a
+LEFT JOIN core.states s ON s.state = a.state;
+
 CREATE VIEW views.evidence AS
 SELECT e.evidence_id, e.agency_id, a.name AS agency_name, a.ori, a.agency_type, a.state, a.city, a.county,
        e.vendor_id, coalesce(v.name, '(vendor not named)') AS vendor, v.in_catalog AS vendor_in_catalog,
@@ -13,7 +41,7 @@ SELECT e.evidence_id, e.agency_id, a.name AS agency_name, a.ori, a.agency_type, 
        e.raw_record_id, r.content_hash AS raw_hash, f.path AS raw_file, f.sha256 AS raw_file_sha256,
        f.url AS raw_file_url, f.fetched_at AS raw_fetched_at
 FROM core.evidence e
-JOIN core.agencies a USING (agency_id)
+JOIN views.agencies a USING (agency_id)
 LEFT JOIN core.vendors v USING (vendor_id)
 LEFT JOIN core.products p USING (product_id)
 JOIN meta.sources s USING (source_id)
@@ -46,29 +74,6 @@ SELECT agency_id, ori, agency_name, state, vendor_id, vendor, product_id, produc
        any_denied AND any_other AS contested,
        evidence_count, first_date, last_date, source_urls
 FROM grouped;
-
--- One vocabulary of agency kinds over the FBI's agency types and the Atlas's jurisdiction types.
-CREATE VIEW views.agencies AS
-SELECT a.*,
-       CASE WHEN a.registry = 'federal' OR a.agency_type IN ('Federal', 'DHS') OR a.name LIKE 'U.S. %' THEN 'Federal'
-            WHEN a.agency_type IN ('School District') OR a.name ILIKE '%school district%' THEN 'School district'
-            WHEN a.agency_type IN ('University', 'University or College') OR a.name ILIKE '%universit%'
-              OR a.name ILIKE '%college%' THEN 'University'
-            WHEN a.agency_type IN ('State', 'State Police', 'Other State Agency', 'Statewide') THEN 'State'
-            WHEN a.agency_type IN ('County') THEN 'County'
-            WHEN a.agency_type IN ('City', 'Municipal') THEN 'Municipal'
-            WHEN a.agency_type = 'Tribal' THEN 'Tribal'
-            ELSE 'Other' END AS agency_kind,
-       s.state_name,
-       CASE a.registry WHEN 'fbi_cde' THEN 'FBI registry (ORI ' || a.ori || ')'
-                       WHEN 'federal' THEN 'Federal agency (not on the FBI list)'
-                       ELSE 'Not matched to the FBI registry' END AS placement,
-       CASE a.location_method WHEN 'fbi' THEN 'FBI coordinates'
-                              WHEN 'census_place' THEN 'Census point of its city'
-                              WHEN 'census_county' THEN 'Census point of its county'
-                              ELSE 'Not on the map' END AS location_note
-FROM core.agencies a
-LEFT JOIN core.states s ON s.state = a.state;
 
 CREATE VIEW views.evidence_links AS SELECT * FROM core.evidence_links;
 CREATE VIEW views.quarantine AS SELECT * FROM core.quarantine;

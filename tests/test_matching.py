@@ -1,0 +1,64 @@
+"""Placing agency names on the registry: by rule, never by a near miss."""
+from ingest.matching import Matcher, clean_registry_name, normalise
+
+REGISTRY = [
+    ("MI8234900", "Detroit Police Department", "MI"),
+    ("FL0130000", "Miami-Dade Police Department", "FL"),
+    ("FL0130600", "Miami Police Department", "FL"),
+    ("CA0190000", "Los Angeles County Sheriff's Office", "CA"),
+    ("CA0194200", "Los Angeles Police Department", "CA"),
+    ("MA0070100", "Springfield Police Department", "MA"),
+    ("IL0840200", "Springfield Police Department", "IL"),
+    ("OR0340000", "Washington County Sheriff's Office", "OR"),
+    ("MN0820000", "Washington County Sheriff's Office", "MN"),
+    ("DEDSP0000", "State Police", "DE"),
+    ("NV0020100", "Las Vegas Metropolitan Police Department Police Department", "NV"),
+]
+
+
+def test_exact_name_after_normalising_spellings():
+    m = Matcher(REGISTRY)
+    assert m.match("Detroit Police Dept.", "MI").agency_id == "MI8234900"
+    assert m.match("DETROIT POLICE DEPARTMENT", "MI").method == "exact_name"
+    assert m.match("Washington County Sheriffs Office", "OR").agency_id == "OR0340000"
+
+
+def test_same_words_and_role_with_one_candidate():
+    m = Matcher(REGISTRY)
+    found = m.match("Los Angeles County Sheriff's Department", "CA")
+    assert (found.status, found.agency_id, found.method) == ("matched", "CA0190000", "same_words")
+
+
+def test_a_near_miss_is_not_a_match():
+    m = Matcher(REGISTRY)
+    # "Miami" is inside "Miami-Dade" but they are two agencies.
+    assert m.match("Miami Police Department", "FL").agency_id == "FL0130600"
+    assert m.match("Miami Beach Police Department", "FL").status == "unmatched"
+    # A sheriff is not a police department of the same place.
+    assert m.match("Los Angeles County Police Department", "CA").status == "unmatched"
+
+
+def test_the_state_disambiguates_and_without_it_nothing_matches():
+    m = Matcher(REGISTRY)
+    assert m.match("Springfield Police Department", "IL").agency_id == "IL0840200"
+    assert m.match("Springfield Police Department", "MO").status == "unmatched"
+
+
+def test_state_name_prefix_is_dropped_only_for_an_exact_remainder():
+    m = Matcher(REGISTRY)
+    found = m.match("Delaware State Police", "DE", "Delaware")
+    assert (found.agency_id, found.method) == ("DEDSP0000", "exact_name_without_state")
+    assert m.match("Delaware State Police", "DE").status == "unmatched"
+
+
+def test_registry_names_with_a_repeated_suffix():
+    assert clean_registry_name("Las Vegas Metropolitan Police Department Police Department") == \
+        "Las Vegas Metropolitan Police Department"
+    assert normalise("Las Vegas Metropolitan Police Department Police Department") == \
+        normalise("Las Vegas Metropolitan Police Dept")
+
+
+def test_ambiguous_names_list_their_candidates():
+    m = Matcher(REGISTRY + [("MA0070200", "Springfield Police Department", "MA")])
+    found = m.match("Springfield Police Department", "MA")
+    assert found.status == "ambiguous" and len(found.candidates) == 2
