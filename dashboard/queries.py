@@ -158,7 +158,7 @@ def agency_claims(agency_id: str) -> pd.DataFrame:
 
 def agency_evidence(agency_id: str) -> pd.DataFrame:
     return query("""
-        SELECT evidence_id, event_date, date_precision, kind, kind_reason, vendor, product, amount, summary,
+        SELECT evidence_id, event_date, date_precision, date_label, kind, kind_reason, vendor, product, amount, summary,
                source, license, source_name, source_url, agency_match, match_score,
                raw_record_id, raw_hash, raw_file, raw_file_sha256, raw_file_url, raw_fetched_at
         FROM views.evidence WHERE agency_id = $id

@@ -42,6 +42,7 @@ if ui.guard_database():
             with st.container(border=True):
                 when = "undated" if pd.isna(row.event_date) else (
                     f"{row.event_date:%Y}" if row.date_precision == "year" else f"{row.event_date:%Y-%m-%d}")
+                when = when if when == "undated" else f"{row.date_label} {when}"
                 amount = "" if pd.isna(row.amount) else f" · ${row.amount:,.0f}"
                 st.markdown(f"**{when}** · {row.kind} · {row.product}{amount} · "
                             f"[{row.source_name or row.source}]({row.source_url})")

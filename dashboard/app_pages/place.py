@@ -24,7 +24,7 @@ if ui.guard_database():
                 with st.container(border=True):
                     st.markdown(f"**{row.name}** ({row.agency_kind}, {row.state}) · {ui.status_badge(row.status)} · "
                                 f"{row.products} · {int(row.evidence_count)} evidence row(s)"
-                                + (f" · since {row.first_date:%Y}" if row.first_date is not None and str(row.first_date) != 'NaT' else ""))
+                                + (f" · earliest source {row.first_date:%Y}" if row.first_date is not None and str(row.first_date) != 'NaT' else ""))
                     st.caption(row.placement)
                     st.page_link("app_pages/agency.py", label="Evidence and sources", query_params={"agency": row.agency_id})
         rules = queries.policies_matching(text)

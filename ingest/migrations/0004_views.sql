@@ -36,7 +36,9 @@ CREATE VIEW views.evidence AS
 SELECT e.evidence_id, e.agency_id, a.name AS agency_name, a.ori, a.agency_type, a.state, a.city, a.county,
        e.vendor_id, coalesce(v.name, '(vendor not named)') AS vendor, v.in_catalog AS vendor_in_catalog,
        e.product_id, coalesce(p.name, CASE WHEN v.name IS NULL THEN '(product not named)' ELSE v.name || ' (product not named)' END) AS product,
-       e.kind, e.kind_reason, e.event_date, e.date_precision, year(e.event_date) AS year, e.amount, e.summary,
+       e.kind, e.kind_reason, e.event_date, e.date_precision,
+       -- What the date is: procurement carries the award's start, the Atlas only its sources' dates.
+       CASE s.platform WHEN 'usaspending' THEN 'award start' ELSE 'earliest source' END AS date_label, year(e.event_date) AS year, e.amount, e.summary,
        e.agency_match, e.match_score, e.source_id, s.name AS source, s.license, e.source_name, e.source_url,
        e.raw_record_id, r.content_hash AS raw_hash, f.path AS raw_file, f.sha256 AS raw_file_sha256,
        f.url AS raw_file_url, f.fetched_at AS raw_fetched_at
