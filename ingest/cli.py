@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
 from pathlib import Path
 
@@ -66,6 +68,107 @@ def cmd_runs(args) -> int:
     return 0
 
 
+def read_csv_input(path: str, required: tuple[str, ...]) -> tuple[list[str], list[dict]]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            columns = list(reader.fieldnames or [])
+            rows = list(reader)
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text: save it as UTF-8 CSV and try again") from None
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}; found: {', '.join(columns) or '(none)'}")
+    return columns, rows
+
+
+def write_rows(path: str | None, columns: list[str], rows: list[dict], fmt: str = "csv") -> None:
+    out = open(path, "w", newline="", encoding="utf-8") if path else sys.stdout
+    try:
+        if fmt == "json":
+            json.dump(rows, out, indent=2, default=str, ensure_ascii=False)
+            out.write("\n")
+        else:
+            writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        if path:
+            out.close()
+
+
+def open_database(args):
+    target = Path(args.db) if getattr(args, "db", None) else paths.db_path()
+    if not target.exists():
+        raise FileNotFoundError(f"no database at {target}: run `make data` first")
+    return db.connect(target, read_only=True)
+
+
+def cmd_match_agencies(args) -> int:
+    from ingest.matching import Agency, Matcher
+
+    columns, rows = read_csv_input(args.input, ("name",))
+    con = open_database(args)
+    try:
+        agencies = [Agency(*r) for r in con.execute(
+            "SELECT agency_id, name, state, city FROM views.agencies").fetchall()]
+        aliases = con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
+        state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
+        oris = dict(con.execute("SELECT agency_id, ori FROM core.agencies").fetchall())
+    finally:
+        con.close()
+    matcher = Matcher(agencies, aliases)
+    names = {a.agency_id: a.name for a in agencies}
+    queries = [(r["name"], (r.get("state") or "").strip().upper() or None, r.get("city") or None,
+                state_names.get((r.get("state") or "").strip().upper())) for r in rows]
+    for row, found in zip(rows, matcher.match_many(queries)):
+        row.update(status=found.status, agency_id=found.agency_id or "", ori=oris.get(found.agency_id) or "",
+                   matched_name=names.get(found.agency_id, ""),
+                   score="" if found.score is None else f"{found.score:.1f}", candidates="; ".join(found.candidates))
+    write_rows(args.output, columns + ["status", "agency_id", "ori", "matched_name", "score", "candidates"], rows)
+    counts = {s: sum(r["status"] == s for r in rows) for s in ("matched", "ambiguous", "unmatched")}
+    console.print(", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
+    return 0
+
+
+def cmd_classify(args) -> int:
+    from ingest.classify import Classifier
+
+    columns, rows = read_csv_input(args.input, ("vendor", "description"))
+    classifier = Classifier.from_csv()
+    for row in rows:
+        verdict = classifier.classify(row["vendor"], row["description"])
+        row.update(is_face_recognition=verdict.is_face_recognition, vendor_id=verdict.vendor_id or "",
+                   product_id=verdict.product_id or "", reason=verdict.reason)
+    write_rows(args.output, columns + ["is_face_recognition", "vendor_id", "product_id", "reason"], rows)
+    counts = {s: sum(r["is_face_recognition"] == s for r in rows) for s in ("yes", "no", "uncertain")}
+    console.print(", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
+    return 0
+
+
+CLAIM_COLUMNS = ["agency_id", "ori", "agency_name", "state", "vendor", "product", "status", "evidence_count",
+                 "first_date", "last_date", "source_urls"]
+
+
+def cmd_claims(args) -> int:
+    con = open_database(args)
+    try:
+        cursor = con.execute(
+            """SELECT c.agency_id, c.ori, c.agency_name, c.state, c.vendor, c.product, c.status, c.evidence_count,
+                      c.first_date, c.last_date, c.source_urls
+               FROM views.claims c JOIN views.status_ladder l USING (status)
+               WHERE $state::VARCHAR IS NULL OR c.state = $state::VARCHAR
+               ORDER BY c.state NULLS LAST, c.agency_name, l.rank, c.product""",
+            {"state": args.state.upper() if args.state else None})
+        rows = [dict(zip(CLAIM_COLUMNS, r)) for r in cursor.fetchall()]
+    finally:
+        con.close()
+    for row in rows:
+        row["source_urls"] = row["source_urls"] or ""
+    write_rows(args.output, CLAIM_COLUMNS, rows, args.format)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -77,6 +180,21 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("runs", help="list ingest runs recorded in the database")
     r.add_argument("--db")
     r.set_defaults(func=cmd_runs)
+    m = sub.add_parser("match-agencies", help="match a CSV of agency names (name, state, city) to the registry")
+    m.add_argument("input")
+    m.add_argument("--output", help="CSV to write (default: standard output)")
+    m.add_argument("--db")
+    m.set_defaults(func=cmd_match_agencies)
+    c = sub.add_parser("classify", help="classify procurement lines (vendor, description) as facial recognition or not")
+    c.add_argument("input")
+    c.add_argument("--output")
+    c.set_defaults(func=cmd_classify)
+    cl = sub.add_parser("claims", help="print the current claims, one row per agency and product")
+    cl.add_argument("--format", choices=("csv", "json"), default="csv")
+    cl.add_argument("--state", help="two-letter state code")
+    cl.add_argument("--output")
+    cl.add_argument("--db")
+    cl.set_defaults(func=cmd_claims)
     return p
 
 
@@ -84,9 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except Exception as exc:  # a clear one-line error for the user; the live database is untouched
+    except BrokenPipeError:  # the reader (| head) went away: nothing is wrong
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a clear one-line error for the user, not a traceback
         console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
-        console.print("The live database was not changed.")
+        if args.command == "build":
+            console.print("The live database was not changed.")
         return 1
 
 

@@ -1,20 +1,27 @@
 """Place an agency name on the registry without guessing.
 
-A name is placed only when it is the same agency by rule: the same normalised name in the same
-state, or the same distinctive words and the same role (police, sheriff, ...) with exactly one
-such candidate in the state. Anything else stays unplaced, with the candidates kept for review.
+A name is placed only when it is the same agency by rule, tried in this order:
+1. the same normalised name (or a recorded alias such as "NYPD") in the state;
+2. with the state's name dropped ("Delaware State Police" is listed as "State Police");
+3. the same distinctive words and the same role (police, sheriff, ...);
+4. a spelling slip: one candidate far closer than any other, with the same role and the same
+   number of distinctive words, each word nearly the same.
+Several candidates make the answer `ambiguous` (a city may break the tie); none makes it
+`unmatched`. Without a state, only rules 1 and 3 apply, across every state.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 # Words that vary between spellings of the same agency ("Police Dept." / "Police Department").
 ABBREVIATIONS = {"dept": "department", "pd": "police department", "so": "sheriffs office",
                  "sheriff": "sheriffs", "ofc": "office", "univ": "university", "co": "county",
-                 "twp": "township", "mt": "mount", "ft": "fort", "st": "saint", "ste": "sainte"}
+                 "twp": "township", "mt": "mount", "ft": "fort", "st": "saint", "ste": "sainte",
+                 "isd": "independent school district", "da": "district attorney", "dps": "department of public safety"}
 FILLER = {"department", "office", "of", "the", "and", "dept", "services", "division"}
 ROLES = {"police": "police", "sheriffs": "sheriff", "marshal": "marshal", "constable": "constable",
          "constables": "constable", "corrections": "corrections", "attorney": "attorney",
@@ -22,6 +29,9 @@ ROLES = {"police": "police", "sheriffs": "sheriff", "marshal": "marshal", "const
          "college": "university", "school": "school", "district": "district", "public": "public safety",
          "safety": "public safety", "investigation": "investigation", "investigations": "investigation"}
 REPEATED_SUFFIX = re.compile(r"^(?P<name>.+?\b(?P<suffix>Police Department|Sheriff's Office))\s+(?P=suffix)$")
+FUZZY_FLOOR = 92.0     # overall similarity a spelling slip must reach
+FUZZY_MARGIN = 6.0     # ... and how far ahead of the next agency it must be
+WORD_FLOOR = 80.0      # each distinctive word against its counterpart
 
 
 def clean_registry_name(name: str) -> str:
@@ -50,37 +60,134 @@ def key(name: str) -> tuple[frozenset[str], frozenset[str]]:
 class Match:
     status: str                    # matched | ambiguous | unmatched
     agency_id: str | None = None
-    method: str | None = None      # exact_name | same_words
+    method: str | None = None      # exact_name | alias | exact_name_without_state | same_words | spelling
     score: float | None = None
     candidates: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Agency:
+    agency_id: str
+    name: str
+    state: str | None
+    city: str | None = None
+
+
 class Matcher:
-    """Registry rows are (agency_id, name, state). Lookups are blocked by state."""
+    """Registry agencies plus aliases, indexed by state. Lookups never leave the given state."""
 
-    def __init__(self, rows: list[tuple[str, str, str]]):
-        self.by_state: dict[str, list[tuple[str, str, str, tuple]]] = {}
-        for agency_id, name, state in rows:
-            self.by_state.setdefault(state, []).append((agency_id, name, normalise(name), key(name)))
+    def __init__(self, agencies: list[Agency] | list[tuple], aliases: list[tuple[str, str]] = ()):
+        self.agencies: dict[str, Agency] = {}
+        for a in agencies:
+            a = a if isinstance(a, Agency) else Agency(*a)
+            self.agencies[a.agency_id] = a
+        self.exact: dict[tuple[str | None, str], set[str]] = {}
+        self.words: dict[tuple[str | None, tuple], set[str]] = {}
+        for a in self.agencies.values():
+            self._index(a.agency_id, a.name, a.state)
+        for agency_id, alias in aliases:
+            if agency_id in self.agencies:
+                self._index(agency_id, alias, self.agencies[agency_id].state)
+        # Blocks for the spelling tier: normalised names per state, in a fixed order.
+        self.blocks: dict[str, tuple[list[str], list[str]]] = {}
+        for a in sorted(self.agencies.values(), key=lambda a: a.agency_id):
+            ids, names = self.blocks.setdefault(a.state or "", ([], []))
+            ids.append(a.agency_id)
+            names.append(normalise(a.name))
 
-    def match(self, name: str, state: str, state_name: str | None = None) -> Match:
-        rows = self.by_state.get(state, [])
-        wanted = normalise(name)
-        if state_name and wanted.startswith(normalise(state_name) + " "):
-            # "Delaware State Police" is listed as plain "State Police" in Delaware.
-            short = wanted[len(normalise(state_name)) + 1:]
-            exact_short = [r for r in rows if r[2] == short]
-            if len(exact_short) == 1 and not any(r[2] == wanted for r in rows):
-                return Match("matched", exact_short[0][0], "exact_name_without_state", 100.0)
-        exact = [r for r in rows if r[2] == wanted]
-        if len(exact) == 1:
-            return Match("matched", exact[0][0], "exact_name", 100.0)
-        if len(exact) > 1:
-            return Match("ambiguous", candidates=[f"{r[1]} ({r[0]})" for r in exact])
-        wanted_key = key(name)
-        same = [r for r in rows if r[3] == wanted_key and wanted_key[0]]
-        if len(same) == 1:
-            return Match("matched", same[0][0], "same_words", fuzz.token_sort_ratio(wanted, same[0][2]))
-        if len(same) > 1:
-            return Match("ambiguous", candidates=[f"{r[1]} ({r[0]})" for r in same])
-        return Match("unmatched")
+    def _index(self, agency_id: str, name: str, state: str | None) -> None:
+        norm, k = normalise(name), key(name)
+        for scope in (state, None):   # None: the all-states index used when no state is given
+            self.exact.setdefault((scope, norm), set()).add(agency_id)
+            if k[0]:
+                self.words.setdefault((scope, (k[0], k[1])), set()).add(agency_id)
+
+    def _label(self, agency_id: str) -> str:
+        a = self.agencies[agency_id]
+        return f"{a.name} ({agency_id}, {a.state or 'no state'})"
+
+    def _decide(self, ids: set[str], method: str, city: str | None) -> Match | None:
+        if not ids:
+            return None
+        if len(ids) > 1 and city:
+            in_city = {i for i in ids if _in_city(self.agencies[i], city)}
+            if len(in_city) == 1:
+                ids = in_city
+        if len(ids) == 1:
+            return Match("matched", next(iter(ids)), method, 100.0)
+        return Match("ambiguous", candidates=sorted(self._label(i) for i in ids))
+
+    def match(self, name: str, state: str | None = None, city: str | None = None,
+              state_name: str | None = None) -> Match:
+        return self.match_many([(name, state, city, state_name)])[0]
+
+    def match_many(self, queries: list[tuple]) -> list[Match]:
+        """Match (name, state[, city[, state_name]]) tuples; the spelling tier runs per state in one batch."""
+        results: list[Match | None] = []
+        pending: dict[str, list[int]] = {}
+        for i, q in enumerate(queries):
+            name, state, city, state_name = (tuple(q) + (None, None, None))[:4]
+            state = (state or "").strip().upper() or None
+            found = self._by_rule(name or "", state, city, state_name)
+            results.append(found)
+            if found is None and state:
+                pending.setdefault(state, []).append(i)
+        for state, positions in pending.items():
+            for i, found in zip(positions, self._spelling(state, [queries[i][0] for i in positions])):
+                results[i] = found
+        return [r or Match("unmatched") for r in results]
+
+    def _by_rule(self, name: str, state: str | None, city: str | None, state_name: str | None) -> Match | None:
+        norm = normalise(name)
+        if not norm:
+            return Match("unmatched")
+        ids = self.exact.get((state, norm), set())
+        own_name = any(normalise(self.agencies[i].name) == norm for i in ids)
+        method = "exact_name" if own_name else "alias"
+        found = self._decide(ids, method, city)
+        if found:
+            return found
+        if state and state_name and norm.startswith(normalise(state_name) + " "):
+            short = norm[len(normalise(state_name)) + 1:]
+            found = self._decide(self.exact.get((state, short), set()), "exact_name_without_state", city)
+            if found and found.status == "matched":
+                return found
+        k = key(name)
+        if k[0]:
+            found = self._decide(self.words.get((state, (k[0], k[1])), set()), "same_words", city)
+            if found:
+                if found.status == "matched":
+                    found.score = fuzz.token_sort_ratio(norm, normalise(self.agencies[found.agency_id].name))
+                return found
+        return None if state else Match("unmatched")
+
+    def _spelling(self, state: str, names: list[str]) -> list[Match]:
+        ids, registry = self.blocks.get(state, ([], []))
+        if not registry:
+            return [Match("unmatched") for _ in names]
+        wanted = [normalise(n) for n in names]
+        scores = process.cdist(wanted, registry, scorer=fuzz.ratio, workers=1)
+        out = []
+        for row, query in zip(scores, wanted):
+            order = np.argsort(row)[::-1][:3]
+            best, second = order[0], (order[1] if len(order) > 1 else None)
+            suggestions = [self._label(ids[j]) for j in order if row[j] >= 70]
+            margin = row[best] - (row[second] if second is not None else 0)
+            if row[best] >= FUZZY_FLOOR and margin >= FUZZY_MARGIN and _same_shape(query, registry[best]):
+                out.append(Match("matched", ids[best], "spelling", float(row[best])))
+            else:
+                out.append(Match("unmatched", candidates=suggestions))
+        return out
+
+
+def _same_shape(a: str, b: str) -> bool:
+    """Same roles, same number of distinctive words, each word nearly the same: a typo, not another agency."""
+    (wa, ra), (wb, rb) = key(a), key(b)
+    if ra != rb or len(wa) != len(wb) or not wa:
+        return False
+    return all(fuzz.ratio(x, y) >= WORD_FLOOR for x, y in zip(sorted(wa), sorted(wb)))
+
+
+def _in_city(agency: Agency, city: str) -> bool:
+    city = city.strip().lower()
+    return bool(city) and (city == (agency.city or "").lower() or normalise(agency.name).startswith(normalise(city) + " "))

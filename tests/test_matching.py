@@ -46,7 +46,7 @@ def test_the_state_disambiguates_and_without_it_nothing_matches():
 
 def test_state_name_prefix_is_dropped_only_for_an_exact_remainder():
     m = Matcher(REGISTRY)
-    found = m.match("Delaware State Police", "DE", "Delaware")
+    found = m.match("Delaware State Police", "DE", state_name="Delaware")
     assert (found.agency_id, found.method) == ("DEDSP0000", "exact_name_without_state")
     assert m.match("Delaware State Police", "DE").status == "unmatched"
 
@@ -62,3 +62,44 @@ def test_ambiguous_names_list_their_candidates():
     m = Matcher(REGISTRY + [("MA0070200", "Springfield Police Department", "MA")])
     found = m.match("Springfield Police Department", "MA")
     assert found.status == "ambiguous" and len(found.candidates) == 2
+
+
+def test_a_spelling_slip_matches_only_when_one_candidate_is_far_ahead():
+    m = Matcher(REGISTRY)
+    found = m.match("Detriot Police Department", "MI")
+    assert (found.status, found.agency_id, found.method) == ("matched", "MI8234900", "spelling")
+    assert found.score >= 90
+    # Same words but another role is never a slip.
+    assert m.match("Detroit Sheriffs Office", "MI").status == "unmatched"
+
+
+def test_without_a_state_a_repeated_name_is_ambiguous_and_a_unique_one_matches():
+    m = Matcher(REGISTRY)
+    found = m.match("Springfield Police Department")
+    assert found.status == "ambiguous" and {c.split("(")[1][:9] for c in found.candidates} == {"MA0070100", "IL0840200"}
+    assert m.match("Washington County Sheriff").status == "ambiguous"
+    assert m.match("Detroit Police Department").agency_id == "MI8234900"
+
+
+def test_a_city_breaks_a_tie():
+    m = Matcher(REGISTRY + [("MA0000001", "Campus Police Department", "MA", "Boston"),
+                            ("MA0000002", "Campus Police Department", "MA", "Amherst")])
+    assert m.match("Campus Police Department", "MA").status == "ambiguous"
+    found = m.match("Campus Police Department", "MA", city="Amherst")
+    assert (found.status, found.agency_id) == ("matched", "MA0000002")
+
+
+def test_aliases_and_private_companies():
+    m = Matcher(REGISTRY + [("NY0303000", "New York City Police Department", "NY")], aliases=[("NY0303000", "NYPD")])
+    found = m.match("NYPD", "NY")
+    assert (found.agency_id, found.method) == ("NY0303000", "alias")
+    assert m.match("NYPD").agency_id == "NY0303000"
+    assert m.match("Macy's", "NY").status == "unmatched"
+    assert m.match("Walmart Inc").status == "unmatched"
+
+
+def test_match_many_equals_match_one_by_one():
+    m = Matcher(REGISTRY)
+    queries = [("Detriot Police Dept", "MI"), ("Miami PD", "FL"), ("Springfield Police Department", None),
+               ("Nowhere Police Department", "MI")]
+    assert [r.agency_id for r in m.match_many(queries)] == [m.match(*q).agency_id for q in queries]

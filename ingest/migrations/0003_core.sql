@@ -97,7 +97,9 @@ CREATE TABLE core.procurement (
     end_date         DATE,
     award_type       VARCHAR,
     description      VARCHAR,   -- personal data redacted
-    is_face_recognition BOOLEAN NOT NULL,
+    is_face_recognition BOOLEAN NOT NULL,  -- true only for the verdict 'yes'
+    fr_verdict       VARCHAR NOT NULL,     -- yes | no | uncertain (ingest/classify.py)
+    product_id       VARCHAR,
     reason           VARCHAR NOT NULL,
     url              VARCHAR,
     raw_record_id    BIGINT NOT NULL

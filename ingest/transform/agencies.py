@@ -69,4 +69,24 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         {"city_agency": CITY_AGENCY},
     )
     con.execute("DROP TABLE fbi")
+    con.execute(
+        """
+        INSERT INTO core.agency_aliases
+        SELECT trim(r.record->>'agency_id'), trim(r.record->>'alias'), r.source_id, r.record->>'source_url', r.record_id
+        FROM raw.records r JOIN meta.sources s USING (source_id)
+        WHERE s.platform = 'agency_aliases'
+          AND trim(r.record->>'agency_id') IN (SELECT agency_id FROM core.agencies)
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO core.quarantine
+        SELECT r.source_id, r.raw_file_id, r.row_number, r.record_id,
+               'alias names agency ' || coalesce(r.record->>'agency_id', '(blank)') || ', which is not in the registry',
+               r.record::VARCHAR
+        FROM raw.records r JOIN meta.sources s USING (source_id)
+        WHERE s.platform = 'agency_aliases'
+          AND coalesce(trim(r.record->>'agency_id'), '') NOT IN (SELECT agency_id FROM core.agencies)
+        """
+    )
 

@@ -61,15 +61,14 @@ def problem(row) -> str | None:
     return None
 
 
-def resolve_agency(row, matcher: Matcher, registry_oris: set[str], state_names: dict[str, str]) -> tuple[str | None, str, float | None, str]:
-    """Return (registry agency_id or None, method, score, note)."""
+def resolve_agency(row, found, registry_oris: set[str]) -> tuple[str | None, str, float | None, str]:
+    """Return (registry agency_id or None, method, score, note) from the ORI or the name match."""
     ori = ori_from_newaosnumber(row.newaos) if row.newaos else None
     if ori and ori in registry_oris:
         return ori, "ori", 100.0, f"ORI {ori} from NEWAOSNUMBER"
     if row.newaos:
         return None, "unplaced", None, (f"ORI {ori} is not in the 2018 FBI list" if ori
                                         else f"Atlas surrogate {row.newaos}: no ORI")
-    found = matcher.match(row.agency, row.state, state_names.get(row.state))
     if found.status == "matched":
         return found.agency_id, found.method, found.score, f"{found.method} match in {row.state}"
     if found.status == "ambiguous":
@@ -82,8 +81,9 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     if rows.empty:
         return
     rows = rows.astype(object).where(rows.notna(), None)
-    registry = con.execute("SELECT agency_id, name, state FROM core.agencies WHERE registry = 'fbi_cde'").fetchall()
-    matcher = Matcher(registry)
+    registry = con.execute(
+        "SELECT agency_id, name, state, city FROM core.agencies WHERE registry = 'fbi_cde'").fetchall()
+    matcher = Matcher(registry, registry_aliases(con))
     registry_oris = {r[0] for r in registry}
     state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
     vendors = catalog.vendor_lookup(con)
@@ -91,13 +91,15 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     single_product = dict(con.execute(
         "SELECT vendor_id, any_value(product_id) FROM core.products GROUP BY 1 HAVING count(*) = 1").fetchall())
 
+    matches = matcher.match_many([(r.agency, r.state, r.city, state_names.get(r.state))
+                                  for r in rows.itertuples(index=False)])
     quarantine, new_agencies, evidence, links, new_vendors = [], {}, [], [], {}
-    for row in rows.itertuples(index=False):
+    for row, found in zip(rows.itertuples(index=False), matches):
         reason = problem(row)
         if reason:
             quarantine.append((row.source_id, row.raw_file_id, row.row_number, row.record_id, reason, row.raw_text))
             continue
-        agency_id, method, score, note = resolve_agency(row, matcher, registry_oris, state_names)
+        agency_id, method, score, note = resolve_agency(row, found, registry_oris)
         if agency_id is None:
             agency_id = "aos-" + (surrogate_id(row.newaos) or ori_from_newaosnumber(row.newaos)
                                   or f"{row.state}-{slug(row.agency)}").lower()
@@ -138,6 +140,21 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         for v, (label, url) in new_vendors.items()]))
     insert_frame(con, "core.evidence", pd.DataFrame(evidence))
     insert_frame(con, "core.evidence_links", pd.DataFrame(links))
+    # The name a source used for an agency it was placed on is an alias the matcher can use next time.
+    con.execute(
+        """
+        INSERT INTO core.agency_aliases
+        SELECT DISTINCT e.agency_id, trim(r.record->>'Agency'), e.source_id, e.source_url, min(e.raw_record_id)
+        FROM core.evidence e JOIN raw.records r ON r.record_id = e.raw_record_id JOIN core.agencies a USING (agency_id)
+        WHERE e.source_id IN (SELECT source_id FROM meta.sources WHERE platform = 'atlas')
+          AND a.registry = 'fbi_cde' AND lower(trim(r.record->>'Agency')) <> lower(a.name)
+        GROUP BY ALL
+        """
+    )
+
+
+def registry_aliases(con) -> list[tuple[str, str]]:
+    return con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
 
 
 def _vendor_labels(vendor: str | None) -> list[str | None]:
