@@ -34,8 +34,8 @@ OTHER_LINES = re.compile(
     r"\b(licen[cs]e plates?|plate readers?|a?lpr|driver'?s? licen[cs]es?|id cards?|credentials?|card stock|"
     r"fingerprints?|livescan|afis|display(s)?|monitors?|televisions?|hosting|cloud (services|storage|computing)|"
     r"radios?|body[- ]?(worn )?cameras?|dash ?cams?|window(s)?|glass|cleaning|janitorial|carpet|"
-    r"records? database|public records|background checks?|investigative data|telecom\w*|phones?|laptops?|"
-    r"printers?|software maintenance for (?!face))\b", re.I)
+    r"records? database|public records|background checks?|investigative data|telecom\w*|(tele)?phones?|laptops?|"
+    r"printers?|toner|office supplies|supplies|furniture|books?)\b", re.I)
 
 
 def company(name: str | None) -> str:

@@ -105,20 +105,16 @@ def open_database(args):
 
 
 def cmd_match_agencies(args) -> int:
-    from ingest.matching import Agency, Matcher
+    from ingest.matching import from_database
 
     columns, rows = read_csv_input(args.input, ("name",))
     con = open_database(args)
     try:
-        agencies = [Agency(*r) for r in con.execute(
-            "SELECT agency_id, name, state, city FROM views.agencies").fetchall()]
-        aliases = con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
-        state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
+        matcher, state_names = from_database(con)
         oris = dict(con.execute("SELECT agency_id, ori FROM core.agencies").fetchall())
     finally:
         con.close()
-    matcher = Matcher(agencies, aliases)
-    names = {a.agency_id: a.name for a in agencies}
+    names = {a.agency_id: a.name for a in matcher.agencies.values()}
     queries = [(r["name"], (r.get("state") or "").strip().upper() or None, r.get("city") or None,
                 state_names.get((r.get("state") or "").strip().upper())) for r in rows]
     for row, found in zip(rows, matcher.match_many(queries)):

@@ -48,6 +48,21 @@ def normalise(name: str) -> str:
     return " ".join(t for t in expanded if t != "the")
 
 
+VOCABULARY = sorted({w for w in (*FILLER, *ROLES, *" ".join(ABBREVIATIONS.values()).split(), "county", "township",
+                                 "village", "city", "metropolitan", "sheriffs")} - {"of", "the", "and"})
+
+
+def fix_vocabulary(norm: str) -> str:
+    """Mend slips in the words every agency name shares ('Sherfif's Office', 'Police Deparmtent')."""
+    out = []
+    for token in norm.split():
+        if len(token) >= 6 and token not in VOCABULARY:
+            best = process.extractOne(token, VOCABULARY, scorer=fuzz.ratio, score_cutoff=80)
+            token = best[0] if best else token
+        out.append(token)
+    return " ".join(out)
+
+
 def key(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """(distinctive words, roles): the parts that must agree for two names to be one agency."""
     tokens = normalise(name).split()
@@ -141,6 +156,15 @@ class Matcher:
         norm = normalise(name)
         if not norm:
             return Match("unmatched")
+        found = self._rules(name, norm, state, city, state_name)
+        mended = fix_vocabulary(norm)
+        if found is None and mended != norm:
+            found = self._rules(mended, mended, state, city, state_name)
+            if found and found.status == "matched":
+                found.method = "spelling"
+        return found if found or state else Match("unmatched")
+
+    def _rules(self, name: str, norm: str, state: str | None, city: str | None, state_name: str | None) -> Match | None:
         ids = self.exact.get((state, norm), set())
         own_name = any(normalise(self.agencies[i].name) == norm for i in ids)
         method = "exact_name" if own_name else "alias"
@@ -159,13 +183,13 @@ class Matcher:
                 if found.status == "matched":
                     found.score = fuzz.token_sort_ratio(norm, normalise(self.agencies[found.agency_id].name))
                 return found
-        return None if state else Match("unmatched")
+        return None
 
     def _spelling(self, state: str, names: list[str]) -> list[Match]:
         ids, registry = self.blocks.get(state, ([], []))
         if not registry:
             return [Match("unmatched") for _ in names]
-        wanted = [normalise(n) for n in names]
+        wanted = [fix_vocabulary(normalise(n)) for n in names]
         scores = process.cdist(wanted, registry, scorer=fuzz.ratio, workers=1)
         out = []
         for row, query in zip(scores, wanted):
@@ -178,6 +202,14 @@ class Matcher:
             else:
                 out.append(Match("unmatched", candidates=suggestions))
         return out
+
+
+def from_database(con) -> tuple[Matcher, dict[str, str]]:
+    """The matcher over every agency in a built database and its aliases, and the USPS -> state name map."""
+    agencies = [Agency(*r) for r in con.execute("SELECT agency_id, name, state, city FROM views.agencies").fetchall()]
+    aliases = con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
+    state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
+    return Matcher(agencies, aliases), state_names
 
 
 def _same_shape(a: str, b: str) -> bool:
