@@ -7,13 +7,14 @@ PORT   ?= 8501
 INPUTS := $(shell find data -type f \( -name '*.csv' -o -name '*.txt' \)) \
           $(wildcard ingest/*.py ingest/*/*.py ingest/migrations/*.sql)
 
-.PHONY: run test data venv clean help
+.PHONY: run test data bench venv clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    set up .venv, build $(DB) from data/, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up .venv, build the data, run the tests"
 	@echo "make data   (re)build $(DB) when it is missing or older than the bundled inputs"
+	@echo "make bench  run the benchmarks in bench/ and write bench/RESULTS.md"
 
 venv: $(VENV)/.installed
 
@@ -32,6 +33,9 @@ run: data
 
 test: data
 	$(BIN)/python -m pytest
+
+bench: data
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache

@@ -32,16 +32,20 @@ def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress
             if progress:
                 progress(source.source_id)
         transform.run_all(con)
-        con.executemany("INSERT INTO views.status_ladder VALUES (?, ?, ?)",
-                        [(s, i, DEFINITIONS[s]) for i, s in enumerate((*LADDER, "banned"), start=1)])
+        seed_ladder(con)
     return reports
+
+
+def seed_ladder(con: duckdb.DuckDBPyConnection) -> None:
+    con.executemany("INSERT INTO views.status_ladder VALUES (?, ?, ?)",
+                    [(s, i, DEFINITIONS[s]) for i, s in enumerate((*LADDER, "banned"), start=1)])
 
 
 def register_sources(con: duckdb.DuckDBPyConnection, catalog: list[registry.Source]) -> None:
     con.executemany(
-        "INSERT INTO meta.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO meta.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(s.source_id, s.name, s.platform, ";".join(s.files), s.url, s.homepage or None, s.license,
-          s.attribution, s.retrieved, s.notes) for s in catalog],
+          s.attribution, s.retrieved, s.weight, s.notes) for s in catalog],
     )
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ingest import db, paths, registry
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def cmd_build(args) -> int:

@@ -8,7 +8,10 @@ from pathlib import Path
 from ingest.paths import DATA_DIR, SOURCES_FILE
 
 FIELDS = ("source_id", "name", "platform", "files", "url", "homepage", "license",
-          "attribution", "retrieved", "notes")
+          "attribution", "retrieved", "weight", "notes")
+# How much a source's word counts: `documented` (a cited publication or a public record), `weak` (a leak,
+# an unverified list: alone it makes a claim only `unconfirmed`), `reference` (registries, catalogs, places).
+WEIGHTS = ("documented", "weak", "reference")
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Source:
     license: str
     attribution: str
     retrieved: str
+    weight: str
     notes: str
 
     def paths(self, data_dir: Path = DATA_DIR) -> list[Path]:
@@ -39,6 +43,8 @@ def load(path: Path = SOURCES_FILE) -> list[Source]:
     for row in rows:
         if not row["url"] or not row["license"] or not row["attribution"]:
             raise ValueError(f"{path}: source {row['source_id']!r} needs a url, a license and an attribution")
+        if row["weight"] not in WEIGHTS:
+            raise ValueError(f"{path}: source {row['source_id']!r} has weight {row['weight']!r}; use one of {WEIGHTS}")
         files = tuple(f.strip() for f in row["files"].split(";") if f.strip())
         sources.append(Source(**{**row, "files": files}))
     ids = [s.source_id for s in sources]

@@ -37,6 +37,18 @@ if ui.guard_database():
 
         evidence = queries.agency_evidence(agency_id)
         links = queries.evidence_links(evidence["evidence_id"].tolist())
+
+        for claim in claims[claims["contested"]].itertuples():
+            st.subheader(f"Conflicting evidence: {claim.product}")
+            st.caption("A denial stands beside other evidence. Both are shown; neither is hidden.")
+            own = evidence[evidence["product"] == claim.product]
+            against, for_ = own[own["kind"] == "denied"], own[own["kind"] != "denied"]
+            left, right = st.columns(2)
+            for column, title, rows in ((left, "Says it was used or bought", for_), (right, "Says it was not", against)):
+                with column:
+                    st.markdown(f"**{title}**")
+                    for row in rows.itertuples():
+                        st.markdown(f"- {row.kind}: “{row.summary or ''}” · [{row.source_name or row.source}]({row.source_url})")
         st.subheader(f"Evidence timeline ({len(evidence)})")
         for row in evidence.itertuples():
             with st.container(border=True):

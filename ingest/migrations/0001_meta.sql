@@ -11,6 +11,7 @@ CREATE TABLE meta.sources (
     license      VARCHAR NOT NULL,
     attribution  VARCHAR NOT NULL,
     retrieved    VARCHAR,            -- when the upstream copy was taken, as documented
+    weight       VARCHAR NOT NULL,   -- documented | weak | reference (ingest/registry.py)
     notes        VARCHAR
 );
 

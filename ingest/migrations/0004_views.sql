@@ -39,7 +39,7 @@ SELECT e.evidence_id, e.agency_id, a.name AS agency_name, a.ori, a.agency_type, 
        e.kind, e.kind_reason, e.event_date, e.date_precision,
        -- What the date is: procurement carries the award's start, the Atlas only its sources' dates.
        CASE s.platform WHEN 'usaspending' THEN 'award start' ELSE 'earliest source' END AS date_label, year(e.event_date) AS year, e.amount, e.summary,
-       e.agency_match, e.match_score, e.source_id, s.name AS source, s.license, e.source_name, e.source_url,
+       e.agency_match, e.match_score, e.source_id, s.name AS source, s.license, s.weight AS source_weight, e.source_name, e.source_url,
        e.raw_record_id, r.content_hash AS raw_hash, f.path AS raw_file, f.sha256 AS raw_file_sha256,
        f.url AS raw_file_url, f.fetched_at AS raw_fetched_at
 FROM core.evidence e
@@ -59,6 +59,7 @@ WITH grouped AS (
            bool_or(kind = 'denied') AS any_denied, bool_or(kind <> 'denied') AS any_other,
            bool_or(kind = 'procured') AS any_procured, bool_or(kind = 'used') AS any_used,
            bool_or(kind = 'trialled') AS any_trialled,
+           bool_and(source_weight = 'weak') AS only_weak,
            max(event_date) FILTER (WHERE kind = 'ended') AS ended_on,
            bool_or(kind = 'ended') AS any_ended,
            max(event_date) FILTER (WHERE kind NOT IN ('ended', 'denied')) AS last_use_on,
@@ -68,6 +69,7 @@ WITH grouped AS (
 )
 SELECT agency_id, ori, agency_name, state, vendor_id, vendor, product_id, product,
        CASE WHEN any_denied AND NOT any_other THEN 'denied'
+            WHEN only_weak THEN 'unconfirmed'
             WHEN any_ended AND (last_use_on IS NULL OR ended_on >= last_use_on) THEN 'ended'
             WHEN any_procured THEN 'procured'
             WHEN any_used THEN 'used'
