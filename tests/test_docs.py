@@ -23,7 +23,7 @@ def test_readme_first_screen_has_the_two_commands():
 
 
 def test_readme_commands_run():
-    for line in re.findall(r"^python -m ingest (\w+)", README, re.M):
+    for line in re.findall(r"^python -m ingest ([\w-]+)", README, re.M):
         if line == "build":
             continue  # the session's database is built by conftest; building again here adds nothing
         result = subprocess.run([sys.executable, "-m", "ingest", line, "--help"], cwd=ROOT, capture_output=True, text=True)
