@@ -122,6 +122,30 @@ def search_place(text: str) -> pd.DataFrame:
     """, {"q": text})
 
 
+def agencies_serving_zip(city: str, county: str, state: str) -> pd.DataFrame:
+    """Agencies with evidence whose jurisdiction covers a ZIP: its city's and county's, and statewide ones."""
+    return query("""
+        SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement,
+               CASE WHEN lower(a.city) = lower($city) THEN 'city'
+                    WHEN lower(a.county) = lower($county) THEN 'county' ELSE 'statewide' END AS serves,
+               arg_min(c.status, l.rank) AS status,
+               string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
+               sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date
+        FROM views.agencies a
+        JOIN views.claims c USING (agency_id)
+        JOIN views.status_ladder l ON l.status = c.status
+        WHERE a.state = $state
+          AND (lower(a.city) = lower($city) OR lower(a.county) = lower($county) OR a.agency_kind = 'State')
+        GROUP BY a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement
+        ORDER BY CASE serves WHEN 'city' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, a.name
+    """, {"city": city, "county": county, "state": state})
+
+
+def records_law(state: str | None) -> dict | None:
+    frame = query("SELECT * FROM views.records_laws WHERE state = $state", {"state": (state or "").upper()})
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
 def registry_agencies_in_place(text: str) -> int:
     """How many registry agencies match the place at all: the denominator for 'no evidence found'."""
     return int(query("""

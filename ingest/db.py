@@ -65,7 +65,8 @@ def swapped_build(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 CORE_TABLES = frozenset({"core.quarantine", "core.agencies", "core.vendors", "core.products", "core.evidence",
-                         "core.evidence_links", "core.procurement", "core.policies", "core.agency_aliases"})
+                         "core.evidence_links", "core.procurement", "core.policies", "core.agency_aliases",
+                         "core.records_laws"})
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:

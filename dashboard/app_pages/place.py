@@ -1,33 +1,62 @@
-"""Type a city, county, state or agency name; see the agencies there and their evidence."""
+"""A citizen's lookup: a ZIP code, city, county, state or agency name -> the agencies there, their
+evidence, and a public-records request letter to ask for more."""
+import re
+from datetime import date
+
+import pandas as pd
 import streamlit as st
+import zipcodes
 
 from dashboard import queries, ui
+from dashboard.documents.letter import build_letter, law_from_row
+from dashboard.documents.pdf import text_to_pdf
 
 st.title("Look up a place")
-st.caption("A city, county, state or agency name: every agency there with public evidence of facial-recognition use.")
+st.caption("A ZIP code, city, county, state or agency name: every agency there with public evidence of "
+           "facial-recognition use, and a records request to ask for more.")
+
+
+def find(text: str) -> tuple[pd.DataFrame, str]:
+    """The agencies for what was typed, and one plain-language sentence about them."""
+    if re.fullmatch(r"\d{5}", text):
+        places = zipcodes.matching(text) if zipcodes.is_real(text) else []
+        if not places:
+            return pd.DataFrame(), f"{text} is not a US ZIP code we know."
+        place = places[0]
+        found = queries.agencies_serving_zip(place["city"], place["county"], place["state"])
+        where = f"ZIP code {text} ({place['city']}, {place['county']}, {place['state']})"
+        return found, (f"**{len(found)} agencies** that serve {where} have evidence of facial-recognition use "
+                       "(its city's, its county's and statewide agencies)." if len(found) else
+                       f"No agency that serves {where} has evidence of facial-recognition use in our data.")
+    found = queries.search_place(text)
+    registered = queries.registry_agencies_in_place(text)
+    if found.empty:
+        return found, f"No agency matching “{text}” has evidence in our data ({registered} registry agencies match it)."
+    return found, (f"**{len(found)} agencies** matching “{text}” have evidence of facial-recognition use "
+                   f"({registered} registry agencies match the words in all).")
+
 
 if ui.guard_database():
     ui.seed_state("place_q", st.query_params.get("q", ""))
-    text = st.text_input("City, county, state or agency", key="place_q", max_chars=120,
-                         placeholder="e.g. Miami, Wayne County, Texas, Detroit Police")
-    ui.set_params(q=text.strip())
-    if text.strip():
-        found = queries.search_place(text)
-        registered = queries.registry_agencies_in_place(text)
+    text = st.text_input("ZIP code, city, county, state or agency", key="place_q", max_chars=120,
+                         placeholder="e.g. 48226, Miami, Wayne County, Texas, Detroit Police").strip()
+    ui.set_params(q=text)
+    if text:
+        found, sentence = find(text)
+        st.markdown(sentence)
         if found.empty:
-            st.info(f"No agency matching “{text}” has evidence in our data. {registered} registry agencies match it. "
-                    "No evidence here means no one has documented it yet, not that it is not used.")
-        else:
-            st.markdown(f"**{len(found)} agencies** matching “{text}” have evidence of facial-recognition use "
-                        f"({registered} registry agencies match the words in all).")
-            for row in found.itertuples():
-                with st.container(border=True):
-                    st.markdown(f"**{row.name}** ({row.agency_kind}, {row.state}) · {ui.status_badge(row.status)} · "
-                                f"{row.products} · {int(row.evidence_count)} evidence row(s)"
-                                + (f" · earliest source {row.first_date:%Y}" if row.first_date is not None and str(row.first_date) != 'NaT' else ""))
-                    st.caption(row.placement)
-                    st.page_link("app_pages/agency.py", label="Evidence and sources", query_params={"agency": row.agency_id})
-        rules = queries.policies_matching(text)
+            st.info("No evidence here means no one has documented it yet, not that it is not used. "
+                    "A records request is how to find out.")
+        for row in found.itertuples():
+            with st.container(border=True):
+                since = "" if pd.isna(row.first_date) else f" · earliest source {row.first_date:%Y}"
+                st.markdown(f"**{row.name}** ({row.agency_kind}, {row.state}) · {ui.status_badge(row.status)} · "
+                            f"{row.products} · {int(row.evidence_count)} evidence row(s){since}")
+                st.caption(row.placement)
+                st.page_link("app_pages/agency.py", label="Evidence and sources", query_params={"agency": row.agency_id})
+        if not found.empty:
+            ui.downloads(found, "agencies", key="place_dl")
+        rules = queries.policies_matching(text) if not re.fullmatch(r"\d{5}", text) else pd.DataFrame()
         if not rules.empty:
             st.subheader("Local and state policies")
             for rule in rules.itertuples():
@@ -35,3 +64,28 @@ if ui.guard_database():
                 if rule.caveat:
                     st.warning(f"Caveat: {rule.caveat}")
         ui.status_legend()
+
+        if not found.empty:
+            st.header("What you can do: ask for the records")
+            names = dict(zip(found["agency_id"], found["name"]))
+            wanted = st.query_params.get("agency")
+            ui.seed_state("letter_agency", wanted if wanted in names else next(iter(names)))
+            agency_id = st.selectbox("Agency to write to", list(names), format_func=names.get, key="letter_agency")
+            ui.set_params(agency=agency_id)
+            agency = queries.agency(agency_id)
+            state = agency["state"] if isinstance(agency["state"], str) else "US"
+            law = law_from_row(queries.records_law(state), state)
+            letter = build_letter(agency, queries.agency_claims(agency_id), law, date.today())
+            if law is None:
+                st.warning(f"We have no public-records law on file for {state}: the letter names none.")
+            else:
+                st.caption(f"Law: {law.citation}. Verify deadlines and exemptions in the guide: {law.guide_url}. "
+                           "This is not legal advice.")
+            letter = st.text_area("Your letter (edit it here; the downloads carry your edits)", letter, height=420,
+                                  key=f"letter_{agency_id}")
+            with st.container(horizontal=True):
+                st.download_button("Download as text", letter, file_name=f"records-request-{agency_id}.txt",
+                                   mime="text/plain", on_click="ignore", icon=":material/download:")
+                st.download_button("Download as PDF", lambda: text_to_pdf("Public records request", letter),
+                                   file_name=f"records-request-{agency_id}.pdf", mime="application/pdf",
+                                   on_click="ignore", icon=":material/download:")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest.transform import agencies, atlas, catalog, places, policies, usaspending
+from ingest.transform import agencies, atlas, catalog, places, policies, records_laws, usaspending
 
-ORDER = (places, agencies, catalog, atlas, usaspending, policies)
+ORDER = (places, agencies, catalog, atlas, usaspending, policies, records_laws)
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,1 @@
+"""Documents people take away: records-request letters and hearing briefs, as text and PDF."""

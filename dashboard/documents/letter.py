@@ -1,0 +1,94 @@
+"""A public-records request letter for one agency, citing its state's law and deadline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+ASKS = (
+    "Contracts, purchase orders, invoices, payments, quotes and grant applications for facial-recognition "
+    "products or services{products}.",
+    "Records of any free trial, pilot or test account, including the list of accounts opened, the dates they "
+    "were active and the terms of the trial (personal information may be redacted).",
+    "Search logs, audit logs or usage reports showing how many facial-recognition searches were run, by month.",
+    "Policies, procedures, training materials and use guidelines governing facial recognition.",
+    "Audits, reviews, accuracy or bias assessments, and reports to the council or any oversight body.",
+    "Communications with {vendors} about these products.",
+)
+
+
+@dataclass
+class Law:
+    state: str
+    law_name: str
+    statute: str | None
+    response_days: int | None
+    day_type: str
+    guide_url: str
+
+    @property
+    def citation(self) -> str:
+        return f"{self.law_name} ({self.statute})" if self.statute else self.law_name
+
+    def deadline_sentence(self) -> str:
+        if self.response_days is None:
+            return (f"The table of state laws we rely on gives no fixed response deadline for the {self.law_name} "
+                    f"(check {self.guide_url}). I ask that you acknowledge this request promptly and tell me when "
+                    "I can expect the records.")
+        if self.day_type == "unknown":
+            return (f"I understand the {self.law_name} calls for a response within {self.response_days} days "
+                    f"(whether business or calendar days is not stated in the table we rely on; see {self.guide_url}).")
+        return f"The {self.law_name} requires a response within {self.response_days} {self.day_type} days."
+
+
+def law_from_row(row: dict | None, state: str) -> Law | None:
+    if row is None:
+        return None
+    return Law(state, row["law_name"], row.get("statute"), _int(row.get("response_days")), row["day_type"],
+               row["guide_url"])
+
+
+def build_letter(agency: dict, claims: pd.DataFrame, law: Law | None, today: date | None = None,
+                 requester: str = "[Your name]", contact: str = "[Your mailing address or email]") -> str:
+    today = today or date.today()
+    products = sorted(p for p in claims["product"].dropna().unique() if "not named" not in p) if len(claims) else []
+    vendors = sorted(v for v in claims["vendor"].dropna().unique() if "not named" not in v) if len(claims) else []
+    product_text = f", including {', '.join(products)}" if products else ""
+    vendor_text = ", ".join(vendors) if vendors else "any facial-recognition vendor"
+    place = ", ".join(str(v) for v in (agency.get("city"), agency.get("county"), agency.get("state"))
+                      if v and not pd.isna(v))
+    under = (f"Under the {law.citation}" if law else
+             "Under the public-records law that applies to your agency")
+    asks = "\n".join(f"{n}. {text.format(products=product_text, vendors=vendor_text)}"
+                     for n, text in enumerate(ASKS, start=1))
+    evidence = "\n".join(
+        f"- {row.product}: {row.status}, {row.evidence_count} public record(s); "
+        f"{(row.source_urls or '').split(' ')[0]}" for row in claims.itertuples()) if len(claims) else ""
+    parts = [
+        f"{today:%B %d, %Y}".replace(" 0", " "),
+        f"Public Records Officer\n{agency['name']}\n{place}",
+        f"Re: Public records request{' under the ' + law.citation if law else ''}: facial recognition",
+        "Dear Records Officer,",
+        f"{under}, I request copies of the following records held by the {agency['name']}, "
+        "from January 1, 2016 to the date of this request:",
+        asks,
+    ]
+    if evidence:
+        parts.append("Public sources indicate that your agency has used or acquired facial-recognition technology:\n"
+                     + evidence)
+    parts += [
+        law.deadline_sentence() if law else "Please tell me when I can expect a response.",
+        "If you deny any part of this request, please cite the specific exemption for each withheld record and "
+        "release all segregable portions. I ask that fees be waived because the records concern the public's "
+        "understanding of government surveillance; if fees will exceed $25, please tell me before you incur them. "
+        "Electronic copies are preferred.",
+        f"Sincerely,\n{requester}\n{contact}",
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _int(value) -> int | None:
+    if value is None or pd.isna(value):
+        return None
+    return int(value)
