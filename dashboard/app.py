@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/map.py", title="Map", url_path="map", default=True),
     st.Page("app_pages/place.py", title="Place", url_path="place"),
     st.Page("app_pages/agency.py", title="Agency", url_path="agency"),
+    st.Page("app_pages/brief.py", title="Hearing brief", url_path="brief"),
     st.Page("app_pages/sources.py", title="Sources", url_path="sources"),
     st.Page("app_pages/about.py", title="About", url_path="about"),
 ]

@@ -45,3 +45,58 @@ def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None) -> 
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520,
                       legend={"title": "status", "orientation": "h", "y": -0.02})
     return fig
+
+
+TOPOJSON_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "static" / "topojson"
+
+
+COUNTIES = TOPOJSON_DIR.parent / "geo" / "us_counties_10m.geojson"
+
+
+@__import__("functools").lru_cache(maxsize=1)
+def _counties() -> dict:
+    import json
+
+    return json.loads(COUNTIES.read_text())
+
+
+def counties_of(fips_prefixes: tuple[str, ...]) -> dict:
+    """The county shapes whose FIPS code starts with one of the given state (or county) codes."""
+    features = [f for f in _counties()["features"] if str(f.get("id", "")).startswith(fips_prefixes)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def jurisdiction_map(agencies: pd.DataFrame, fips_prefixes: tuple[str, ...] = ()) -> go.Figure:
+    """The agencies of one jurisdiction over its counties, framed on them."""
+    placed = agencies.dropna(subset=["latitude", "longitude"]).drop_duplicates("agency_id")
+    fig = go.Figure()
+    if fips_prefixes:
+        shapes = counties_of(fips_prefixes)
+        ids = [f["id"] for f in shapes["features"]]
+        fig.add_trace(go.Choropleth(geojson=shapes, locations=ids, z=[0] * len(ids), showscale=False,
+                                    colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], hoverinfo="skip",
+                                    marker={"line": {"width": 0.4, "color": "#999"}}))
+    if not placed.empty:
+        for status in STATUS_ORDER:
+            part = placed[placed["status"] == status]
+            if not part.empty:
+                fig.add_trace(go.Scattergeo(lon=part["longitude"], lat=part["latitude"], name=status,
+                                            text=part["agency_name"], mode="markers",
+                                            marker={"size": 9, "color": STATUS_COLOURS[status],
+                                                    "line": {"width": 0.5, "color": "white"}}))
+    # The world outlines with a mercator projection can be framed on the points; albers usa cannot.
+    fig.update_geos(scope="world", projection_type="mercator", fitbounds="locations", visible=False)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, legend={"orientation": "h", "y": -0.02})
+    return fig
+
+
+def static_png(fig: go.Figure, width: int = 700, height: int = 420) -> tuple[bytes | None, str | None]:
+    """A PNG through kaleido and the local chromium, with the local outlines; (None, why) if it cannot."""
+    import plotly.io as pio
+
+    pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
+    pio.defaults.mathjax = None
+    try:
+        return fig.to_image(format="png", width=width, height=height), None
+    except Exception as exc:  # no chromium on this machine, most likely
+        return None, f"{type(exc).__name__}: {exc}"

@@ -230,3 +230,64 @@ def sources() -> pd.DataFrame:
 
 def quarantine() -> pd.DataFrame:
     return query("SELECT source_id, row_number, reason, raw_text FROM views.quarantine ORDER BY source_id, row_number")
+
+
+JURISDICTION = """
+    a.state = $state AND (
+        $level = 'state'
+        OR ($level = 'county' AND lower(a.county) = lower($name))
+        OR ($level = 'city' AND lower(a.city) = lower($name)))
+"""
+
+
+def jurisdiction_evidence(level: str, name: str, state: str) -> pd.DataFrame:
+    """Every evidence row of the agencies of a city, a county or a state, with its claim status."""
+    return query("""
+        SELECT e.evidence_id, e.agency_id, e.agency_name, a.agency_kind, a.county, a.latitude, a.longitude, e.vendor, e.product,
+               e.kind, e.kind_reason, e.event_date, e.date_label, e.amount, e.summary, e.source, e.source_name,
+               e.source_url, e.raw_record_id, e.raw_file_sha256, c.status, c.contested
+        FROM views.evidence e
+        JOIN views.agencies a USING (agency_id)
+        JOIN views.claims c ON c.agency_id = e.agency_id
+         AND c.vendor_id IS NOT DISTINCT FROM e.vendor_id AND c.product_id IS NOT DISTINCT FROM e.product_id
+        WHERE """ + JURISDICTION + """
+        ORDER BY e.agency_name, e.product, e.event_date NULLS LAST
+    """, {"level": level, "name": name, "state": state})
+
+
+def jurisdiction_policies(level: str, name: str, state: str) -> pd.DataFrame:
+    return query("""
+        SELECT policy_id, jurisdiction, jurisdiction_level, stance, description, date_text, action_date, source_url,
+               caveat
+        FROM views.policies
+        WHERE state = $state AND (jurisdiction_level = 'state'
+              OR ($level IN ('city', 'county') AND lower(place_name) = lower($name)))
+        ORDER BY action_date
+    """, {"level": level, "name": name, "state": state})
+
+
+def source(source_id: str) -> dict:
+    return query("SELECT source_id, name, url, license, retrieved FROM views.sources WHERE source_id = $id",
+                 {"id": source_id}).iloc[0].to_dict()
+
+
+def jurisdictions(state: str) -> pd.DataFrame:
+    """Cities and counties of a state that have agencies with evidence, for the brief's picker."""
+    return query("""
+        SELECT DISTINCT 'city' AS level, a.city AS name FROM views.agencies a
+        WHERE a.state = $state AND a.city IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM views.evidence)
+        UNION
+        SELECT DISTINCT 'county', a.county FROM views.agencies a
+        WHERE a.state = $state AND a.county IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM views.evidence)
+        ORDER BY 1, 2
+    """, {"state": state})
+
+
+def fips_prefixes(state: str, counties: list[str] | None = None) -> tuple[str, ...]:
+    """County FIPS codes that outline a jurisdiction: the state's two digits, or the named counties' five."""
+    frame = query("""
+        SELECT DISTINCT CASE WHEN len($counties::VARCHAR[]) = 0 THEN left(geoid, 2) ELSE geoid END AS prefix
+        FROM views.places WHERE kind = 'county' AND state = $state
+          AND (len($counties::VARCHAR[]) = 0 OR list_contains($counties::VARCHAR[], lower(name)))
+    """, {"state": state, "counties": [c.lower() for c in counties or []]})
+    return tuple(frame["prefix"])

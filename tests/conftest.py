@@ -4,10 +4,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from ingest.build import build
+from ingest.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,8 +21,9 @@ def built_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def db(built_db) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(built_db), read_only=True)
+def db(built_db):
+    # Same configuration as the dashboard's reader: DuckDB refuses two in one process that differ.
+    con = connect(built_db, read_only=True)
     yield con
     con.close()
 

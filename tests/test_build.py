@@ -150,7 +150,7 @@ FINGERPRINTS = {
 def test_rebuild_from_the_same_inputs_gives_the_same_database(built_db, tmp_path):
     again = tmp_path / "again.duckdb"
     build(again)
-    a = duckdb.connect(str(built_db), read_only=True)
+    a = dbmod.connect(built_db, read_only=True)
     b = duckdb.connect(str(again), read_only=True)
     try:
         for name, sql in FINGERPRINTS.items():

@@ -35,7 +35,7 @@ LEFT JOIN core.states s ON s.state = a.state;
 CREATE VIEW views.evidence AS
 SELECT e.evidence_id, e.agency_id, a.name AS agency_name, a.ori, a.agency_type, a.state, a.city, a.county,
        e.vendor_id, coalesce(v.name, '(vendor not named)') AS vendor, v.in_catalog AS vendor_in_catalog,
-       e.product_id, coalesce(p.name, CASE WHEN v.name IS NULL THEN '(product not named)' ELSE v.name || ' (product not named)' END) AS product,
+       e.product_id, coalesce(p.name, CASE WHEN v.name IS NULL THEN 'Unnamed product (vendor not named)' ELSE v.name || ' (product not named)' END) AS product,
        e.kind, e.kind_reason, e.event_date, e.date_precision,
        -- What the date is: procurement carries the award's start, the Atlas only its sources' dates.
        CASE s.platform WHEN 'usaspending' THEN 'award start' ELSE 'earliest source' END AS date_label, year(e.event_date) AS year, e.amount, e.summary,

@@ -12,3 +12,5 @@ CREATE TABLE core.records_laws (
 );
 
 CREATE VIEW views.records_laws AS SELECT * FROM core.records_laws;
+
+CREATE VIEW views.places AS SELECT * FROM core.places;
