@@ -55,3 +55,20 @@ def query(sql: str, params: dict | list | None = None) -> pd.DataFrame:
 def database_label() -> str:
     path = db_path()
     return f"{path.name} · built {pd.Timestamp(os.path.getmtime(path), unit='s'):%Y-%m-%d %H:%M} UTC"
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the agency registry ...")
+def _matcher(path: str, stamp: tuple[int, int]):
+    from ingest.matching import from_database
+
+    cursor = _connection(path, stamp).cursor()
+    try:
+        return from_database(cursor)
+    finally:
+        cursor.close()
+
+
+def matcher():
+    """The claims engine's agency matcher over this database, built once per database file."""
+    path = db_path()
+    return _matcher(str(path), _stamp(path))

@@ -291,3 +291,50 @@ def fips_prefixes(state: str, counties: list[str] | None = None) -> tuple[str, .
           AND (len($counties::VARCHAR[]) = 0 OR list_contains($counties::VARCHAR[], lower(name)))
     """, {"state": state, "counties": [c.lower() for c in counties or []]})
     return tuple(frame["prefix"])
+
+
+def record_for_agencies(agency_ids: list[str]) -> pd.DataFrame:
+    """What the public record holds for each agency: claims, procurement, denials, evidence count."""
+    return query("""
+        SELECT a.agency_id, a.name, a.state, a.agency_kind,
+               count(c.agency_id) AS claims,
+               coalesce(bool_or(c.status = 'procured'), false) AS procured,
+               coalesce(bool_or(c.status = 'denied' OR c.contested), false) AS denied,
+               coalesce(sum(c.evidence_count), 0) AS evidence_count,
+               string_agg(c.product || ': ' || c.status, '; ' ORDER BY c.product) AS statuses,
+               min(split_part(c.source_urls, ' ', 1)) AS a_source
+        FROM views.agencies a LEFT JOIN views.claims c USING (agency_id)
+        WHERE list_contains($ids::VARCHAR[], a.agency_id)
+        GROUP BY a.agency_id, a.name, a.state, a.agency_kind
+        ORDER BY a.state, a.name
+    """, {"ids": agency_ids})
+
+
+def vendor_summary() -> pd.DataFrame:
+    """Per vendor: agencies with evidence, claims by status, and spend on record."""
+    return query("""
+        SELECT c.vendor, count(DISTINCT c.agency_id) AS agencies,
+               count(*) FILTER (WHERE c.status = 'procured') AS procured,
+               count(*) FILTER (WHERE c.status = 'used') AS used,
+               count(*) FILTER (WHERE c.status = 'trialled') AS trialled,
+               count(*) FILTER (WHERE c.status IN ('ended', 'denied', 'unconfirmed')) AS other,
+               (SELECT sum(e.amount) FROM views.evidence e WHERE e.vendor = c.vendor) AS spend_on_record
+        FROM views.claims c GROUP BY c.vendor ORDER BY agencies DESC, c.vendor
+    """)
+
+
+def vendor_agencies_by_year() -> pd.DataFrame:
+    """Agencies per vendor by the year of their earliest dated evidence (when the record first shows them)."""
+    return query("""
+        SELECT vendor, year(first_date) AS year, count(DISTINCT agency_id) AS agencies
+        FROM views.claims WHERE first_date IS NOT NULL GROUP BY ALL ORDER BY vendor, year
+    """)
+
+
+def spend_by_year() -> pd.DataFrame:
+    return query("""
+        SELECT vendor, year, sum(amount) AS amount, count(*) AS awards,
+               string_agg(source_url, ' ' ORDER BY source_url) AS sources
+        FROM views.evidence WHERE amount IS NOT NULL AND year IS NOT NULL
+        GROUP BY vendor, year ORDER BY year, vendor
+    """)

@@ -1,0 +1,98 @@
+"""A reporter's workbench: load a leaked list, match it to real agencies, review the doubtful
+matches, and see where the leak and the public record disagree."""
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, queries, ui, workbench
+from ingest.paths import DATA_DIR
+
+st.title("Leak workbench")
+st.caption("Upload a list of agencies (CSV or XLSX), match it to the registry, and compare it with the public "
+           "record. The file stays on this machine; personal data (emails, phone numbers, staff names) is "
+           "redacted before anything is shown, and nothing is kept unless you ask.")
+
+if ui.guard_database():
+    uploaded = st.file_uploader("Leaked or obtained list", type=["csv", "xlsx", "txt"], key="leak_file")
+    if uploaded is None:
+        st.info("Upload a file to start. It needs a column with agency names; state and city columns help.")
+        st.stop()
+    try:
+        upload = workbench.read_upload(uploaded.name, uploaded.getvalue())
+    except workbench.UploadError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.markdown(f"**{uploaded.name}**: {len(upload.frame):,} rows, {len(upload.frame.columns)} columns · "
+                f"sha256 `{upload.sha256[:16]}…`")
+    for note in upload.notes:
+        st.caption(note)
+
+    columns = list(upload.frame.columns)
+    none = "(none)"
+    with st.container(horizontal=True):
+        name_col = st.selectbox("Agency name column", columns, key="leak_name",
+                                index=columns.index(workbench.guess_column(columns, "agency", "name", "organization",
+                                                                           "entity") or columns[0]))
+        state_col = st.selectbox("State column", [none, *columns], key="leak_state",
+                                 index=([none, *columns].index(workbench.guess_column(columns, "state") or none)))
+        city_col = st.selectbox("City column", [none, *columns], key="leak_city",
+                                index=([none, *columns].index(workbench.guess_column(columns, "city") or none)))
+    matcher, state_names = data.matcher()
+    matched = workbench.match(upload.frame, matcher, state_names, name_col,
+                              None if state_col == none else state_col, None if city_col == none else city_col)
+
+    counts = matched["status"].value_counts()
+    with st.container(horizontal=True):
+        st.metric("Matched", int(counts.get("matched", 0)))
+        st.metric("To review (ambiguous)", int(counts.get("ambiguous", 0)))
+        st.metric("Unmatched", int(counts.get("unmatched", 0)))
+
+    decisions = st.session_state.setdefault(f"decisions_{upload.sha256}", {})
+    queue = matched[(matched["status"] == "ambiguous") | (matched["method"] == "spelling")]
+    if not queue.empty:
+        st.subheader(f"Review queue ({len(queue)})")
+        st.caption("A match is never guessed: pick the right agency or reject the row.")
+        for index, row in queue.head(50).iterrows():
+            options = ["reject"] + (list(row["candidates"]) if row["status"] == "ambiguous"
+                                    else [f"{matcher.agencies[row['agency_id']].name} ({row['agency_id']}, "
+                                          f"{matcher.agencies[row['agency_id']].state})"])
+            choice = st.radio(f"“{row[name_col]}”" + (f" ({row[state_col]})" if state_col != none else ""),
+                              options, index=options.index(decisions[index]) if decisions.get(index) in options
+                              else (1 if row["status"] == "matched" else 0), key=f"review_{upload.sha256}_{index}",
+                              horizontal=True)
+            decisions[index] = choice
+        for index, choice in decisions.items():
+            if index in matched.index:
+                matched.at[index, "agency_id"] = None if choice == "reject" else workbench.candidate_id(choice)
+                matched.at[index, "status"] = "rejected" if choice == "reject" else "matched"
+
+    ids = sorted(matched.loc[matched["status"] == "matched", "agency_id"].dropna().unique().tolist())
+    record = queries.record_for_agencies(ids) if ids else pd.DataFrame(
+        columns=["agency_id", "name", "state", "claims", "procured", "denied", "evidence_count", "statuses", "a_source"])
+    st.subheader("Where the leak meets the public record")
+    tabs = st.tabs(["In the leak, no procurement on record", "Denied, yet in the leak",
+                    "Procured, absent from records responses", "All matched"])
+    with tabs[0]:
+        rows = record[~record["procured"]]
+        st.caption("Listed in the leak, but no contract, purchase order or payment is in our data: ask how it "
+                   "was obtained (a free trial? another agency's account?).")
+        st.dataframe(rows[["name", "state", "agency_kind", "statuses", "evidence_count", "a_source"]], hide_index=True,
+                     column_config={"a_source": st.column_config.LinkColumn("a source")})
+    with tabs[1]:
+        rows = record[record["denied"]]
+        st.caption("The agency has denied use on the record, and the leak lists it: both are shown, neither settles it.")
+        if rows.empty:
+            st.info("No agency in this list has a denial on record in our data.")
+        st.dataframe(rows[["name", "state", "statuses", "a_source"]], hide_index=True,
+                     column_config={"a_source": st.column_config.LinkColumn("a source")})
+    with tabs[2]:
+        st.info("This comparison needs records-request responses (MuckRock documents), which are not in this "
+                "database yet: it is left empty rather than guessed.")
+    with tabs[3]:
+        table = matched.drop(columns=["candidates"])
+        st.dataframe(table, hide_index=True)
+        ui.downloads(table, "leak-matched", key="leak_dl")
+
+    keep = st.checkbox("Keep this (redacted) upload on this machine", key="leak_keep")
+    if keep:
+        path = workbench.save_upload(upload, DATA_DIR / "uploads")
+        st.caption(f"Saved to {path.relative_to(DATA_DIR.parent)} (redacted).")

@@ -1,0 +1,128 @@
+"""A reporter's leak workbench: read an uploaded list, redact personal data, match its agencies
+on the registry, and set it against the public record.
+
+Nothing here writes the database. An upload lives in memory and is saved (redacted) only when the
+user asks.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ingest.matching import Matcher
+from ingest.redact import redact
+
+MAX_ROWS = 200_000
+# Columns that hold people, not agencies: emptied whole, whatever their cells look like.
+PERSONAL_COLUMN = re.compile(r"e-?mail|phone|mobile|contact|user(name)?|officer|employee|staff|first.?name|"
+                             r"last.?name|full.?name|person|login|account.?holder", re.I)
+
+
+class UploadError(ValueError):
+    """An upload we cannot read: the message says why and what to do."""
+
+
+@dataclass
+class Upload:
+    name: str
+    sha256: str
+    frame: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def read_upload(name: str, data: bytes) -> Upload:
+    """CSV (UTF-8, UTF-16 with a BOM, or Latin-1) or XLSX -> a redacted table of text."""
+    if not data:
+        raise UploadError("The file is empty.")
+    notes = []
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, nrows=MAX_ROWS + 1)
+        elif suffix in (".csv", ".txt", ""):
+            text, encoding = decode(data)
+            if encoding != "utf-8":
+                notes.append(f"Read as {encoding}.")
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
+                                on_bad_lines="error")
+        else:
+            raise UploadError(f"{name}: upload a CSV or an XLSX file.")
+    except UploadError:
+        raise
+    except Exception as exc:  # pandas' parser errors are many; the user needs one sentence
+        raise UploadError(f"{name} could not be read as a table: {exc}".split("\n")[0]) from None
+    if len(frame) > MAX_ROWS:
+        raise UploadError(f"{name} has more than {MAX_ROWS:,} rows: split it and upload the parts.")
+    if frame.empty or not len(frame.columns):
+        raise UploadError(f"{name} has no rows.")
+    frame.columns = [str(c).strip() or f"column {i + 1}" for i, c in enumerate(frame.columns)]
+    frame, redacted = redact_frame(frame.fillna(""))
+    notes += redacted
+    return Upload(name, hashlib.sha256(data).hexdigest(), frame, notes)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def redact_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Empty columns that name people; strip emails and phone numbers from every other cell."""
+    notes = []
+    out = frame.copy()
+    for column in out.columns:
+        if PERSONAL_COLUMN.search(column):
+            out[column] = "[redacted: personal data]"
+            notes.append(f"Column “{column}” holds personal data and was redacted.")
+            continue
+        cleaned = out[column].astype(str).map(redact)
+        changed = int((cleaned != out[column].astype(str)).sum())
+        if changed:
+            notes.append(f"{changed} cell(s) of “{column}” held an email address or phone number, now redacted.")
+        out[column] = cleaned
+    return out, notes
+
+
+def guess_column(columns: list[str], *words: str) -> str | None:
+    for column in columns:
+        if any(w in column.lower() for w in words):
+            return column
+    return None
+
+
+def match(frame: pd.DataFrame, matcher: Matcher, state_names: dict[str, str], name_col: str,
+          state_col: str | None = None, city_col: str | None = None) -> pd.DataFrame:
+    names = frame[name_col].astype(str)
+    states = frame[state_col].astype(str).str.strip().str.upper() if state_col else pd.Series([None] * len(frame))
+    cities = frame[city_col].astype(str) if city_col else pd.Series([None] * len(frame))
+    results = matcher.match_many([(n, s or None, c or None, state_names.get(s or ""))
+                                  for n, s, c in zip(names, states, cities)])
+    out = frame.copy()
+    out["status"] = [r.status for r in results]
+    out["agency_id"] = [r.agency_id for r in results]
+    out["method"] = [r.method for r in results]
+    out["score"] = [r.score for r in results]
+    out["candidates"] = [r.candidates for r in results]
+    return out
+
+
+def candidate_id(label: str) -> str:
+    """'Springfield Police Department (IL0840200, IL)' -> 'IL0840200'."""
+    return label.rsplit("(", 1)[1].split(",")[0].strip()
+
+
+def save_upload(upload: Upload, folder: Path) -> Path:
+    """Keep the redacted table on this machine, named by the original file's sha256."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{upload.sha256}.csv"
+    upload.frame.to_csv(path, index=False)
+    return path
