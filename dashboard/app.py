@@ -19,6 +19,7 @@ PAGES = [
     st.Page("app_pages/brief.py", title="Hearing brief", url_path="brief"),
     st.Page("app_pages/reporter.py", title="Leak workbench", url_path="reporter"),
     st.Page("app_pages/vendors.py", title="Vendors", url_path="vendors"),
+    st.Page("app_pages/whats_new.py", title="What's new", url_path="new"),
     st.Page("app_pages/sources.py", title="Sources", url_path="sources"),
     st.Page("app_pages/about.py", title="About", url_path="about"),
 ]

@@ -338,3 +338,22 @@ def spend_by_year() -> pd.DataFrame:
         FROM views.evidence WHERE amount IS NOT NULL AND year IS NOT NULL
         GROUP BY vendor, year ORDER BY year, vendor
     """)
+
+
+def changes(states: list[str] | None = None, limit: int = 500) -> pd.DataFrame:
+    return query("""
+        SELECT built_at, change, agency_id, agency_name, state, product, kind, summary, source_url, evidence_id
+        FROM views.changes
+        WHERE len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state)
+        ORDER BY built_at DESC, agency_name LIMIT $limit
+    """, {"states": states or [], "limit": limit})
+
+
+def claims_export(filters: Filters) -> pd.DataFrame:
+    """The filtered evidence with its provenance: source, URL, raw record id and hash, file sha256."""
+    return query(FILTERED_CLAIMS + """
+        SELECT agency_id, agency_name, state, vendor, product, status, kind, event_date, date_label, amount,
+               summary, source, license, source_name, source_url, raw_record_id, raw_hash, raw_file,
+               raw_file_sha256, raw_file_url, raw_fetched_at
+        FROM filtered ORDER BY state, agency_name, product, event_date
+    """, filters.params())

@@ -80,11 +80,11 @@ def link_table(frame: pd.DataFrame, url_columns: dict[str, str], **kwargs) -> No
     st.dataframe(frame, column_config=config, hide_index=True, **kwargs)
 
 
-def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+def downloads(frame: pd.DataFrame, name: str, key: str, what: str = "") -> None:
     """CSV, JSON and Parquet of the table as shown, provenance columns included."""
     from dashboard.exports import FORMATS
 
     with st.container(horizontal=True):
         for label, (build, mime, ext) in FORMATS.items():
-            st.download_button(label, lambda build=build: build(frame), file_name=f"{name}.{ext}", mime=mime, key=f"{key}_{ext}",
+            st.download_button(f"{what} {label}".strip(), lambda build=build: build(frame), file_name=f"{name}.{ext}", mime=mime, key=f"{key}_{ext}",
                                on_click="ignore", icon=":material/download:")

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from ingest import db, paths, raw, registry, sources, transform
+from ingest import changes, db, paths, raw, registry, sources, transform
 from ingest.claims import DEFINITIONS, LADDER
 
 
@@ -33,7 +34,21 @@ def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress
                 progress(source.source_id)
         transform.run_all(con)
         seed_ladder(con)
+        changes.record(con, live if live.exists() else None, datetime.now(timezone.utc).replace(tzinfo=None))
+    write_feeds(live)
     return reports
+
+
+def write_feeds(live: Path) -> Path:
+    """The What's new Atom feed beside the database (data/feeds/ for the default database)."""
+    folder = live.parent / "feeds"
+    folder.mkdir(parents=True, exist_ok=True)
+    con = db.connect(live, read_only=True)
+    try:
+        (folder / "whats-new.xml").write_text(changes.atom(con), encoding="utf-8")
+    finally:
+        con.close()
+    return folder / "whats-new.xml"
 
 
 def seed_ladder(con: duckdb.DuckDBPyConnection) -> None:

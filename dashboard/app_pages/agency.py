@@ -50,6 +50,7 @@ if ui.guard_database():
                     for row in rows.itertuples():
                         st.markdown(f"- {row.kind}: “{row.summary or ''}” · [{row.source_name or row.source}]({row.source_url})")
         st.subheader(f"Evidence timeline ({len(evidence)})")
+        ui.downloads(evidence, f"evidence-{agency_id}", key="agency_dl")
         for row in evidence.itertuples():
             with st.container(border=True):
                 when = "undated" if pd.isna(row.event_date) else (

@@ -71,3 +71,7 @@ if ui.guard_database():
         "agency_kind": "type", "evidence_count": "evidence",
         "first_date": st.column_config.DateColumn("first dated", format="YYYY-MM-DD"),
         "last_date": st.column_config.DateColumn("last dated", format="YYYY-MM-DD")})
+    ui.downloads(agencies, "agencies", key="map_dl", what="Agencies")
+    st.caption("Downloads carry one row per agency; each agency's evidence, with its source URL and raw record, "
+               "is on its page and in the claims export.")
+    ui.downloads(queries.claims_export(filters), "evidence", key="claims_dl", what="Evidence with provenance")

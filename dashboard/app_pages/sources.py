@@ -3,6 +3,7 @@ import streamlit as st
 
 from dashboard import queries, ui
 from dashboard.data import database_label
+from ingest.paths import db_path
 
 st.title("Sources")
 st.caption("Every fact on this site comes from one of these sources. Each raw record keeps its file's URL, "
@@ -26,3 +27,10 @@ if ui.guard_database():
     st.subheader(f"Quarantine ({len(rejects)})")
     st.caption("Rows that were not loaded as evidence, with the reason. Nothing is dropped silently.")
     st.dataframe(rejects, hide_index=True)
+    ui.downloads(rejects, "quarantine", key="quarantine_dl")
+
+    st.subheader("The whole database")
+    st.caption("One DuckDB file with every table: raw records, core evidence, views and provenance. "
+               "Open it with DuckDB (`duckdb watchdog.duckdb`).")
+    st.download_button("Download watchdog.duckdb", lambda: db_path().read_bytes(), file_name="watchdog.duckdb",
+                       mime="application/octet-stream", on_click="ignore", icon=":material/database:")

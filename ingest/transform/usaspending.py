@@ -16,7 +16,7 @@ from ingest.redact import redact
 def run(con: duckdb.DuckDBPyConnection) -> None:
     frame = con.execute(
         """
-        SELECT r.record_id, r.source_id, r.record->>'awardId' AS award_id, r.record->>'recipient' AS recipient,
+        SELECT r.record_id, r.source_id, r.content_hash, r.record->>'awardId' AS award_id, r.record->>'recipient' AS recipient,
                r.record->>'vendor' AS vendor_label, r.record->>'agency' AS agency,
                r.record->>'subAgency' AS subagency, TRY_CAST(r.record->>'amount' AS DOUBLE) AS amount,
                TRY_CAST(r.record->>'startDate' AS DATE) AS start_date, TRY_CAST(r.record->>'endDate' AS DATE) AS end_date,
@@ -36,7 +36,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     frame["product_id"] = [v.product_id for v in verdicts]
     frame["reason"] = [v.reason for v in verdicts]
     frame["description"] = frame["description"].map(redact)
-    frame["procurement_id"] = frame["source_id"] + ":" + frame["award_id"].fillna("") + ":" + frame["record_id"].astype(str)
+    # Ids from content, not from load order, so that the same award keeps its id across builds.
+    frame["procurement_id"] = frame["source_id"] + ":" + frame["award_id"].fillna("") + ":" + frame["content_hash"].str[:12]
     insert_frame(con, "core.procurement", frame.rename(columns={
         "agency": "awarding_agency", "subagency": "awarding_subagency", "record_id": "raw_record_id"}))
 

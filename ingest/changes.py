@@ -1,0 +1,64 @@
+"""What a build changed: evidence added or removed against the database it replaces, kept as
+history in meta.changes and published as an Atom feed (all of it, and one per watchlist later)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import duckdb
+
+COLUMNS = "evidence_id, agency_id, agency_name, state, vendor, product, kind, summary, source_url"
+
+
+def record(con: duckdb.DuckDBPyConnection, previous: Path | None, built_at: dt.datetime) -> int:
+    """Diff this build's evidence against `previous` (the live file, if any); return rows recorded."""
+    current = f"SELECT {COLUMNS} FROM views.evidence"
+    if previous is None or not Path(previous).exists():
+        con.execute(f"INSERT INTO meta.changes SELECT ?, 'added', * FROM ({current})", [built_at])
+        return con.execute("SELECT count(*) FROM meta.changes").fetchone()[0]
+    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
+    try:
+        has_history = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND schema_name = 'meta' "
+            "AND table_name = 'changes'").fetchone()[0]
+        if has_history:
+            con.execute("INSERT INTO meta.changes SELECT * FROM previous.meta.changes")
+        before = f"SELECT {COLUMNS} FROM previous.views.evidence"
+        con.execute(f"""
+            INSERT INTO meta.changes
+            SELECT ?, 'added', * FROM ({current}) WHERE evidence_id NOT IN (SELECT evidence_id FROM ({before}))
+            UNION ALL
+            SELECT ?, 'removed', * FROM ({before}) WHERE evidence_id NOT IN (SELECT evidence_id FROM ({current}))
+        """, [built_at, built_at])
+    finally:
+        con.execute("DETACH previous")
+    return con.execute("SELECT count(*) FROM meta.changes WHERE built_at = ?", [built_at]).fetchone()[0]
+
+
+def atom(con: duckdb.DuckDBPyConnection, title: str = "Who's Watching: what's new", feed_id: str = "whats-new",
+         where_state: str | None = None, limit: int = 200) -> str:
+    """An Atom 1.0 feed of the latest changes, newest first."""
+    rows = con.execute("""
+        SELECT built_at, change, evidence_id, agency_name, state, product, kind, summary, source_url
+        FROM meta.changes WHERE $state::VARCHAR IS NULL OR state = $state::VARCHAR
+        ORDER BY built_at DESC, evidence_id LIMIT $limit
+    """, {"state": where_state, "limit": limit}).fetchall()
+    updated = (rows[0][0] if rows else dt.datetime(2020, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    entries = []
+    for built_at, change, evidence_id, agency, state, product, kind, summary, url in rows:
+        when = built_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        entry_title = f"{change}: {agency} ({state or 'federal'}), {product}, {kind}"
+        href = escape(url or "", {'"': "&quot;"})
+        entries.append(
+            "  <entry>\n"
+            f"    <id>urn:whos-watching:{escape(change)}:{escape(evidence_id)}:{when}</id>\n"
+            f"    <title>{escape(entry_title)}</title>\n"
+            f"    <updated>{when}</updated>\n"
+            f'    <link href="{href}"/>\n'
+            f"    <summary>{escape(summary or '')}</summary>\n"
+            "  </entry>")
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+            f"  <id>urn:whos-watching:{escape(feed_id)}</id>\n  <title>{escape(title)}</title>\n"
+            f"  <updated>{updated}</updated>\n  <author><name>Who's Watching</name></author>\n"
+            + "\n".join(entries) + ("\n" if entries else "") + "</feed>\n")

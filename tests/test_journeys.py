@@ -1,0 +1,66 @@
+"""The three journeys driven through query parameters with AppTest, as a shared link would open them."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def page(path: str, **params) -> AppTest:
+    at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.text_area))
+
+
+def test_citizen_zip_lookup_and_letter():
+    at = page("app_pages/place.py", q="48226")
+    text = text_of(at)
+    assert "3 agencies** that serve ZIP code 48226 (Detroit, Wayne County, MI)" in text
+    assert "Detroit Police Department" in text
+    letter = at.text_area[0].value
+    assert "Michigan Freedom of Information Act" in letter and "Detroit Police Department" in letter
+    # The letter's agency is in the URL too, so the link reopens the same letter.
+    assert at.query_params["agency"] in ("MI8234900", ["MI8234900"])
+
+
+def test_citizen_letter_for_a_chosen_agency_from_the_link():
+    at = page("app_pages/place.py", q="48226", agency="MI3300100")
+    assert "Michigan State Police" in at.text_area[0].value
+
+
+def test_citizen_unknown_zip_and_hostile_text():
+    assert "not a US ZIP code" in text_of(page("app_pages/place.py", q="00000"))
+    at = page("app_pages/place.py", q="' OR 1=1; DROP TABLE core.evidence; --")
+    assert "No agency matching" in text_of(at)
+
+
+def test_council_brief_from_the_link():
+    at = page("app_pages/brief.py", state="MI", level="city", name="Detroit")
+    text = text_of(at)
+    assert "Facial recognition in Detroit, MI: the public record" in text
+    assert "Questions for the hearing" in text and "### Sources" in text
+    assert at.get("plotly_chart")[0].proto.config and "/app/static/topojson/" in at.get("plotly_chart")[0].proto.config
+
+
+def test_council_brief_for_a_whole_state_lists_policies_with_caveats():
+    text = text_of(page("app_pages/brief.py", state="CA", level="state", name="CA"))
+    assert "AB 1215" in text and "Caveat" in text
+
+
+def test_vendors_page_counts_only_face_recognition_vendors():
+    at = page("app_pages/vendors.py")
+    vendors = at.dataframe[0].value["vendor"].tolist()
+    assert "Clearview AI" in vendors and "IDEMIA" in vendors
+    assert not any(v in vendors for v in ("Motorola Solutions", "Cellebrite", "Axon Enterprise", "Palantir"))
+
+
+def test_whats_new_filters_by_state_from_the_link():
+    at = page("app_pages/whats_new.py", state="MI")
+    frames = [df.value for df in at.dataframe]
+    assert frames and all(set(f["state"]) == {"MI"} for f in frames)
