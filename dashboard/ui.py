@@ -11,6 +11,11 @@ from dashboard.data import DatabaseMissing
 from ingest.redact import redact
 
 
+def text(value) -> str:
+    """The value if it is non-empty text, else '' (pandas gives NaN, not None, for a missing string)."""
+    return value if isinstance(value, str) and value.strip() else ""
+
+
 def param_list(name: str) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v]
 

@@ -32,7 +32,7 @@ if ui.guard_database():
             st.subheader("Policies covering this jurisdiction")
             for rule in rules.itertuples():
                 st.markdown(f"- **{rule.jurisdiction}**: {rule.stance} ({rule.date_text}) · [source]({rule.source_url})")
-                if rule.caveat:
+                if ui.text(rule.caveat):
                     st.warning(f"Caveat: {rule.caveat}")
 
         evidence = queries.agency_evidence(agency_id)
@@ -48,7 +48,7 @@ if ui.guard_database():
                 with column:
                     st.markdown(f"**{title}**")
                     for row in rows.itertuples():
-                        st.markdown(f"- {row.kind}: “{row.summary or ''}” · [{row.source_name or row.source}]({row.source_url})")
+                        st.markdown(f"- {row.kind}: “{ui.text(row.summary)}” · [{ui.text(row.source_name) or row.source}]({row.source_url})")
         st.subheader(f"Evidence timeline ({len(evidence)})")
         ui.downloads(evidence, f"evidence-{agency_id}", key="agency_dl")
         for row in evidence.itertuples():
@@ -58,8 +58,8 @@ if ui.guard_database():
                 when = when if when == "undated" else f"{row.date_label} {when}"
                 amount = "" if pd.isna(row.amount) else f" · ${row.amount:,.0f}"
                 st.markdown(f"**{when}** · {row.kind} · {row.product}{amount} · "
-                            f"[{row.source_name or row.source}]({row.source_url})")
-                if row.summary:
+                            f"[{ui.text(row.source_name) or row.source}]({row.source_url})")
+                if ui.text(row.summary):
                     st.markdown(f"> {row.summary}")
                 st.caption(f"Why “{row.kind}”: {row.kind_reason}")
                 own = links[links["evidence_id"] == row.evidence_id]

@@ -61,7 +61,7 @@ if ui.guard_database():
             st.subheader("Local and state policies")
             for rule in rules.itertuples():
                 st.markdown(f"- **{rule.jurisdiction}**: {rule.stance} ({rule.date_text}) · [source]({rule.source_url})")
-                if rule.caveat:
+                if ui.text(rule.caveat):
                     st.warning(f"Caveat: {rule.caveat}")
         ui.status_legend()
 

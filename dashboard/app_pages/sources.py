@@ -16,12 +16,12 @@ if ui.guard_database():
         with st.container(border=True):
             st.markdown(f"**{row.name}** · `{row.source_id}` · license: {row.license}")
             st.caption(f"Attribution: {row.attribution}")
-            st.markdown(f"Source: {row.url}" + (f" · home: {row.homepage}" if row.homepage else "")
+            st.markdown(f"Source: {row.url}" + (f" · home: {row.homepage}" if ui.text(row.homepage) else "")
                         + f" · retrieved {row.retrieved}")
             st.markdown(f"{row.raw_records:,} records · {row.evidence_rows:,} evidence rows · "
                         f"{row.quarantined:,} quarantined · last run: **{row.last_run_status}**"
-                        + (f" ({row.last_run_error})" if row.last_run_error else ""))
-            if row.notes:
+                        + (f" ({row.last_run_error})" if ui.text(row.last_run_error) else ""))
+            if ui.text(row.notes):
                 st.caption(row.notes)
     rejects = queries.quarantine()
     st.subheader(f"Quarantine ({len(rejects)})")

@@ -55,7 +55,8 @@ def _when(value) -> str:
 
 
 def _evidence_cite(brief: Brief, row) -> int:
-    label = f"{row.source_name or row.source}, {_when(row.event_date)} ({row.source}; raw record {row.raw_record_id})"
+    name = row.source_name if isinstance(row.source_name, str) and row.source_name else row.source
+    label = f"{name}, {_when(row.event_date)} ({row.source}; raw record {row.raw_record_id})"
     return brief.cite("evidence", row.evidence_id, label, row.source_url)
 
 
