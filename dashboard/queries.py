@@ -52,7 +52,8 @@ def filter_options() -> dict[str, list]:
         ORDER BY 1, 2
     """)
     options = {facet: sorted(group["value"].tolist()) for facet, group in frame.groupby("facet")}
-    options["status"] = status_ladder()["status"].tolist()
+    # 'banned' describes a policy, not a claim: the map shows policies as their own layer.
+    options["status"] = [s for s in status_ladder()["status"].tolist() if s != "banned"]
     return options
 
 

@@ -16,8 +16,10 @@ if ui.guard_database():
     ui.seed_state("f_kind", [k for k in ui.param_list("kind") if k in options.get("kind", [])])
     if years:
         low, high = min(years), max(years)
-        start = min(max(ui.param_int("from") or low, low), high)
-        ui.seed_state("f_years", (start, max(min(ui.param_int("to") or high, high), start)))
+        start, end = ui.param_int("from"), ui.param_int("to")
+        start = start if start is not None and low <= start <= high else low
+        end = end if end is not None and start <= end <= high else high
+        ui.seed_state("f_years", (start, end))   # out-of-range or inverted years fall back to the full range
 
     with st.container(horizontal=True):
         st.multiselect("State", options.get("state", []), key="f_state", placeholder="All states")

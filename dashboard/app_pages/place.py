@@ -41,6 +41,8 @@ if ui.guard_database():
     text = st.text_input("ZIP code, city, county, state or agency", key="place_q", max_chars=120,
                          placeholder="e.g. 48226, Miami, Wayne County, Texas, Detroit Police").strip()
     ui.set_params(q=text)
+    if not text:
+        ui.set_params(agency=None)
     if text:
         found, sentence = find(text)
         st.markdown(sentence)
@@ -65,7 +67,9 @@ if ui.guard_database():
                     st.warning(f"Caveat: {rule.caveat}")
         ui.status_legend()
 
-        if not found.empty:
+        if found.empty:
+            ui.set_params(agency=None)
+        else:
             st.header("What you can do: ask for the records")
             names = dict(zip(found["agency_id"], found["name"]))
             wanted = st.query_params.get("agency")

@@ -1,0 +1,141 @@
+"""The real dashboard in a real browser: `streamlit run` on a free local port, driven by Debian chromium.
+
+It checks what AppTest cannot: that plotly.js actually draws the map, that its outlines come from our own
+/app/static/topojson/, and that the page talks to no host but ours (reporters protect their sources).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu",
+    # Chromium itself looks up Google hosts; refuse every name but ours so nothing leaves the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+POINTS = ".js-plotly-plot .scattergeo path.point"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must run the browser test)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_db, tmp_path_factory):
+    """`streamlit run dashboard/app.py` on 127.0.0.1, reading the session's database; stopped afterwards."""
+    if not CHROMIUM.exists():
+        _unavailable("no /usr/bin/chromium: install Debian chromium: apt-get install chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("playwright is not installed: pip install -r requirements.txt")
+    import httpx
+
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    env = dict(os.environ, WATCHDOG_DB=str(built_db))
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                response = httpx.get(f"{base}/_stcore/health", timeout=2)
+                if response.status_code == 200 and response.text.strip() == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after 60 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.mark.browser
+def test_map_and_agency_pages_in_chromium(server, db):
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.on("request", lambda request: requests.append(request.url))
+
+            # The map: plotly.js draws the US outlines and a point per placed agency and located policy.
+            with page.expect_response(lambda r: "/app/static/topojson/" in r.url, timeout=60_000) as outline:
+                page.goto(f"{server}/")
+                page.wait_for_selector(".js-plotly-plot g.geo path", timeout=60_000)
+                page.wait_for_selector(POINTS, timeout=60_000)
+            assert outline.value.status == 200, outline.value.url
+            assert urlsplit(outline.value.url).path == "/app/static/topojson/usa_110m.json"
+            assert page.locator(".stException").count() == 0
+
+            drawn = page.locator(POINTS).count()
+            expected = db.execute("""
+                SELECT (SELECT count(*) FROM views.agencies WHERE latitude IS NOT NULL AND longitude IS NOT NULL
+                          AND agency_id IN (SELECT agency_id FROM views.evidence))
+                     + (SELECT count(*) FROM views.policies WHERE latitude IS NOT NULL AND longitude IS NOT NULL)
+            """).fetchone()[0]
+            assert drawn > 0
+            assert drawn == expected, f"{drawn} points drawn, {expected} agencies and policies have a location"
+
+            # A shared link with a filter opens the filtered map.
+            in_texas = db.execute("""
+                SELECT (SELECT count(*) FROM views.agencies WHERE state = 'TX' AND latitude IS NOT NULL
+                          AND longitude IS NOT NULL AND agency_id IN (SELECT agency_id FROM views.evidence))
+                     + (SELECT count(*) FROM views.policies WHERE state = 'TX' AND latitude IS NOT NULL
+                          AND longitude IS NOT NULL)
+            """).fetchone()[0]
+            assert 0 < in_texas < drawn
+            page.goto(f"{server}/map?state=TX")
+            page.wait_for_function(f"document.querySelectorAll('{POINTS}').length === {in_texas}", timeout=60_000)
+            assert "TX" in page.locator('[data-testid="stMultiSelect"]').first.inner_text()
+            assert page.locator(".stException").count() == 0
+
+            # One agency's page, straight from its link.
+            page.goto(f"{server}/agency?agency=MI8234900")
+            page.get_by_role("heading", name="Detroit Police Department").first.wait_for(timeout=30_000)
+            page.get_by_text("Evidence timeline").first.wait_for(timeout=30_000)
+            assert page.get_by_text("Detroit Police Department").count() >= 1
+            assert page.locator(".stException").count() == 0
+        finally:
+            browser.close()
+
+    assert any(urlsplit(u).path.startswith("/app/static/topojson/") for u in requests)
+    elsewhere = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                        and urlsplit(u).hostname not in LOCAL_HOSTS})
+    assert not elsewhere, f"the page called other hosts: {elsewhere}"
+    assert not [u for u in requests if "cdn.plot.ly" in u]
