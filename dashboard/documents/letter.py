@@ -6,6 +6,8 @@ from datetime import date
 
 import pandas as pd
 
+from ingest.deadlines import Deadline, due_date
+
 ASKS = (
     "Contracts, purchase orders, invoices, payments, quotes and grant applications for facial-recognition "
     "products or services{products}.",
@@ -31,15 +33,22 @@ class Law:
     def citation(self) -> str:
         return f"{self.law_name} ({self.statute})" if self.statute else self.law_name
 
-    def deadline_sentence(self) -> str:
+    def deadline(self, requested: date) -> Deadline:
+        return due_date(requested, self.state, self.response_days, self.day_type, self.citation)
+
+    def deadline_sentence(self, requested: date | None = None) -> str:
+        requested = requested or date.today()
+        found = self.deadline(requested)
         if self.response_days is None:
             return (f"The table of state laws we rely on gives no fixed response deadline for the {self.law_name} "
                     f"(check {self.guide_url}). I ask that you acknowledge this request promptly and tell me when "
                     "I can expect the records.")
         if self.day_type == "unknown":
             return (f"I understand the {self.law_name} calls for a response within {self.response_days} days "
-                    f"(whether business or calendar days is not stated in the table we rely on; see {self.guide_url}).")
-        return f"The {self.law_name} requires a response within {self.response_days} {self.day_type} days."
+                    f"(whether business or calendar days is not stated in the table we rely on; see {self.guide_url}), "
+                    f"that is between {found.earliest:%B %d, %Y} and {found.latest:%B %d, %Y}.".replace(" 0", " "))
+        return (f"The {self.law_name} requires a response within {self.response_days} {self.day_type} days, "
+                f"that is by {found.due:%B %d, %Y}.").replace(" 0", " ")
 
 
 def law_from_row(row: dict | None, state: str) -> Law | None:
@@ -78,7 +87,7 @@ def build_letter(agency: dict, claims: pd.DataFrame, law: Law | None, today: dat
         parts.append("Public sources indicate that your agency has used or acquired facial-recognition technology:\n"
                      + evidence)
     parts += [
-        law.deadline_sentence() if law else "Please tell me when I can expect a response.",
+        law.deadline_sentence(today) if law else "Please tell me when I can expect a response.",
         "If you deny any part of this request, please cite the specific exemption for each withheld record and "
         "release all segregable portions. I ask that fees be waived because the records concern the public's "
         "understanding of government surveillance; if fees will exceed $25, please tell me before you incur them. "
