@@ -358,3 +358,20 @@ def claims_export(filters: Filters) -> pd.DataFrame:
                raw_file_sha256, raw_file_url, raw_fetched_at
         FROM filtered ORDER BY state, agency_name, product, event_date
     """, filters.params())
+
+
+def release_status() -> dict:
+    """Which release this database is, if any: the release whose fingerprint matches its contents."""
+    from ingest.paths import releases_dir
+    from ingest.release import FINGERPRINT, releases
+
+    current = query(FINGERPRINT)  # a fixed statement over views.evidence
+    fingerprint = current.iloc[0, 0]
+    known = releases(releases_dir())
+    match = next((r for r in known if r.get("fingerprint") == fingerprint), None)
+    return {"fingerprint": fingerprint, "release": match, "latest": known[0] if known else None}
+
+
+def corrections_for(agency_id: str) -> pd.DataFrame:
+    return query("""SELECT evidence_id, field, old_value, new_value, note, source_url, dated
+                    FROM views.corrections WHERE agency_id = $id""", {"id": agency_id})

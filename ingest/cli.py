@@ -165,6 +165,22 @@ def cmd_claims(args) -> int:
     return 0
 
 
+def cmd_release(args) -> int:
+    from datetime import date
+
+    from ingest import release
+
+    database = Path(args.db) if args.db else paths.db_path()
+    if not database.exists():
+        raise FileNotFoundError(f"no database at {database}: run `make data` first")
+    folder = release.write(database, Path(args.out) if args.out else paths.releases_dir(),
+                           args.version or date.today().isoformat())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    console.print(f"Release {manifest['version']} in {folder}: " + ", ".join(
+        f"{n} claims {k}" for k, n in manifest["claims"].items()) + f" (since {manifest['previous'] or 'nothing'})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -191,6 +207,11 @@ def parser() -> argparse.ArgumentParser:
     cl.add_argument("--output")
     cl.add_argument("--db")
     cl.set_defaults(func=cmd_claims)
+    rel = sub.add_parser("release", help="write a dated release: Parquet per table, manifest, changelog")
+    rel.add_argument("--version", help="release label (default: today's date, YYYY-MM-DD)")
+    rel.add_argument("--out", help="releases folder (default: $WATCHDOG_RELEASES or releases/)")
+    rel.add_argument("--db")
+    rel.set_defaults(func=cmd_release)
     return p
 
 

@@ -8,7 +8,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SOURCES_FILE = DATA_DIR / "sources.csv"
-CORRECTIONS_FILE = DATA_DIR / "corrections.csv"
+
+
+def releases_dir() -> Path:
+    return Path(os.environ.get("WATCHDOG_RELEASES") or ROOT / "releases")
 
 
 def db_path() -> Path:

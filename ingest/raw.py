@@ -104,7 +104,9 @@ def load_csv(
     new = con.execute(
         """
         INSERT INTO raw.records
-        SELECT nextval('raw.record_seq'), $source, $file, $run, row_number, content_hash, record::JSON
+        -- Ids follow file order (a sequence in a parallel SELECT would not), so a rebuild gives the same ids.
+        SELECT (SELECT coalesce(max(record_id), 0) FROM raw.records) + row_number() OVER (ORDER BY row_number),
+               $source, $file, $run, row_number, content_hash, record::JSON
         FROM (
             SELECT * FROM staged
             WHERE content_hash NOT IN (SELECT content_hash FROM raw.records WHERE source_id = $source)

@@ -27,6 +27,22 @@ if ui.guard_database():
             st.markdown(line)
         ui.status_legend()
 
+        fixes = queries.corrections_for(agency_id)
+        for fix in fixes.itertuples():
+            st.warning(f"Correction ({fix.dated}): {fix.field} of {fix.evidence_id} changed from {fix.old_value} to "
+                       f"{fix.new_value}. {fix.note} [source]({fix.source_url})")
+        with st.expander("Something wrong here? Submit a correction or a statement"):
+            st.markdown("Agencies and anyone with records can correct a claim. Send the text below, with a link to "
+                        "your source, to the project's issue tracker or maintainers. A correction is applied at "
+                        "every build from `data/corrections.csv` and shown here; an agency's own statement "
+                        "(a denial, a confirmation, 'tests only') is added as evidence with its source, beside "
+                        "the rest, not in place of it.")
+            claim_lines = "\n".join(f"- {c.product}: currently '{c.status}'" for c in claims.itertuples())
+            st.code(f"Correction request: {record['name']} ({agency_id})\n\nClaims concerned:\n{claim_lines}\n\n"
+                    "What is wrong:\n[describe]\n\nWhat it should say:\n[describe]\n\n"
+                    "Source (a public document, a records response, an official statement):\n[link]\n\n"
+                    "Your name and role (kept private unless you agree):\n[name]\n", language="text")
+
         rules = queries.agency_policies(agency_id)
         if not rules.empty:
             st.subheader("Policies covering this jurisdiction")

@@ -3,6 +3,8 @@ import streamlit as st
 
 from dashboard import queries, ui
 from dashboard.data import database_label
+from pathlib import Path
+
 from ingest.paths import db_path
 
 st.title("Sources")
@@ -11,6 +13,18 @@ st.caption("Every fact on this site comes from one of these sources. Each raw re
 
 if ui.guard_database():
     st.caption(f"Reading {database_label()}")
+    status = queries.release_status()
+    if status["release"]:
+        st.success(f"This is release **{status['release']['version']}**.")
+    else:
+        latest = status["latest"]
+        st.info("This database is not a published release"
+                + (f" (the latest release is {latest['version']})." if latest else " (no release yet: "
+                   "`python -m ingest release` writes one)."))
+    shown = status["release"] or status["latest"]
+    if shown:
+        with st.expander(f"Changelog of release {shown['version']}"):
+            st.markdown(Path(shown["folder"], "CHANGELOG.md").read_text(encoding="utf-8"))
     table = queries.sources()
     for row in table.itertuples():
         with st.container(border=True):

@@ -5,22 +5,24 @@ data/corrections.csv carries them, and each one shows beside its row instead of 
 """
 from __future__ import annotations
 
-import csv
+import json
 
 import duckdb
 import pandas as pd
 
 from ingest import dates
 from ingest.db import insert_frame
-from ingest.paths import CORRECTIONS_FILE
 
 
-def corrections(source_id: str) -> dict[str, list[dict]]:
-    with open(CORRECTIONS_FILE, newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["source_id"] == source_id]
+def corrections(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, list[dict]]:
+    """Rows of data/corrections.csv (loaded into raw like any source) for one source, by record key."""
     out: dict[str, list[dict]] = {}
-    for r in rows:
-        out.setdefault(r["record_key"], []).append(r)
+    for (record,) in con.execute(
+            """SELECT r.record::VARCHAR FROM raw.records r JOIN meta.sources s USING (source_id)
+               WHERE s.platform = 'corrections' AND r.record->>'source_id' = ? ORDER BY r.record_id""",
+            [source_id]).fetchall():
+        row = {k: (v or "") for k, v in json.loads(record).items()}
+        out.setdefault(row["record_key"], []).append(row)
     return out
 
 
@@ -47,7 +49,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     fixes_by_source: dict[str, dict] = {}
     policies = []
     for record_id, source_id, jurisdiction, date_text, stance, description, url in rows:
-        fixes = fixes_by_source.setdefault(source_id, corrections(source_id)).get(jurisdiction, [])
+        fixes = fixes_by_source.setdefault(source_id, corrections(con, source_id)).get(jurisdiction, [])
         level, place, state = split_jurisdiction(jurisdiction, states)
         when, _ = dates.parse(date_text)
         caveats, caveat_sources = [], []

@@ -22,7 +22,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     for record_id, source_id, state, name, abbr, statute, days, guide in rows:
         values = {"responseWithinDays": days, "day_type": "unknown", "statute": statute}
         notes = []
-        for fix in corrections(source_id).get(state.lower(), []):
+        for fix in corrections(con, source_id).get(state.lower(), []):
             if fix["action"] == "replace":
                 values[fix["field"]] = fix["value"]
             notes.append(f"{fix['note']} ({fix['source']})")

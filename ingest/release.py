@@ -1,0 +1,130 @@
+"""Versioned releases: Parquet per table, a manifest with row counts and sha256 of each file, and a
+changelog of claims added, removed and changed since the previous release.
+
+A release depends only on the database's contents and the version label: rebuilt from the same
+inputs it is byte-for-byte identical (one thread, fixed row order, no wall-clock time inside).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from ingest import db
+
+# (file name, query) pairs: what a release publishes, each in a fixed order.
+TABLES = (
+    ("sources", "SELECT * FROM meta.sources ORDER BY ALL"),
+    ("raw_files", "SELECT * EXCLUDE (run_id) FROM meta.raw_files ORDER BY ALL"),
+    ("raw_records", "SELECT * EXCLUDE (run_id) FROM raw.records ORDER BY ALL"),
+    ("agencies", "SELECT * FROM core.agencies ORDER BY ALL"),
+    ("agency_aliases", "SELECT * FROM core.agency_aliases ORDER BY ALL"),
+    ("vendors", "SELECT * FROM core.vendors ORDER BY ALL"),
+    ("products", "SELECT * FROM core.products ORDER BY ALL"),
+    ("evidence", "SELECT * FROM core.evidence ORDER BY ALL"),
+    ("evidence_links", "SELECT * FROM core.evidence_links ORDER BY ALL"),
+    ("procurement", "SELECT * FROM core.procurement ORDER BY ALL"),
+    ("policies", "SELECT * FROM core.policies ORDER BY ALL"),
+    ("records_laws", "SELECT * FROM core.records_laws ORDER BY ALL"),
+    ("quarantine", "SELECT * FROM core.quarantine ORDER BY ALL"),
+    ("claims", """SELECT agency_id, ori, agency_name, state, vendor_id, vendor, product_id, product, status, contested,
+                         evidence_count, first_date, last_date, source_urls
+                  FROM views.claims ORDER BY ALL"""),
+)
+CLAIM_KEY = ("agency_id", "vendor_id", "product_id")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def previous_release(root: Path, version: str) -> Path | None:
+    older = sorted(p for p in root.iterdir() if p.is_dir() and p.name < version and (p / "manifest.json").exists()) \
+        if root.exists() else []
+    return older[-1] if older else None
+
+
+def write(database: Path, root: Path, version: str) -> Path:
+    """Write release `version` under `root`; return its folder."""
+    folder = root / version
+    folder.mkdir(parents=True, exist_ok=True)
+    con = db.connect(database, read_only=True)
+    try:
+        con.execute("SET threads = 1")   # one writer thread: the same bytes every time
+        files = []
+        for name, sql in TABLES:
+            path = folder / f"{name}.parquet"
+            con.execute(f"COPY ({sql}) TO '{_quote(path)}' (FORMAT parquet, COMPRESSION zstd)")
+            rows = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+            files.append({"file": path.name, "rows": rows, "sha256": sha256(path)})
+        before = previous_release(root, version)
+        changelog = claim_changes(con, folder / "claims.parquet", before / "claims.parquet" if before else None)
+    finally:
+        con.close()
+    (folder / "CHANGELOG.md").write_text(changelog_markdown(version, before.name if before else None, changelog))
+    manifest = {"version": version, "previous": before.name if before else None, "files": files,
+                "fingerprint": fingerprint_of(database),
+                "claims": {k: len(v) for k, v in changelog.items()}}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return folder
+
+
+def claim_changes(con: duckdb.DuckDBPyConnection, current: Path, previous: Path | None) -> dict[str, list[tuple]]:
+    now = f"read_parquet('{_quote(current)}')"
+    if previous is None:
+        rows = con.execute(f"SELECT agency_name, state, product, NULL, status FROM {now} ORDER BY ALL").fetchall()
+        return {"added": rows, "removed": [], "changed": []}
+    then = f"read_parquet('{_quote(previous)}')"
+    on = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in CLAIM_KEY)
+    added = con.execute(f"SELECT a.agency_name, a.state, a.product, NULL, a.status FROM {now} a "
+                        f"ANTI JOIN {then} b ON {on} ORDER BY ALL").fetchall()
+    removed = con.execute(f"SELECT b.agency_name, b.state, b.product, b.status, NULL FROM {then} b "
+                          f"ANTI JOIN {now} a ON {on} ORDER BY ALL").fetchall()
+    changed = con.execute(f"SELECT a.agency_name, a.state, a.product, b.status, a.status FROM {now} a "
+                          f"JOIN {then} b ON {on} WHERE a.status <> b.status ORDER BY ALL").fetchall()
+    return {"added": added, "removed": removed, "changed": changed}
+
+
+FINGERPRINT = """SELECT sha256(coalesce(string_agg(concat_ws('|', evidence_id, agency_id, vendor_id, product_id, kind,
+                  event_date, source_url), chr(10) ORDER BY evidence_id), '')) FROM views.evidence"""
+
+
+def fingerprint_of(database: Path) -> str:
+    """What the database says, in one hash: how the dashboard knows which release it is reading."""
+    con = db.connect(database, read_only=True)
+    try:
+        return fingerprint(con)
+    finally:
+        con.close()
+
+
+def fingerprint(con) -> str:
+    return con.execute(FINGERPRINT).fetchone()[0]
+
+
+def releases(root: Path) -> list[dict]:
+    """Every release under `root`, newest first, with its manifest."""
+    if not root.exists():
+        return []
+    found = [json.loads((p / "manifest.json").read_text()) | {"folder": str(p)}
+             for p in root.iterdir() if (p / "manifest.json").exists()]
+    return sorted(found, key=lambda m: m["version"], reverse=True)
+
+
+def changelog_markdown(version: str, previous: str | None, changelog: dict[str, list[tuple]]) -> str:
+    lines = [f"# Release {version}", "",
+             f"Claims compared with release {previous}." if previous else "First release: every claim is new.", ""]
+    for section, rows in changelog.items():
+        lines += [f"## {section.capitalize()} ({len(rows)})", ""]
+        for agency, state, product, was, now in rows:
+            move = {"added": f"{now}", "removed": f"was {was}", "changed": f"{was} -> {now}"}[section]
+            lines.append(f"- {agency} ({state or 'federal'}), {product}: {move}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _quote(path: Path) -> str:
+    # COPY takes no bound parameters for its target: paths are ours, but quotes are still escaped.
+    return str(path).replace("'", "''")
