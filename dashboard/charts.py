@@ -15,8 +15,17 @@ STATUS_COLOURS = {
 STATUS_ORDER = list(STATUS_COLOURS)
 
 
-def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None) -> go.Figure:
+def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None,
+               researched: pd.DataFrame | None = None, fit: bool = False) -> go.Figure:
     fig = go.Figure()
+    if researched is not None and not researched.empty:
+        # Drawn first, small and grey: known ground with nothing found, under the evidence.
+        fig.add_trace(go.Scattergeo(
+            lon=researched["longitude"], lat=researched["latitude"], name="researched, nothing found", mode="markers",
+            marker={"size": 4, "color": "#9e9e9e", "opacity": 0.6},
+            customdata=researched[["agency_id", "name", "technologies"]].values,
+            hovertemplate="<b>%{customdata[1]}</b><br>researched (Atlas lists %{customdata[2]})"
+                          "<br>no face-recognition evidence found<extra></extra>"))
     placed = agencies.dropna(subset=["latitude", "longitude"])
     for status in STATUS_ORDER:
         part = placed[placed["status"] == status]
@@ -41,7 +50,8 @@ def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None) -> 
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra>policy</extra>",
             ))
     fig.update_geos(scope="usa", projection_type="albers usa", showland=True, landcolor="#f5f5f5",
-                    showsubunits=True, subunitcolor="#999", showlakes=False)
+                    showsubunits=True, subunitcolor="#999", showlakes=False,
+                    fitbounds="locations" if fit and not agencies.dropna(subset=["latitude"]).empty else False)
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520,
                       legend={"title": "status", "orientation": "h", "y": -0.02})
     return fig

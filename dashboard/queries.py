@@ -375,3 +375,32 @@ def release_status() -> dict:
 def corrections_for(agency_id: str) -> pd.DataFrame:
     return query("""SELECT evidence_id, field, old_value, new_value, note, source_url, dated
                     FROM views.corrections WHERE agency_id = $id""", {"id": agency_id})
+
+
+def coverage_counts(states: list[str] | None = None) -> dict:
+    """How much of the registry is researched, for the states given (all when empty)."""
+    frame = query("""
+        SELECT research_status, count(*) AS n FROM views.coverage
+        WHERE len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state)
+        GROUP BY 1
+    """, {"states": states or []})
+    return dict(zip(frame["research_status"], frame["n"].astype(int)))
+
+
+def researched_without_evidence(states: list[str] | None = None) -> pd.DataFrame:
+    return query("""
+        SELECT agency_id, name, state, latitude, longitude, array_to_string(technologies, ', ') AS technologies
+        FROM views.coverage
+        WHERE research_status LIKE 'researched%' AND latitude IS NOT NULL
+          AND (len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state))
+    """, {"states": states or []})
+
+
+def agency_flags(agency_id: str) -> pd.DataFrame:
+    return query("""SELECT flag, question, source_url, policy_url FROM views.flags WHERE agency_id = $id
+                    ORDER BY flag""", {"id": agency_id})
+
+
+def agency_coverage(agency_id: str) -> dict | None:
+    frame = query("SELECT research_status, technologies FROM views.coverage WHERE agency_id = $id", {"id": agency_id})
+    return None if frame.empty else frame.iloc[0].to_dict()

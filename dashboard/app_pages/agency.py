@@ -18,6 +18,11 @@ if ui.guard_database():
         st.markdown(f"{record['agency_kind']} agency · {where or 'location unknown'} · {record['placement']} · "
                     f"map position: {record['location_note']}")
 
+        covered = queries.agency_coverage(agency_id)
+        if covered:
+            st.caption(f"Research status: {covered['research_status']}"
+                       + (f" (the Atlas lists: {', '.join(covered['technologies'])})"
+                          if covered["research_status"].startswith("researched") else ""))
         claims = queries.agency_claims(agency_id)
         st.subheader("Claims")
         for claim in claims.itertuples():
@@ -26,6 +31,15 @@ if ui.guard_database():
                 line += " · :red[contested: a denial stands beside other evidence]"
             st.markdown(line)
         ui.status_legend()
+
+        flags = queries.agency_flags(agency_id)
+        if not flags.empty:
+            st.subheader("Questions this record raises")
+            st.caption("Flags are questions for a hearing, never verdicts.")
+            for flag in flags.itertuples():
+                cites = f"[evidence]({flag.source_url})" if ui.text(flag.source_url) else ""
+                cites += f" · [policy]({flag.policy_url})" if ui.text(flag.policy_url) else ""
+                st.markdown(f"- {flag.question} {cites}")
 
         fixes = queries.corrections_for(agency_id)
         for fix in fixes.itertuples():

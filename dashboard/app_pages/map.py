@@ -45,10 +45,22 @@ if ui.guard_database():
     if narrowed:
         st.caption("A year filter keeps only dated evidence from those years.")
 
+    coverage = queries.coverage_counts(filters.states)
+    registry = sum(coverage.values())
+    st.caption(f"Coverage of the {registry:,} registry agencies{' in ' + ', '.join(filters.states) if filters.states else ''}: "
+               f"{coverage.get('evidence found', 0):,} with evidence, "
+               f"{coverage.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with no "
+               f"face-recognition evidence found, {coverage.get('not researched', 0):,} not researched yet.")
+    ui.seed_state("f_coverage", st.query_params.get("coverage") == "1")
+    show_researched = st.toggle("Show researched agencies with no face-recognition evidence", key="f_coverage")
+    ui.set_params(coverage="1" if show_researched else None)
+
     agencies = queries.map_agencies(filters)
     policies = queries.policies(filters.states)
-    event = st.plotly_chart(charts.agency_map(agencies, policies), config=charts.PLOTLY_CONFIG,
-                            on_select="rerun", selection_mode="points", key="map")
+    figure = charts.agency_map(agencies, policies,
+                               queries.researched_without_evidence(filters.states) if show_researched else None,
+                               fit=bool(filters.states))
+    event = st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, on_select="rerun", selection_mode="points", key="map")
     unplotted = agencies[agencies["latitude"].isna()]
     if not unplotted.empty:
         st.caption(f"{len(unplotted)} agencies with evidence have no location and are not on the map "

@@ -1,0 +1,30 @@
+"""Which registry agencies a research source covered at all (the full Atlas export -> core.research).
+
+Only exact rules place a name (ingest/matching.py); an agency the matcher cannot place is simply not
+counted as researched, which errs towards 'not researched' rather than a false 'nothing found'."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ingest.db import insert_frame
+from ingest.matching import Matcher
+from ingest.sources.atlas import FACE_RECOGNITION
+
+
+def run(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        """SELECT r.record_id, r.source_id, trim(r.record->>'Agency'), upper(trim(r.record->>'State')),
+                  trim(r.record->>'City'), r.record->>'Technology'
+           FROM raw.records r JOIN meta.sources s USING (source_id)
+           WHERE s.platform = 'atlas_coverage' AND r.record->>'Technology' <> ?
+           ORDER BY r.record_id""", [FACE_RECOGNITION]).fetchall()
+    if not rows:
+        return
+    matcher = Matcher(con.execute("SELECT agency_id, name, state, city FROM core.agencies").fetchall(),
+                      con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall())
+    states = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
+    found = matcher.match_many([(name, state, city, states.get(state)) for _, _, name, state, city, _ in rows])
+    research = [{"agency_id": m.agency_id, "source_id": r[1], "technologies": [r[5]], "raw_record_id": r[0]}
+                for r, m in zip(rows, found) if m.status == "matched" and m.method != "spelling"]
+    insert_frame(con, "core.research", pd.DataFrame(research))
