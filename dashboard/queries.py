@@ -341,13 +341,19 @@ def spend_by_year() -> pd.DataFrame:
     """)
 
 
-def changes(states: list[str] | None = None, limit: int = 500) -> pd.DataFrame:
+def changes(states: list[str] | None = None, watch=None, limit: int = 500) -> pd.DataFrame:
+    """Changes by build, newest first: for some states, or for one watchlist (a fixed filter per kind)."""
+    from ingest.watchlists import FILTERS
+
+    condition = FILTERS[watch.kind] if watch else "(len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], c.state))"
+    params = {"limit": limit, **({"value": watch.value} if watch else {"states": states or []})}
     return query("""
-        SELECT built_at, change, agency_id, agency_name, state, product, kind, summary, source_url, evidence_id
-        FROM views.changes
-        WHERE len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state)
-        ORDER BY built_at DESC, agency_name LIMIT $limit
-    """, {"states": states or [], "limit": limit})
+        SELECT c.built_at, c.change, c.agency_id, c.agency_name, c.state, c.product, c.kind, c.summary, c.source_url,
+               c.evidence_id
+        FROM views.changes c LEFT JOIN views.agencies a USING (agency_id)
+        WHERE """ + condition + """
+        ORDER BY c.built_at DESC, c.agency_name LIMIT $limit
+    """, params)
 
 
 def claims_export(filters: Filters) -> pd.DataFrame:

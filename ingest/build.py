@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import changes, db, paths, raw, registry, sources, transform
+from ingest import changes, db, paths, raw, registry, sources, transform, watchlists
 from ingest.claims import DEFINITIONS, LADDER
 
 
@@ -46,6 +46,7 @@ def write_feeds(live: Path) -> Path:
     con = db.connect(live, read_only=True)
     try:
         (folder / "whats-new.xml").write_text(changes.atom(con), encoding="utf-8")
+        changes.write_watch_feeds(con, folder, watchlists.load())
     finally:
         con.close()
     return folder / "whats-new.xml"

@@ -36,14 +36,32 @@ def record(con: duckdb.DuckDBPyConnection, previous: Path | None, built_at: dt.d
     return con.execute("SELECT count(*) FROM meta.changes WHERE built_at = ?", [built_at]).fetchone()[0]
 
 
+def matching(con: duckdb.DuckDBPyConnection, watch=None, state: str | None = None, limit: int = 500) -> list[tuple]:
+    from ingest.watchlists import FILTERS
+
+    condition = FILTERS[watch.kind] if watch else "($value::VARCHAR IS NULL OR c.state = $value::VARCHAR)"
+    return con.execute(f"""
+        SELECT c.built_at, c.change, c.evidence_id, c.agency_name, c.state, c.product, c.kind, c.summary, c.source_url
+        FROM meta.changes c LEFT JOIN core.agencies a USING (agency_id)
+        WHERE {condition}
+        ORDER BY c.built_at DESC, c.evidence_id LIMIT $limit
+    """, {"value": watch.value if watch else state, "limit": limit}).fetchall()
+
+
+def write_watch_feeds(con: duckdb.DuckDBPyConnection, folder: Path, watches) -> list[Path]:
+    written = []
+    for watch in watches:
+        target = folder / f"watch-{watch.slug}.xml"
+        target.write_text(atom(con, title=f"Who's Watching: {watch.name}", feed_id=f"watch-{watch.slug}", watch=watch),
+                          encoding="utf-8")
+        written.append(target)
+    return written
+
+
 def atom(con: duckdb.DuckDBPyConnection, title: str = "Who's Watching: what's new", feed_id: str = "whats-new",
-         where_state: str | None = None, limit: int = 200) -> str:
-    """An Atom 1.0 feed of the latest changes, newest first."""
-    rows = con.execute("""
-        SELECT built_at, change, evidence_id, agency_name, state, product, kind, summary, source_url
-        FROM meta.changes WHERE $state::VARCHAR IS NULL OR state = $state::VARCHAR
-        ORDER BY built_at DESC, evidence_id LIMIT $limit
-    """, {"state": where_state, "limit": limit}).fetchall()
+         where_state: str | None = None, limit: int = 200, watch=None) -> str:
+    """An Atom 1.0 feed of the latest changes, newest first: all, one state's, or one watchlist's."""
+    rows = matching(con, watch, where_state, limit)
     updated = (rows[0][0] if rows else dt.datetime(2020, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     entries = []
     for built_at, change, evidence_id, agency, state, product, kind, summary, url in rows:

@@ -51,3 +51,33 @@ def test_a_build_records_additions_and_removals_and_keeps_history(tmp_path):
     assert all("(MI)" in e.find(f"{ATOM}title").text for e in michigan.findall(f"{ATOM}entry"))
     written = (live.parent / "feeds" / "whats-new.xml").read_text(encoding="utf-8")
     assert valid_atom(written).findall(f"{ATOM}entry")
+
+
+def test_watchlists_get_their_own_feeds(tmp_path, monkeypatch):
+    from ingest import watchlists
+
+    monkeypatch.setenv("WATCHDOG_WATCHLISTS", str(tmp_path / "watchlists.json"))
+    watchlists.add(watchlists.Watch("Detroit", "city", "Detroit"))
+    watchlists.add(watchlists.Watch("Clearview buyers", "vendor", "clearview ai"))
+    assert [w.name for w in watchlists.load()] == ["Detroit", "Clearview buyers"]
+    live = tmp_path / "watchdog.duckdb"
+    build(live)   # the first build: everything is new
+    detroit = valid_atom((tmp_path / "feeds" / "watch-detroit.xml").read_text(encoding="utf-8"))
+    titles = [e.find(f"{ATOM}title").text for e in detroit.findall(f"{ATOM}entry")]
+    assert titles and all("(MI)" in t for t in titles) and any("Detroit Police Department" in t for t in titles)
+    clearview = valid_atom((tmp_path / "feeds" / "watch-clearview-buyers.xml").read_text(encoding="utf-8"))
+    assert all("Clearview AI" in e.find(f"{ATOM}title").text for e in clearview.findall(f"{ATOM}entry"))
+    assert len(clearview.findall(f"{ATOM}entry")) >= 20
+    watchlists.remove("Detroit")
+    assert [w.name for w in watchlists.load()] == ["Clearview buyers"]
+
+
+def test_a_watchlist_must_name_what_it_follows(tmp_path):
+    import pytest
+
+    from ingest import watchlists
+
+    with pytest.raises(ValueError, match="follows one of"):
+        watchlists.add(watchlists.Watch("x", "planet", "Mars"), tmp_path / "w.json")
+    with pytest.raises(ValueError, match="needs a name"):
+        watchlists.add(watchlists.Watch("", "city", "Detroit"), tmp_path / "w.json")

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 def page(path: str, **params) -> AppTest:
     at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
+    at.run()   # AppTest learns the pages of st.navigation only from a first run
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(path)
@@ -64,3 +65,18 @@ def test_whats_new_filters_by_state_from_the_link():
     at = page("app_pages/whats_new.py", state="MI")
     frames = [df.value for df in at.dataframe]
     assert frames and all(set(f["state"]) == {"MI"} for f in frames)
+
+
+def test_whats_new_watchlist_from_the_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("WATCHDOG_WATCHLISTS", str(tmp_path / "watchlists.json"))
+    at = page("app_pages/whats_new.py")
+    at.text_input[0].set_value("Detroit")
+    at.selectbox[0].set_value("city")
+    at.text_input[1].set_value("Detroit")
+    at.button[0].click().run()
+    assert not at.exception
+    assert (tmp_path / "watchlists.json").exists() and "Detroit" in (tmp_path / "watchlists.json").read_text()
+    at = page("app_pages/whats_new.py", watch="Detroit")
+    assert at.selectbox(key="new_watch").value == "Detroit"
+    frames = [df.value for df in at.dataframe]
+    assert all(set(f["state"]) <= {"MI"} for f in frames)

@@ -1,22 +1,47 @@
-"""What's new: evidence added or removed by each build, newest first, with its Atom feed."""
+"""What's new: evidence added or removed by each build, newest first, for everything, some states or a
+watchlist, with Atom feeds."""
 import streamlit as st
 
 from dashboard import queries, ui
 from dashboard.data import connection
+from ingest import watchlists
 from ingest.changes import atom
 
 st.title("What's new")
 st.caption("Evidence each update of the database added or removed, compared with the one before. "
-           "Subscribe with the Atom feed below.")
+           "Subscribe with an Atom feed; each build also writes them to the feeds/ folder beside the database.")
 
 if ui.guard_database():
+    watches = {w.name: w for w in watchlists.load()}
+    with st.expander("Watchlists: follow a city, county, state, agency or vendor (saved on this machine)"):
+        with st.form("add_watch", clear_on_submit=True, border=False):
+            with st.container(horizontal=True):
+                name = st.text_input("Name", placeholder="e.g. My city")
+                kind = st.selectbox("Follows", watchlists.KINDS)
+                value = st.text_input("Value", placeholder="Detroit · Wayne County · MI · MI8234900 · Clearview AI")
+            if st.form_submit_button("Save watchlist"):
+                try:
+                    watchlists.add(watchlists.Watch(name.strip(), kind, value.strip()))
+                    st.rerun()
+                except ValueError as exc:
+                    st.error(str(exc))
+        for watch in list(watches.values()):
+            with st.container(horizontal=True):
+                st.markdown(f"**{watch.name}**: {watch.kind} = {watch.value}")
+                if st.button("Remove", key=f"rm_{watch.slug}"):
+                    watchlists.remove(watch.name)
+                    st.rerun()
+
     states = queries.filter_options().get("state", [])
+    ui.seed_state("new_watch", st.query_params.get("watch") if st.query_params.get("watch") in watches else "(all)")
+    chosen_watch = st.selectbox("Watchlist", ["(all)", *watches], key="new_watch")
+    watch = watches.get(chosen_watch)
     ui.seed_state("new_state", [s for s in ui.param_list("state") if s in states])
-    chosen = st.multiselect("State", states, key="new_state", placeholder="All states")
-    ui.set_params(state=chosen)
-    changes = queries.changes(chosen)
+    chosen = st.multiselect("State", states, key="new_state", placeholder="All states", disabled=watch is not None)
+    ui.set_params(state=None if watch else chosen, watch=watch.name if watch else None)
+    changes = queries.changes(chosen, watch)
     if changes.empty:
-        st.info("Nothing has changed yet.")
+        st.info("Nothing has changed here yet.")
     for built_at, group in changes.groupby("built_at", sort=False):
         added, removed = (group["change"] == "added").sum(), (group["change"] == "removed").sum()
         with st.expander(f"{built_at:%Y-%m-%d %H:%M} UTC: {added} added, {removed} removed", expanded=True):
@@ -25,6 +50,8 @@ if ui.guard_database():
             st.dataframe(table, hide_index=True, column_config={
                 "link": st.column_config.LinkColumn("agency", display_text="open"),
                 "source_url": st.column_config.LinkColumn("source")})
-    feed = lambda: atom(connection().cursor(), where_state=chosen[0] if len(chosen) == 1 else None)  # noqa: E731
-    st.download_button("Atom feed", feed, file_name="whats-new.xml", mime="application/atom+xml",
-                       on_click="ignore", icon=":material/rss_feed:")
+    feed = lambda: atom(connection().cursor(), watch=watch,  # noqa: E731
+                        where_state=chosen[0] if len(chosen) == 1 and not watch else None,
+                        title=f"Who's Watching: {watch.name}" if watch else "Who's Watching: what's new")
+    st.download_button("Atom feed", feed, file_name=f"watch-{watch.slug}.xml" if watch else "whats-new.xml",
+                       mime="application/atom+xml", on_click="ignore", icon=":material/rss_feed:")
