@@ -139,3 +139,39 @@ def test_map_and_agency_pages_in_chromium(server, db):
                         and urlsplit(u).hostname not in LOCAL_HOSTS})
     assert not elsewhere, f"the page called other hosts: {elsewhere}"
     assert not [u for u in requests if "cdn.plot.ly" in u]
+
+
+def test_brief_pdf_download_and_leak_upload_in_chromium(server, tmp_path):
+    """The council member's PDF and the reporter's upload, through the real page."""
+    from playwright.sync_api import sync_playwright
+
+    leak = tmp_path / "leak.csv"
+    leak.write_text("Agency,State,Contact email\nNYPD,NY,jane.roe@nypd.example.org\n"
+                    "Springfield Police Department,,x@y.example.com\nAtlanta Police Department,GA,\n", encoding="utf-8")
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.on("request", lambda request: requests.append(request.url))
+
+            page.goto(f"{server}/brief?state=MI&level=city&name=Detroit")
+            page.get_by_text("Facial recognition in Detroit, MI: the public record").first.wait_for(timeout=60_000)
+            with page.expect_download(timeout=120_000) as download:
+                page.get_by_role("button", name="Download the brief as PDF").click()
+            pdf = Path(download.value.path()).read_bytes()
+            assert pdf.startswith(b"%PDF") and b"/Type /Page" in pdf
+            assert download.value.suggested_filename.endswith(".pdf")
+
+            page.goto(f"{server}/reporter")
+            page.locator('input[type="file"]').set_input_files(str(leak))
+            page.get_by_text("Where the leak meets the public record").first.wait_for(timeout=60_000)
+            page.get_by_text("Review queue").first.wait_for(timeout=30_000)
+            body = page.locator("body").inner_text()
+            assert "jane.roe" not in body and "redacted" in body
+            assert page.locator(".stException").count() == 0
+        finally:
+            browser.close()
+    elsewhere = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                        and urlsplit(u).hostname not in LOCAL_HOSTS})
+    assert not elsewhere, f"the page called other hosts: {elsewhere}"
