@@ -56,8 +56,9 @@ def write(database: Path, root: Path, version: str) -> Path:
         files = []
         for name, sql in TABLES:
             path = folder / f"{name}.parquet"
+            # COPY binds no parameters: the query is from TABLES, the path is ours with its quotes escaped.
             con.execute(f"COPY ({sql}) TO '{_quote(path)}' (FORMAT parquet, COMPRESSION zstd)")
-            rows = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM read_parquet($p)", {"p": str(path)}).fetchone()[0]
             files.append({"file": path.name, "rows": rows, "sha256": sha256(path)})
         before = previous_release(root, version)
         changelog = claim_changes(con, folder / "claims.parquet", before / "claims.parquet" if before else None)
@@ -72,18 +73,19 @@ def write(database: Path, root: Path, version: str) -> Path:
 
 
 def claim_changes(con: duckdb.DuckDBPyConnection, current: Path, previous: Path | None) -> dict[str, list[tuple]]:
-    now = f"read_parquet('{_quote(current)}')"
     if previous is None:
-        rows = con.execute(f"SELECT agency_name, state, product, NULL, status FROM {now} ORDER BY ALL").fetchall()
+        rows = con.execute("SELECT agency_name, state, product, NULL, status FROM read_parquet($now) ORDER BY ALL",
+                           {"now": str(current)}).fetchall()
         return {"added": rows, "removed": [], "changed": []}
-    then = f"read_parquet('{_quote(previous)}')"
-    on = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in CLAIM_KEY)
-    added = con.execute(f"SELECT a.agency_name, a.state, a.product, NULL, a.status FROM {now} a "
-                        f"ANTI JOIN {then} b ON {on} ORDER BY ALL").fetchall()
-    removed = con.execute(f"SELECT b.agency_name, b.state, b.product, b.status, NULL FROM {then} b "
-                          f"ANTI JOIN {now} a ON {on} ORDER BY ALL").fetchall()
-    changed = con.execute(f"SELECT a.agency_name, a.state, a.product, b.status, a.status FROM {now} a "
-                          f"JOIN {then} b ON {on} WHERE a.status <> b.status ORDER BY ALL").fetchall()
+    params = {"now": str(current), "then": str(previous)}
+    same = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in CLAIM_KEY)   # fixed column names
+    added = con.execute("SELECT a.agency_name, a.state, a.product, NULL, a.status FROM read_parquet($now) a "
+                        "ANTI JOIN read_parquet($then) b ON " + same + " ORDER BY ALL", params).fetchall()
+    removed = con.execute("SELECT b.agency_name, b.state, b.product, b.status, NULL FROM read_parquet($then) b "
+                          "ANTI JOIN read_parquet($now) a ON " + same + " ORDER BY ALL", params).fetchall()
+    changed = con.execute("SELECT a.agency_name, a.state, a.product, b.status, a.status FROM read_parquet($now) a "
+                          "JOIN read_parquet($then) b ON " + same + " WHERE a.status <> b.status ORDER BY ALL",
+                          params).fetchall()
     return {"added": added, "removed": removed, "changed": changed}
 
 
