@@ -410,3 +410,9 @@ def agency_flags(agency_id: str) -> pd.DataFrame:
 def agency_coverage(agency_id: str) -> dict | None:
     frame = query("SELECT research_status, technologies FROM views.coverage WHERE agency_id = $id", {"id": agency_id})
     return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def flags_for(agency_ids: list[str]) -> pd.DataFrame:
+    return query("""SELECT flag, agency_id, evidence_id, policy_id, question, source_url, policy_url
+                    FROM views.flags WHERE list_contains($ids::VARCHAR[], agency_id) ORDER BY flag, agency_id""",
+                 {"ids": agency_ids})

@@ -54,11 +54,13 @@ def test_letter_pdf_is_a_pdf():
 def brief_for(level, name, state):
     evidence = queries.jurisdiction_evidence(level, name, state)
     return build_brief(f"{name}, {state}" if level != "state" else state, evidence,
-                       queries.jurisdiction_policies(level, name, state), queries.source("fr_bans_iff"), TODAY), evidence
+                       queries.jurisdiction_policies(level, name, state), queries.source("fr_bans_iff"), TODAY,
+                       flags=queries.flags_for(evidence["agency_id"].unique().tolist())), evidence
 
 
 @pytest.mark.parametrize("level, name, state", [("state", "TX", "TX"), ("city", "Detroit", "MI"),
-                                                ("city", "Boston", "MA"), ("state", "CA", "CA")])
+                                                ("city", "Boston", "MA"), ("state", "CA", "CA"),
+                                                ("city", "San Francisco", "CA")])
 def test_every_brief_line_cites_sources_that_resolve(db, level, name, state):
     brief, evidence = brief_for(level, name, state)
     assert brief.lines()
@@ -86,6 +88,12 @@ def test_brief_raises_questions_from_gaps_not_verdicts():
     boston, _ = brief_for("city", "Boston", "MA")
     policy = dict(boston.sections)["Policy status"]
     assert any("Boston, Massachusetts: Ban" in line.text for line in policy)
+
+
+def test_brief_asks_about_use_after_a_ban():
+    brief, _ = brief_for("city", "San Francisco", "CA")
+    questions = [line.text for line in dict(brief.sections)["Questions for the hearing"]]
+    assert any("after the San Francisco, California ban" in q and q.endswith("?") for q in questions)
 
 
 def test_brief_pdf_with_its_map(tmp_path):

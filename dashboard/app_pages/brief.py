@@ -27,7 +27,8 @@ if ui.guard_database():
     label = state if level == "state" else f"{name}, {state}"
     evidence = queries.jurisdiction_evidence(level, name, state)
     policies = queries.jurisdiction_policies(level, name, state)
-    brief = build_brief(label, evidence, policies, queries.source("fr_bans_iff"))
+    flags = queries.flags_for(evidence["agency_id"].unique().tolist())
+    brief = build_brief(label, evidence, policies, queries.source("fr_bans_iff"), flags=flags)
 
     counties = [] if level == "state" else ([name] if level == "county" else evidence["county"].dropna().unique().tolist())
     figure = charts.jurisdiction_map(evidence, queries.fips_prefixes(state, counties))

@@ -61,7 +61,7 @@ def _evidence_cite(brief: Brief, row) -> int:
 
 
 def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFrame, policy_source: dict,
-                today: date | None = None) -> Brief:
+                today: date | None = None, flags: pd.DataFrame | None = None) -> Brief:
     brief = Brief(f"Facial recognition in {jurisdiction}: the public record", jurisdiction, today or date.today())
 
     agencies = evidence["agency_name"].nunique() if len(evidence) else 0
@@ -111,7 +111,15 @@ def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFram
                                  "table, which is incomplete: check the local code.", [table_cite()]))
     brief.sections.append(("Policy status", policy_lines))
 
-    brief.sections.append(("Questions for the hearing", questions(brief, evidence, policies, table_cite)))
+    asked = questions(brief, evidence, policies, table_cite)
+    # Policy against practice (views.flags): a date after a ban, a purchase without the approval an ordinance asks.
+    by_id = {r.evidence_id: r for r in evidence.itertuples()}
+    for flag in (flags if flags is not None else pd.DataFrame()).itertuples():
+        if flag.flag in ("after_ban", "no_approval") and flag.evidence_id in by_id:
+            cites = [_evidence_cite(brief, by_id[flag.evidence_id])]
+            cites += [brief.cite("policy", flag.policy_id, "the policy", flag.policy_url)] if flag.policy_id else []
+            asked.insert(0, Line(flag.question, cites))
+    brief.sections.append(("Questions for the hearing", asked))
     return brief
 
 
