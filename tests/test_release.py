@@ -59,3 +59,22 @@ def test_a_correction_changes_the_claim_and_the_changelog(tmp_path):
     assert "Claims compared with release 2026-11-27." in changelog
     assert "- Detroit Police Department (MI), DataWorks Plus (product not named): procured -> ended" in changelog
     assert [r["version"] for r in releases(tmp_path / "releases")] == ["2026-11-28", "2026-11-27"]
+
+
+def test_an_agency_statement_stands_beside_the_evidence(tmp_path):
+    data = copy_data(tmp_path)
+    with open(data / "agency_statements.csv", "a", encoding="utf-8") as fh:
+        fh.write('MI8234900,DataWorks Plus,denied,"Synthetic test statement: we never used it.",2021-01-05,'
+                 'http://127.0.0.1/statement,test\n'
+                 'NOT-AN-AGENCY,,denied,"Synthetic.",2021-01-05,http://127.0.0.1/s,test\n')
+    db = tmp_path / "db.duckdb"
+    build(db, data_dir=data)
+    con = connect(db, read_only=True)
+    try:
+        claim = con.execute("""SELECT status, contested, evidence_count FROM views.claims
+                               WHERE agency_id = 'MI8234900' AND vendor = 'DataWorks Plus'""").fetchone()
+        rejected = con.execute("SELECT reason FROM core.quarantine WHERE source_id = 'agency_statements'").fetchall()
+    finally:
+        con.close()
+    assert claim == ("procured", True, 2)   # the denial is kept beside the contract, not in place of it
+    assert rejected == [("statement: agency_id is not in the registry",)]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest.transform import agencies, atlas, catalog, corrections, coverage, places, policies, records_laws, usaspending
+from ingest.transform import agencies, atlas, catalog, corrections, coverage, places, policies, records_laws, statements, usaspending
 
-ORDER = (places, agencies, catalog, atlas, usaspending, policies, records_laws, corrections, coverage)
+ORDER = (places, agencies, catalog, atlas, usaspending, statements, policies, records_laws, corrections, coverage)
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:
