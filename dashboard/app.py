@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/map.py", title="Map", url_path="map", default=True),
     st.Page("app_pages/place.py", title="Place", url_path="place"),
     st.Page("app_pages/agency.py", title="Agency", url_path="agency"),
+    st.Page("app_pages/requests.py", title="My requests", url_path="requests"),
     st.Page("app_pages/brief.py", title="Hearing brief", url_path="brief"),
     st.Page("app_pages/reporter.py", title="Leak workbench", url_path="reporter"),
     st.Page("app_pages/vendors.py", title="Vendors", url_path="vendors"),

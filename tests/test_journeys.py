@@ -80,3 +80,14 @@ def test_whats_new_watchlist_from_the_page(tmp_path, monkeypatch):
     assert at.selectbox(key="new_watch").value == "Detroit"
     frames = [df.value for df in at.dataframe]
     assert all(set(f["state"]) <= {"MI"} for f in frames)
+
+
+def test_citizen_tracks_a_request_and_sees_its_due_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("WATCHDOG_REQUESTS", str(tmp_path / "requests.json"))
+    at = page("app_pages/place.py", q="Federal Bureau of Investigation")
+    at.button[0].click().run()
+    assert not at.exception
+    at = page("app_pages/requests.py")
+    table = at.dataframe[0].value
+    assert table.loc[0, "state"] == "US" and table.loc[0, "status"] == "sent"
+    assert "20 business days" in table.loc[0, "deadline"] and table.loc[0, "due"] is not None

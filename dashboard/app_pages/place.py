@@ -10,6 +10,7 @@ import zipcodes
 from dashboard import queries, ui
 from dashboard.documents.letter import build_letter, law_from_row
 from dashboard.documents.pdf import text_to_pdf
+from ingest import tracker
 
 st.title("Look up a place")
 st.caption("A ZIP code, city, county, state or agency name: every agency there with public evidence of "
@@ -93,3 +94,6 @@ if ui.guard_database():
                 st.download_button("Download as PDF", lambda: text_to_pdf("Public records request", letter),
                                    file_name=f"records-request-{agency_id}.pdf", mime="application/pdf",
                                    on_click="ignore", icon=":material/download:")
+                if st.button("I sent it today: track it", icon=":material/schedule:"):
+                    tracker.add(tracker.Request(agency_id, agency["name"], state, date.today().isoformat()))
+                    st.success("Tracked. See My requests for its due date.")
