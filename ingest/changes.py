@@ -9,28 +9,32 @@ from xml.sax.saxutils import escape
 import duckdb
 
 COLUMNS = "evidence_id, agency_id, agency_name, state, vendor, product, kind, summary, source_url"
+CURRENT = "SELECT " + COLUMNS + " FROM views.evidence"
+BEFORE = "SELECT " + COLUMNS + " FROM previous.views.evidence"
+DIFF = ("INSERT INTO meta.changes "
+        "SELECT ?, 'added', * FROM (" + CURRENT + ") WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + BEFORE + ")) "
+        "UNION ALL "
+        "SELECT ?, 'removed', * FROM (" + BEFORE + ") WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + CURRENT + "))")
 
 
 def record(con: duckdb.DuckDBPyConnection, previous: Path | None, built_at: dt.datetime) -> int:
     """Diff this build's evidence against `previous` (the live file, if any); return rows recorded."""
-    current = f"SELECT {COLUMNS} FROM views.evidence"
     if previous is None or not Path(previous).exists():
-        con.execute(f"INSERT INTO meta.changes SELECT ?, 'added', * FROM ({current})", [built_at])
+        con.execute("INSERT INTO meta.changes SELECT ?, 'added', * FROM (" + CURRENT + ")", [built_at])
         return con.execute("SELECT count(*) FROM meta.changes").fetchone()[0]
     con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
     try:
         has_history = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND schema_name = 'meta' "
             "AND table_name = 'changes'").fetchone()[0]
-        if has_history:
-            con.execute("INSERT INTO meta.changes SELECT * FROM previous.meta.changes")
-        before = f"SELECT {COLUMNS} FROM previous.views.evidence"
-        con.execute(f"""
-            INSERT INTO meta.changes
-            SELECT ?, 'added', * FROM ({current}) WHERE evidence_id NOT IN (SELECT evidence_id FROM ({before}))
-            UNION ALL
-            SELECT ?, 'removed', * FROM ({before}) WHERE evidence_id NOT IN (SELECT evidence_id FROM ({current}))
-        """, [built_at, built_at])
+        try:
+            if has_history:
+                con.execute("INSERT INTO meta.changes SELECT * FROM previous.meta.changes")
+            con.execute(DIFF, [built_at, built_at])
+        except duckdb.Error:
+            # A previous file of an older layout cannot be compared: start the history afresh rather than fail.
+            con.execute("DELETE FROM meta.changes")
+            con.execute("INSERT INTO meta.changes SELECT ?, 'added', * FROM (" + CURRENT + ")", [built_at])
     finally:
         con.execute("DETACH previous")
     return con.execute("SELECT count(*) FROM meta.changes WHERE built_at = ?", [built_at]).fetchone()[0]
@@ -40,10 +44,10 @@ def matching(con: duckdb.DuckDBPyConnection, watch=None, state: str | None = Non
     from ingest.watchlists import FILTERS
 
     condition = FILTERS[watch.kind] if watch else "($value::VARCHAR IS NULL OR c.state = $value::VARCHAR)"
-    return con.execute(f"""
+    return con.execute("""
         SELECT c.built_at, c.change, c.evidence_id, c.agency_name, c.state, c.product, c.kind, c.summary, c.source_url
         FROM meta.changes c LEFT JOIN core.agencies a USING (agency_id)
-        WHERE {condition}
+        WHERE """ + condition + """
         ORDER BY c.built_at DESC, c.evidence_id LIMIT $limit
     """, {"value": watch.value if watch else state, "limit": limit}).fetchall()
 

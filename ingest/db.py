@@ -75,9 +75,7 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:
         raise ValueError(f"not a core table: {table}")
     if frame is None or len(frame) == 0:
         return 0
-    columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    con.register("incoming_frame", frame[columns])
-    try:
-        return con.execute(f"INSERT INTO {table} SELECT * FROM incoming_frame").fetchone()[0]
-    finally:
-        con.unregister("incoming_frame")
+    # The relation API names the table without formatting SQL; columns are taken in the table's order.
+    columns = con.table(table).columns
+    con.from_df(frame[columns]).insert_into(table)
+    return len(frame)
