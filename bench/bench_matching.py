@@ -35,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(paths.db_path()))
     parser.add_argument("--names", type=int, default=10_000)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()   # bench/run.py passes every bench the same arguments (--scales ...)
     con = dbmod.connect(args.db, read_only=True)
     started = time.perf_counter()
     matcher, state_names = from_database(con)

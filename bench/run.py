@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-BENCHES = ["bench.bench_matching"]
+# Each prints Markdown table rows starting with "|"; all get this script's arguments (e.g. --scales 10000,100000).
+BENCHES = ["bench.bench_matching", "bench.bench_scale"]
 HERE = Path(__file__).resolve().parent
 
 
@@ -16,13 +17,14 @@ def main() -> int:
              f"{platform.machine()}, Python {platform.python_version()}. One run; the machine is shared and noisy.\n",
              "| benchmark | workload | figure | notes |", "|---|---|---|---|"]
     for module in BENCHES:
-        result = subprocess.run([sys.executable, "-m", module, *sys.argv[1:]], capture_output=True, text=True)
-        if result.returncode != 0:
-            print(result.stderr, file=sys.stderr)
-            return result.returncode
-        rows = [line for line in result.stdout.splitlines() if line.startswith("|")]
-        print("\n".join(rows))
-        lines += rows
+        # Stream each row as it comes: the scale bench runs for minutes.
+        proc = subprocess.Popen([sys.executable, "-m", module, *sys.argv[1:]], stdout=subprocess.PIPE, text=True)
+        for line in proc.stdout:
+            if line.startswith("|"):
+                print(line.rstrip("\n"), flush=True)
+                lines.append(line.rstrip("\n"))
+        if proc.wait() != 0:
+            return proc.returncode
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
     print(f"wrote {HERE / 'RESULTS.md'}")
     return 0

@@ -22,7 +22,8 @@ def to_csv(frame: pd.DataFrame) -> bytes:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     safe.columns = [neutralise(str(c)) for c in safe.columns]
-    return safe.to_csv(index=False).encode("utf-8")
+    # CRLF line ends (RFC 4180) make pandas quote any cell holding a bare CR or LF, so no cell can start a row.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def to_json(frame: pd.DataFrame) -> bytes:

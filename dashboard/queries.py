@@ -98,8 +98,17 @@ def policies(states: list[str] | None = None) -> pd.DataFrame:
     """, {"states": states or []})
 
 
+MAX_WORDS = 8
+
+
+def _words(text: str) -> str:
+    """At most 120 characters and a few words: each word is tested against every agency."""
+    return " ".join(text[:120].split()[:MAX_WORDS])
+
+
 def search_place(text: str) -> pd.DataFrame:
     """Agencies with evidence whose name, city, county or state matches the words typed."""
+    text = _words(text)
     return query("""
         WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w),
         hits AS (
@@ -149,6 +158,7 @@ def records_law(state: str | None) -> dict | None:
 
 def registry_agencies_in_place(text: str) -> int:
     """How many registry agencies match the place at all: the denominator for 'no evidence found'."""
+    text = _words(text)
     return int(query("""
         WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
         SELECT count(*) AS n FROM views.agencies a
@@ -158,6 +168,7 @@ def registry_agencies_in_place(text: str) -> int:
 
 
 def policies_matching(text: str) -> pd.DataFrame:
+    text = _words(text)
     return query("""
         WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
         SELECT jurisdiction, stance, date_text, action_date, source_url, caveat

@@ -16,6 +16,11 @@ def text(value) -> str:
     return value if isinstance(value, str) and value.strip() else ""
 
 
+def http_only(values: pd.Series) -> pd.Series:
+    """Blank anything but http(s) URLs before a LinkColumn, which opens its value as it is."""
+    return values.where(values.astype(str).str.lower().str.match(r"^https?://"), None)
+
+
 def param_list(name: str) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v]
 

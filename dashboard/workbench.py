@@ -6,6 +6,7 @@ user asks.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
@@ -48,8 +49,9 @@ def read_upload(name: str, data: bytes) -> Upload:
             text, encoding = decode(data)
             if encoding != "utf-8":
                 notes.append(f"Read as {encoding}.")
+            check_row_lengths(text)
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
-                                on_bad_lines="error")
+                                on_bad_lines="error", index_col=False)
         else:
             raise UploadError(f"{name}: upload a CSV or an XLSX file.")
     except UploadError:
@@ -64,6 +66,18 @@ def read_upload(name: str, data: bytes) -> Upload:
     frame, redacted = redact_frame(frame.fillna(""))
     notes += redacted
     return Upload(name, hashlib.sha256(data).hexdigest(), frame, notes)
+
+
+def check_row_lengths(text: str) -> None:
+    """Refuse a row with more cells than the header: pandas would shift its columns without a word."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    for number, row in enumerate(rows, start=2):
+        if len(row) > len(header):
+            raise UploadError(f"Row {number} has {len(row)} cells but the header has {len(header)}: "
+                              "fix the file (a missing quote?) and upload it again.")
+        if number > MAX_ROWS + 1:
+            return
 
 
 def decode(data: bytes) -> tuple[str, str]:

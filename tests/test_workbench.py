@@ -47,7 +47,7 @@ def test_xlsx_upload(tmp_path):
 
 @pytest.mark.parametrize("name, data, message", [
     ("empty.csv", b"", "empty"), ("list.pdf", b"%PDF-1.4", "CSV or an XLSX"),
-    ("ragged.csv", b"a,b\n1,2,3,4\n\"open", "could not be read"),
+    ("ragged.csv", b"a,b\n1,2,3,4\n\"open", "has 4 cells but the header has 2"),
 ])
 def test_unreadable_uploads_get_a_sentence_not_a_traceback(name, data, message):
     with pytest.raises(workbench.UploadError, match=message):

@@ -38,7 +38,7 @@ def find(text: str) -> tuple[pd.DataFrame, str]:
 
 
 if ui.guard_database():
-    ui.seed_state("place_q", st.query_params.get("q", ""))
+    ui.seed_state("place_q", st.query_params.get("q", "")[:120])   # a link gets the box's own limit
     text = st.text_input("ZIP code, city, county, state or agency", key="place_q", max_chars=120,
                          placeholder="e.g. 48226, Miami, Wayne County, Texas, Detroit Police").strip()
     ui.set_params(q=text)

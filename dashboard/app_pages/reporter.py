@@ -68,6 +68,7 @@ if ui.guard_database():
     ids = sorted(matched.loc[matched["status"] == "matched", "agency_id"].dropna().unique().tolist())
     record = queries.record_for_agencies(ids) if ids else pd.DataFrame(
         columns=["agency_id", "name", "state", "claims", "procured", "denied", "evidence_count", "statuses", "a_source"])
+    record["a_source"] = ui.http_only(record["a_source"])
     st.subheader("Where the leak meets the public record")
     tabs = st.tabs(["In the leak, no procurement on record", "Denied, yet in the leak",
                     "Procured, absent from records responses", "All matched"])

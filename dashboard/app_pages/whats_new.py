@@ -45,7 +45,7 @@ if ui.guard_database():
     for built_at, group in changes.groupby("built_at", sort=False):
         added, removed = (group["change"] == "added").sum(), (group["change"] == "removed").sum()
         with st.expander(f"{built_at:%Y-%m-%d %H:%M} UTC: {added} added, {removed} removed", expanded=True):
-            table = group.assign(link="/agency?agency=" + group["agency_id"])[
+            table = group.assign(link="/agency?agency=" + group["agency_id"], source_url=ui.http_only(group["source_url"]))[
                 ["change", "link", "agency_name", "state", "product", "kind", "source_url", "evidence_id"]]
             st.dataframe(table, hide_index=True, column_config={
                 "link": st.column_config.LinkColumn("agency", display_text="open"),

@@ -56,8 +56,8 @@ def problem(row) -> str | None:
         return "no agency name"
     if row.state not in US_STATES:
         return f"state {row.state!r} is not a US state or territory code"
-    if not any((row.link1, row.link2, row.link3)):
-        return "no source link: a claim without a citation is not evidence"
+    if not _links(row):
+        return "no http(s) source link: a claim without a citation is not evidence"
     return None
 
 
@@ -173,7 +173,7 @@ def _links(row) -> list[dict]:
     out = []
     for n in (1, 2, 3):
         url = (getattr(row, f"link{n}") or "").strip()
-        if not url:
+        if not url.lower().startswith(("http://", "https://")):   # javascript:, data: and the like never link
             continue
         when, precision = dates.parse(getattr(row, f"date{n}"))
         out.append({"url": url, "source": getattr(row, f"source{n}") or None, "type": getattr(row, f"type{n}") or None,

@@ -1,0 +1,143 @@
+"""Scale on SYNTHETIC data: build throughput, dashboard query latency and peak memory.
+
+For each scale (evidence rows over 20,000 SYNTHETIC agencies, see bench/synthetic.py):
+- build: the real `ingest.build.build` from the raw files to core tables and views, in rows per second,
+  and its ratio to DuckDB's bare `read_csv` of the same Atlas file into a table in the same run (the
+  ceiling on this machine; target >= 0.5);
+- queries: the dashboard's own functions (dashboard/queries.py) in a fresh process, as a page runs them,
+  p50 and p95 over repeated calls after one warm-up call (target p95 <= 100 ms at 1,000,000 rows);
+- memory: that process's peak RSS (target <= 1 GB at 1,000,000 rows).
+
+Usage: python -m bench.bench_scale [--scales 10000,100000,1000000] [--repeat 15] [--keep DIR]
+Prints Markdown table rows (lines starting with "|").
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_SCALES = "10000,100000,1000000"
+
+
+def build_once(rows: int, folder: Path) -> dict:
+    import duckdb
+
+    from bench import synthetic
+    from ingest import build as build_module
+    from ingest import registry
+
+    started = time.perf_counter()
+    sources_csv, atlas = synthetic.generate(rows, folder)
+    generated = time.perf_counter() - started
+    # The build reads data/sources.csv; point it at the SYNTHETIC registry instead (this process only).
+    real_load = registry.load
+    registry.load = lambda path=None: real_load(sources_csv)
+    db = folder / "SYNTHETIC_watchdog.duckdb"
+    started = time.perf_counter()
+    try:
+        build_module.build(db, data_dir=folder)
+    finally:
+        registry.load = real_load
+    built = time.perf_counter() - started
+
+    # The ceiling: DuckDB reading the same file with the same CSV options into a table, nothing else.
+    con = duckdb.connect(str(folder / "SYNTHETIC_ceiling.duckdb"))
+    started = time.perf_counter()
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, all_varchar = true, header = true, delim = ',', "
+                "quote = '\"', escape = '\"', strict_mode = true, null_padding = false)", [str(atlas)])
+    bare = time.perf_counter() - started
+    con.close()
+    check = duckdb.connect(str(db), read_only=True)
+    evidence = check.execute("SELECT count(*) FROM core.evidence WHERE source_id = 'synthetic_atlas'").fetchone()[0]
+    check.close()
+    return {"rows": rows, "evidence": evidence, "generated_s": generated, "build_s": built, "read_csv_s": bare,
+            "file_mb": atlas.stat().st_size / 1e6, "db": str(db)}
+
+
+def query_workload(db: str, repeat: int) -> dict:
+    """Run in a fresh process: the dashboard's queries against `db`; timings and peak RSS."""
+    os.environ["WATCHDOG_DB"] = db
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)   # "no runtime" warnings outside `streamlit run`
+    from dashboard import queries
+
+    busiest = queries.query("SELECT agency_id FROM views.claims GROUP BY 1 ORDER BY sum(evidence_count) DESC LIMIT 1")
+    typical = queries.query("SELECT agency_id FROM core.evidence GROUP BY 1 ORDER BY count(*), agency_id "
+                            "LIMIT 1 OFFSET (SELECT count(DISTINCT agency_id) / 2 FROM core.evidence)")
+    top, mid = busiest["agency_id"].iloc[0], typical["agency_id"].iloc[0]
+    vendor = queries.query("SELECT vendor FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")["vendor"].iloc[0]
+    filtered = queries.Filters(states=["TX"], vendors=[vendor], year_from=2018)
+    workload = {
+        "map_agencies (no filter)": lambda: queries.map_agencies(queries.Filters()),
+        "map_agencies (state+vendor+year)": lambda: queries.map_agencies(filtered),
+        "headline (no filter)": lambda: queries.headline(queries.Filters()),
+        "search_place ('Synthetic Town 123')": lambda: queries.search_place("Synthetic Town 123"),
+        "agency + agency_evidence (typical)": lambda: (queries.agency(mid), queries.agency_evidence(mid)),
+        "agency + agency_evidence (busiest)": lambda: (queries.agency(top), queries.agency_evidence(top)),
+        "claims_export (state TX)": lambda: queries.claims_export(queries.Filters(states=["TX"])),
+    }
+    out = {}
+    for name, run in workload.items():
+        run()   # warm-up: opens the connection, fills DuckDB's caches
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            result = run()
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        size = len(result) if hasattr(result, "__len__") and not isinstance(result, tuple) else len(result[1])
+        out[name] = {"p50": statistics.median(times), "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+                     "rows": size}
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default=DEFAULT_SCALES, help=f"comma-separated row counts (default {DEFAULT_SCALES})")
+    parser.add_argument("--repeat", type=int, default=15, help="timed calls per query (after one warm-up)")
+    parser.add_argument("--keep", help="keep the SYNTHETIC files and databases in this folder")
+    parser.add_argument("--queries", help=argparse.SUPPRESS)   # internal: run the query workload on this db
+    args, _ = parser.parse_known_args()   # bench/run.py passes its own arguments through
+    if args.queries:
+        print(json.dumps(query_workload(args.queries, args.repeat)))
+        return
+    for rows in (int(s) for s in args.scales.split(",") if s.strip()):
+        folder = Path(args.keep) / f"synthetic-{rows}" if args.keep else Path(tempfile.mkdtemp(prefix=f"SYNTHETIC-{rows}-"))
+        try:
+            b = build_once(rows, folder)
+            rate, ceiling = b["evidence"] / b["build_s"], rows / b["read_csv_s"]
+            print(f"| build (SYNTHETIC, {rows:,} rows) | raw Atlas-format CSV ({b['file_mb']:.0f} MB) + 20,000-agency "
+                  f"registry -> core + views | {rate:,.0f} evidence rows/s ({b['build_s']:.1f} s) | bare read_csv "
+                  f"{ceiling:,.0f} rows/s ({b['read_csv_s']:.2f} s): ratio {rate / ceiling:.3f} (target >= 0.5) |",
+                  flush=True)
+            proc = subprocess.run([sys.executable, "-m", "bench.bench_scale", "--queries", b["db"],
+                                   "--repeat", str(args.repeat)], capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise RuntimeError(proc.stderr)
+            q = json.loads(proc.stdout.strip().splitlines()[-1])
+            for name, t in q.items():
+                if name == "peak_rss_mb":
+                    continue
+                print(f"| dashboard query (SYNTHETIC, {rows:,} rows) | {name} -> {t['rows']:,} rows "
+                      f"| p50 {t['p50']:.0f} ms, p95 {t['p95']:.0f} ms | {args.repeat} calls after a warm-up; "
+                      f"target p95 <= 100 ms at 1M |", flush=True)
+            print(f"| peak memory (SYNTHETIC, {rows:,} rows) | the process running the dashboard queries above "
+                  f"| {q['peak_rss_mb']:,.0f} MB RSS | target <= 1 GB at 1M |", flush=True)
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

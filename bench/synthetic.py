@@ -1,0 +1,127 @@
+"""SYNTHETIC data for the scale benchmarks: an agency registry and Atlas-format evidence rows.
+
+Every row is invented (agencies are "Synthetic Town N Police Department", summaries start with
+"SYNTHETIC"), every file name starts with SYNTHETIC_, and the registry marks each source as synthetic.
+The files have the shape of the real raw inputs, so the real build reads them unchanged:
+
+- SYNTHETIC_fbi_cde_agencies.csv: FBI Crime Data Explorer columns, 20,000 agencies over the real states;
+- SYNTHETIC_atlas_N.csv: the current 28-column Atlas of Surveillance export, N face-recognition rows, each
+  naming one vendor from our catalog and placed by its ORI (NEWAOSNUMBER), with one to three dated links;
+- SYNTHETIC_sources.csv: a source registry with those two and the small real reference sources (Census
+  places and counties, the vendor catalog, bans, records laws), which the build needs to place and name things.
+
+Usage: python -m bench.synthetic --rows 10000 --out DIR
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import shutil
+from pathlib import Path
+
+from ingest import paths, registry
+from ingest.sources.atlas import COMMON, CURRENT_ONLY
+
+AGENCIES = 20_000
+ATLAS_HEADER = ["AOSNUMBER", "NEWAOSNUMBER (ORI9)", "City", "County", "State", "Agency", "Type of LEA", "Summary",
+                "Type of Juris", "Technology", "TECH ABV", "Vendor",
+                *(f"Link {n}{f}" for n in (1, 2, 3) for f in ("", " Snapshot", " Source", " Type", " Date")),
+                "Other Links"]
+assert sorted(ATLAS_HEADER) == sorted((*COMMON, *CURRENT_ONLY))
+FBI_HEADER = ["", "agency_name", "agency_type_name", "county_name", "division_name", "latitude", "longitude", "nibrs",
+              "ori", "region_desc", "region_name", "state_abbr", "state_name"]
+STATES = {"AL": "Alabama", "AZ": "Arizona", "CA": "California", "CO": "Colorado", "FL": "Florida", "GA": "Georgia",
+          "IL": "Illinois", "IN": "Indiana", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+          "MO": "Missouri", "NC": "North Carolina", "NJ": "New Jersey", "NY": "New York", "OH": "Ohio",
+          "OR": "Oregon", "PA": "Pennsylvania", "TX": "Texas", "WA": "Washington"}
+# Real reference sources the build needs besides the synthetic ones (small; they add no evidence).
+REFERENCE_SOURCES = ("census_places", "census_counties", "catalog", "fr_bans_iff", "public_records_laws")
+SUMMARIES = ("SYNTHETIC record: {agency} purchased {vendor} facial recognition software under a contract.",
+             "SYNTHETIC record: {agency} used {vendor} to identify suspects from images.",
+             "SYNTHETIC record: {agency} ran a free trial of {vendor} in a pilot program.",
+             "SYNTHETIC record: {agency} had access to {vendor} through a regional partnership.")
+
+
+def ori(n: int) -> tuple[str, str]:
+    state = list(STATES)[n % len(STATES)]
+    return f"{state}S{n:06d}", state      # 9 characters, like a real ORI; "S" marks it synthetic
+
+
+def write_registry(path: Path, rng: random.Random) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(FBI_HEADER)
+        for n in range(AGENCIES):
+            code, state = ori(n)
+            kind = "City" if n % 5 else "County"
+            name = f"Synthetic Town {n} Police Department" if kind == "City" else f"Synthetic County {n} Sheriff's Office"
+            out.writerow([n, name, kind, f"SYNTHETIC {n % 300} COUNTY", "Synthetic", f"{rng.uniform(25, 48):.5f}",
+                          f"{rng.uniform(-123, -70):.5f}", "1.0", code, "Region S", "Synthetic", state, STATES[state]])
+
+
+def write_atlas(path: Path, rows: int, vendors: list[str], rng: random.Random) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, quoting=csv.QUOTE_ALL)
+        out.writerow(ATLAS_HEADER)
+        for n in range(rows):
+            # Skewed like the real data: a few agencies carry many rows, most carry one or two.
+            agency_n = int(AGENCIES * rng.random() ** 2)
+            code, state = ori(agency_n)
+            agency = f"Synthetic Town {agency_n} Police Department" if agency_n % 5 else f"Synthetic County {agency_n} Sheriff's Office"
+            vendor = rng.choice(vendors)
+            links = []
+            for k in range(rng.randint(1, 3)):
+                links += [f"https://synthetic.example/{n}/{k}", "", f"Synthetic Gazette {k}", "News",
+                          f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(2012, 2025)}"]
+            links += [""] * (15 - len(links))
+            out.writerow([f"SYN{n:08d}", f"{code}FRT", f"Synthetic Town {agency_n}", f"SYNTHETIC {agency_n % 300} COUNTY",
+                          state, agency, "Police", rng.choice(SUMMARIES).format(agency=agency, vendor=vendor),
+                          "Municipal" if agency_n % 5 else "County", "Face Recognition", "FRT", vendor, *links, ""])
+
+
+def write_sources(folder: Path, atlas_name: str, rows: int) -> Path:
+    real = {s.source_id: s for s in registry.load()}
+    with open(folder / "SYNTHETIC_sources.csv", "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(registry.FIELDS)
+        out.writerow(["synthetic_registry", "SYNTHETIC agency registry (20,000 invented agencies)", "fbi_cde",
+                      "SYNTHETIC_fbi_cde_agencies.csv", "synthetic://bench", "", "CC0 (synthetic)",
+                      "bench/synthetic.py", "2026-01-01", "reference", "SYNTHETIC: benchmark data, not real agencies."])
+        out.writerow(["synthetic_atlas", f"SYNTHETIC Atlas-format evidence ({rows:,} invented rows)", "atlas",
+                      atlas_name, "synthetic://bench", "", "CC0 (synthetic)", "bench/synthetic.py", "2026-01-01",
+                      "documented", "SYNTHETIC: benchmark data, not real evidence."])
+        for source_id in REFERENCE_SOURCES:
+            s = real[source_id]
+            out.writerow([s.source_id, s.name, s.platform, ";".join(s.files), s.url, s.homepage, s.license,
+                          s.attribution, s.retrieved, s.weight, s.notes])
+    for source_id in REFERENCE_SOURCES:
+        for name in real[source_id].files:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(paths.DATA_DIR / name, folder / name)
+    return folder / "SYNTHETIC_sources.csv"
+
+
+def generate(rows: int, folder: Path, seed: int = 6) -> tuple[Path, Path]:
+    """Write the SYNTHETIC files for `rows` evidence rows into `folder`; return (sources.csv, atlas csv)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    with open(paths.DATA_DIR / "catalog" / "vendors.csv", newline="", encoding="utf-8") as fh:
+        vendors = [r["name"] for r in csv.DictReader(fh)]
+    write_registry(folder / "SYNTHETIC_fbi_cde_agencies.csv", rng)
+    atlas = folder / f"SYNTHETIC_atlas_{rows}.csv"
+    write_atlas(atlas, rows, vendors, rng)
+    return write_sources(folder, atlas.name, rows), atlas
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    sources, atlas = generate(args.rows, Path(args.out))
+    print(f"SYNTHETIC data: {atlas} ({args.rows:,} rows), registry {sources}")
+
+
+if __name__ == "__main__":
+    main()
