@@ -32,8 +32,13 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True, config={
-        "autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    # duckdb.connect(path) would hand back the database already open for that path (the old inode) while
+    # any connection to it lives; a fresh in-memory instance that ATTACHes the file opens the file as it is now.
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    con.execute("ATTACH ? AS live (READ_ONLY)", [path])
+    con.execute("USE live")
+    return con
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -43,13 +48,20 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _connection(str(path), _stamp(path))
 
 
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the current file (a cursor starts in the in-memory database, not the attached file)."""
+    cur = connection().cursor()
+    cur.execute("USE live")
+    return cur
+
+
 def query(sql: str, params: dict | list | None = None) -> pd.DataFrame:
     """Run one parameterised query on its own cursor (cursors are per-thread safe)."""
-    cursor = connection().cursor()
+    cur = cursor()
     try:
-        return cursor.execute(sql, params or {}).df()
+        return cur.execute(sql, params or {}).df()
     finally:
-        cursor.close()
+        cur.close()
 
 
 def database_label() -> str:
@@ -63,6 +75,7 @@ def _matcher(path: str, stamp: tuple[int, int]):
 
     cursor = _connection(path, stamp).cursor()
     try:
+        cursor.execute("USE live")
         return from_database(cursor)
     finally:
         cursor.close()

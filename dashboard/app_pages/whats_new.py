@@ -3,7 +3,7 @@ watchlist, with Atom feeds."""
 import streamlit as st
 
 from dashboard import queries, ui
-from dashboard.data import connection
+from dashboard.data import cursor
 from ingest import watchlists
 from ingest.changes import atom
 
@@ -50,7 +50,7 @@ if ui.guard_database():
             st.dataframe(table, hide_index=True, column_config={
                 "link": st.column_config.LinkColumn("agency", display_text="open"),
                 "source_url": st.column_config.LinkColumn("source")})
-    feed = lambda: atom(connection().cursor(), watch=watch,  # noqa: E731
+    feed = lambda: atom(cursor(), watch=watch,  # noqa: E731
                         where_state=chosen[0] if len(chosen) == 1 and not watch else None,
                         title=f"Who's Watching: {watch.name}" if watch else "Who's Watching: what's new")
     st.download_button("Atom feed", feed, file_name=f"watch-{watch.slug}.xml" if watch else "whats-new.xml",
