@@ -1,12 +1,14 @@
 """Build the bundled database: sources -> raw -> core -> views, into a new file swapped in whole."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
+from ingest import archive as archive_mod
 from ingest import changes, db, paths, raw, registry, sources, transform, watchlists
 from ingest.claims import DEFINITIONS, LADDER
 
@@ -20,23 +22,39 @@ class SourceReport:
     notes: list[str] = field(default_factory=list)
 
 
-def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None) -> list[SourceReport]:
-    """Build from the bundled files. The live file is replaced only if every step succeeds."""
+def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None,
+          archive: Path | None = None) -> list[SourceReport]:
+    """Build from the bundled files and, given an archive folder, every archived live response.
+    The live file is replaced only if every step succeeds."""
     live = Path(db_path or paths.db_path())
     reports = []
     with db.swapped_build(live) as con:
         db.migrate(con)
-        catalog = registry.load()
+        catalog = in_this_build(registry.load(), archive)
         register_sources(con, catalog)
         for source in catalog:
+            if source.mode == "live":
+                continue
             reports.append(load_source(con, source, data_dir))
             if progress:
                 progress(source.source_id)
+        if archive is not None:
+            reports += load_archive(con, [s for s in catalog if s.mode == "live"], Path(archive), progress)
         transform.run_all(con)
         seed_ladder(con)
         changes.record(con, live if live.exists() else None, datetime.now(timezone.utc).replace(tzinfo=None))
     write_feeds(live)
     return reports
+
+
+def in_this_build(catalog: list[registry.Source], archive: Path | None) -> list[registry.Source]:
+    """Bundled sources, and the live ones with something in the archive (a response or a logged run):
+    a live source never run has no data and no history, so the database does not list it."""
+    if archive is None:
+        return [s for s in catalog if s.mode != "live"]
+    logged = {r.get("source_id") for r in archive_mod.read_runs(Path(archive))}
+    return [s for s in catalog if s.mode != "live" or s.source_id in logged
+            or archive_mod.runs_of(Path(archive), s.source_id)]
 
 
 def write_feeds(live: Path) -> Path:
@@ -63,6 +81,10 @@ def register_sources(con: duckdb.DuckDBPyConnection, catalog: list[registry.Sour
         [(s.source_id, s.name, s.platform, ";".join(s.files), s.url, s.homepage or None, s.license,
           s.attribution, s.retrieved, s.weight, s.notes) for s in catalog],
     )
+    live = [(s.source_id, s.endpoint or s.url, s.dataset or None, s.fields or None, s.jurisdiction or None)
+            for s in catalog if s.mode == "live"]
+    if live:
+        con.executemany("INSERT INTO meta.live_sources VALUES (?, ?, ?, ?, ?)", live)
 
 
 def load_source(con: duckdb.DuckDBPyConnection, source: registry.Source, data_dir: Path) -> SourceReport:
@@ -93,3 +115,104 @@ def load_source(con: duckdb.DuckDBPyConnection, source: registry.Source, data_di
     return report
 
 
+
+
+def load_archive(con: duckdb.DuckDBPyConnection, live_sources: list[registry.Source], root: Path,
+                 progress=None) -> list[SourceReport]:
+    """Every archived response of every live source into raw, each under the run that fetched it.
+
+    The run log (runs.jsonl) becomes meta.ingest_runs, so run history outlives every database file.
+    A snapshot source (the Atlas download: each response is the whole table) loads its latest run only.
+    """
+    runs = insert_run_log(con, archive_mod.read_runs(root))
+    reports = []
+    for source in live_sources:
+        module = sources.platform(source.platform)
+        report = SourceReport(source.source_id)
+        for item in archive_mod.responses(root, source.source_id, latest_only=getattr(module, "SNAPSHOT", False)):
+            run_id = runs.get((source.source_id, item.path.parent.name)) or orphan_run(con, source.source_id, item)
+            runs[(source.source_id, item.path.parent.name)] = run_id
+            result = load_archived(con, source, module, item, run_id)
+            if result is None:
+                continue
+            if hasattr(module, "detect_format") and item.path.suffix == ".csv":
+                report.notes.append(module.detect_format(result.columns).describe())
+            report.fetched += result.fetched
+            report.new += result.new
+            report.rejected += result.rejected
+        reports.append(report)
+        if progress:
+            progress(source.source_id)
+    count_run_results(con)
+    return reports
+
+
+def load_archived(con, source: registry.Source, module, item: archive_mod.Archived, run_id: int):
+    """One archived response into raw, read the way its format needs. Pages and imports hold records
+    (CSV rows, a JSON array); lookups and documents are turned into records by their platform module
+    (an agency object, a PDF's pages); anything else (a list of communications) is provenance only."""
+    common = dict(source_id=source.source_id, path=item.path, url=item.meta["url"],
+                  fetched_at=item.meta["fetched_at"], run_id=run_id)
+    if item.kind in ("lookup", "document"):
+        return raw.load_rows(con, **common, rows=module.archived_rows(item))
+    if item.kind not in ("page", "import"):
+        return None
+    required = tuple(module.required_fields(source, item.meta))
+    if item.path.suffix == ".csv":
+        result = raw.load_csv(con, **common, delim=item.meta.get("delimiter", ","), required=required)
+    elif item.path.suffix == ".json":
+        result = raw.load_json(con, **common, records_path=item.meta.get("records_path", module.RECORDS_PATH),
+                               required=required)
+    else:
+        result = raw.load_rows(con, **common, rows=module.archived_rows(item))
+    if item.kind == "import":
+        con.execute("INSERT INTO meta.file_imports VALUES (?, ?, ?, ?, ?, ?)",
+                    [result.raw_file_id, source.source_id, item.meta["original_name"],
+                     item.meta.get("title") or item.meta["original_name"], item.meta["sha256"],
+                     json.dumps(item.meta["mapping"])])
+    return result
+
+
+def insert_run_log(con: duckdb.DuckDBPyConnection, log: list[dict]) -> dict[tuple[str, str], int]:
+    """meta.ingest_runs rows for the logged live runs; returns (source_id, archive run) -> run_id."""
+    out = {}
+    for entry in log:
+        run_id = con.execute(
+            "INSERT INTO meta.ingest_runs (run_id, source_id, started_at, finished_at, status, fetched, error, "
+            "archive_run) VALUES (nextval('meta.run_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING run_id",
+            [entry["source_id"], entry["started_at"], entry.get("finished_at"), entry["status"],
+             entry.get("fetched", 0), entry.get("error"), entry.get("archive_run")]).fetchone()[0]
+        if entry.get("archive_run"):
+            out[(entry["source_id"], entry["archive_run"])] = run_id
+    return out
+
+
+def orphan_run(con, source_id: str, item: archive_mod.Archived) -> int:
+    """An archived run the log does not mention (the log was lost): still loaded, and said so."""
+    return con.execute(
+        "INSERT INTO meta.ingest_runs (run_id, source_id, started_at, finished_at, status, error, archive_run) "
+        "VALUES (nextval('meta.run_seq'), ?, ?, ?, 'ok', 'not in runs.jsonl: rebuilt from the archive', ?) "
+        "RETURNING run_id",
+        [source_id, item.meta["fetched_at"], item.meta["fetched_at"], item.path.parent.name]).fetchone()[0]
+
+
+def count_run_results(con: duckdb.DuckDBPyConnection) -> None:
+    """What each live run added: new raw records, new versions of records already held (same key,
+    other content), and rows quarantined, from what the build actually loaded."""
+    keys = {s: getattr(sources.platform(p), "KEY", None) for s, p in con.execute(
+        "SELECT source_id, platform FROM meta.sources JOIN meta.live_sources USING (source_id)").fetchall()}
+    for source_id, key in keys.items():
+        con.execute(
+            """
+            UPDATE meta.ingest_runs r SET
+                new = coalesce((SELECT count(*) FROM raw.records x WHERE x.run_id = r.run_id), 0),
+                rejected = coalesce((SELECT count(*) FROM core.quarantine q JOIN meta.raw_files f USING (raw_file_id)
+                                     WHERE f.run_id = r.run_id), 0),
+                updated = coalesce((SELECT count(*) FROM raw.records x
+                                    WHERE x.run_id = r.run_id AND $key::VARCHAR IS NOT NULL
+                                      AND EXISTS (SELECT 1 FROM raw.records o
+                                                  WHERE o.source_id = x.source_id AND o.record_id < x.record_id
+                                                    AND o.record->>$key::VARCHAR = x.record->>$key::VARCHAR)), 0)
+            WHERE r.source_id = $source AND r.archive_run IS NOT NULL
+            """,
+            {"source": source_id, "key": key})

@@ -38,6 +38,48 @@ def cmd_build(args) -> int:
     return 0
 
 
+def parse_mapping(text: str | None) -> dict[str, str]:
+    """'agency=Department,state=ST' -> {'agency': 'Department', 'state': 'ST'}."""
+    pairs = [p.split("=", 1) for p in (text or "").split(",") if p.strip()]
+    if any(len(p) != 2 for p in pairs):
+        raise ValueError(f"--map takes ours=theirs pairs separated by commas, not {text!r}")
+    return {ours.strip(): theirs.strip() for ours, theirs in pairs}
+
+
+def cmd_run(args) -> int:
+    from datetime import date
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from ingest import fetch
+
+    options = {"path": args.file, "mapping": parse_mapping(args.map), "name": args.name} if args.file else {}
+    since = date.fromisoformat(args.since) if args.since else None
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} records"),
+                  console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(source_id: str, n: int) -> None:
+            if source_id not in tasks:
+                tasks[source_id] = bar.add_task(f"Fetching {source_id}", total=None)
+            bar.advance(tasks[source_id], n)
+
+        results = fetch.run(args.source, since=since, base_url=args.base_url, offline=args.offline,
+                            db_path=Path(args.db) if args.db else None, options=options, progress=progress)
+    table = Table(title="Ingest run")
+    for column in ("source", "status", "fetched", "new", "updated", "quarantined", "error / notes"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        style = {"ok": "green", "failed": "red"}.get(r.status, "yellow")
+        table.add_row(r.source_id, f"[{style}]{r.status}[/{style}]", str(r.fetched), str(r.new), str(r.updated),
+                      str(r.rejected), r.error or "; ".join(r.notes))
+    console.print(table)
+    failed = [r.source_id for r in results if r.status == "failed"]
+    if failed:
+        console.print(f"[red]{len(failed)} source(s) failed:[/red] {', '.join(failed)}; their last good data was kept.")
+    return 1 if failed else 0
+
+
 def cmd_sources(args) -> int:
     table = Table(title="Sources (data/sources.csv)")
     for column in ("id", "name", "license", "url"):
@@ -187,6 +229,16 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the database from the bundled files in data/")
     b.add_argument("--db", help="database path (default: $WATCHDOG_DB or data/watchdog.duckdb)")
     b.set_defaults(func=cmd_build)
+    run = sub.add_parser("run", help="fetch live sources into data/archive/, then rebuild the database")
+    run.add_argument("source", help="all, a platform (atlas, usaspending, muckrock, socrata, file) or a source id")
+    run.add_argument("--since", help="fetch records from this date (YYYY-MM-DD) instead of the saved cursor")
+    run.add_argument("--base-url", help="scheme and host replacing the real one, e.g. http://127.0.0.1:8080")
+    run.add_argument("--offline", action="store_true", help="fetch nothing: rebuild from the archive alone")
+    run.add_argument("--file", help="file to import (source file): CSV, XLSX or JSON")
+    run.add_argument("--map", help="column mapping for --file: agency=COL,state=COL,vendor=COL[,product,date,city]")
+    run.add_argument("--name", help="what the imported file is (shown as its source name)")
+    run.add_argument("--db")
+    run.set_defaults(func=cmd_run)
     s = sub.add_parser("sources", help="list every registered source with its URL and license")
     s.set_defaults(func=cmd_sources)
     r = sub.add_parser("runs", help="list ingest runs recorded in the database")
@@ -224,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a clear one-line error for the user, not a traceback
         console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
-        if args.command == "build":
+        if args.command in ("build", "run"):
             console.print("The live database was not changed.")
         return 1
 

@@ -6,6 +6,7 @@ This is the only code that writes raw records. Source modules say how a file is 
 from __future__ import annotations
 
 import csv
+import json
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,24 @@ def load_csv(
         """,
         {"path": str(path), "delim": delim},
     )
+    fetched, new = _store_staged(con, source_id, raw_file_id, run_id)
+    rejected = con.execute(
+        """
+        INSERT INTO core.quarantine
+        SELECT $source, $file, line, NULL, 'malformed CSV line: ' || error_type || ': ' || error_message, csv_line
+        FROM load_rejects
+        """,
+        {"source": source_id, "file": raw_file_id},
+    ).fetchone()[0]
+    dupes = con.execute(
+        "SELECT count(*) FROM core.quarantine WHERE raw_file_id = ? AND reason LIKE 'identical%'", [raw_file_id]
+    ).fetchone()[0]
+    con.execute("DROP TABLE staged; DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
+    return LoadResult(raw_file_id, columns, fetched=fetched, new=new, rejected=rejected + dupes)
+
+
+def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: int, run_id: int) -> tuple[int, int]:
+    """Move the temp table `staged` (row_number, record, content_hash) into raw.records: (fetched, new)."""
     fetched = con.execute("SELECT count(*) FROM staged").fetchone()[0]
     # A record already in raw (an earlier run, or an identical row earlier in this file) is not
     # stored again; a repeat inside one file is noted in quarantine so nothing vanishes silently.
@@ -116,16 +135,122 @@ def load_csv(
         """,
         {"source": source_id, "file": raw_file_id, "run": run_id},
     ).fetchone()[0]
+    return fetched, new
+
+
+def _register_file(con, *, source_id: str, run_id: int, path: Path, url: str, fetched_at: str,
+                   columns: list[str], sha256: str | None = None) -> int:
+    rel = str(path.resolve().relative_to(ROOT)) if path.resolve().is_relative_to(ROOT) else str(path)
+    return con.execute(
+        "INSERT INTO meta.raw_files VALUES (nextval('meta.raw_file_seq'), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING raw_file_id",
+        [source_id, run_id, rel, url, fetched_at, sha256 or sha256_file(path), path.stat().st_size, columns],
+    ).fetchone()[0]
+
+
+def json_records_path(records_path: str | None) -> str:
+    """'results' -> '$.results[*]'; None -> '$[*]' (the document is the array of records)."""
+    if records_path and not records_path.replace("_", "").isalnum():
+        raise ValueError(f"records path must be a plain key, not {records_path!r}")
+    return f"$.{records_path}[*]" if records_path else "$[*]"
+
+
+def load_json(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source_id: str,
+    path: Path,
+    url: str,
+    fetched_at: str,
+    run_id: int,
+    records_path: str | None = None,
+    required: tuple[str, ...] = (),
+) -> LoadResult:
+    """Load the array of records in a saved JSON response, one raw record per element, set-based.
+
+    A document that is not valid JSON is quarantined whole; an element that is not an object, or lacks a
+    required field, is quarantined with its text. The rest go through the same dedup as CSV rows.
+    """
+    params = {"path": str(path)}
+    valid = con.execute("SELECT json_valid(content) FROM read_text($path)", params).fetchone()[0]
+    if not valid:
+        raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
+                                     fetched_at=fetched_at, columns=[])
+        con.execute("INSERT INTO core.quarantine VALUES (?, ?, NULL, NULL, 'not valid JSON: the whole response is "
+                    "kept in the archive, none of it loaded', ?)", [source_id, raw_file_id, path.read_text(errors="replace")[:4000]])
+        return LoadResult(raw_file_id, [], fetched=0, new=0, rejected=1)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE json_staged AS
+        WITH doc AS (SELECT coalesce(json_extract(content::JSON, $jpath), []) AS recs FROM read_text($path))
+        SELECT unnest(generate_series(1, len(recs))) AS row_number, unnest(recs) AS rec FROM doc
+        """,
+        {**params, "jpath": json_records_path(records_path)},
+    )
+    columns = [r[0] for r in con.execute(
+        "SELECT DISTINCT unnest(json_keys(rec)) AS k FROM json_staged WHERE json_type(rec) = 'OBJECT' ORDER BY k"
+    ).fetchall()]
+    raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
+                                 fetched_at=fetched_at, columns=columns)
+    bad = {"source": source_id, "file": raw_file_id, "required": list(required)}
     rejected = con.execute(
         """
         INSERT INTO core.quarantine
-        SELECT $source, $file, line, NULL, 'malformed CSV line: ' || error_type || ': ' || error_message, csv_line
-        FROM load_rejects
+        SELECT $source, $file, row_number, NULL,
+               CASE WHEN json_type(rec) <> 'OBJECT' THEN 'not a JSON object but ' || json_type(rec)
+                    ELSE 'missing field(s) ' || array_to_string(
+                         list_filter($required::VARCHAR[], lambda k: NOT list_contains(json_keys(rec), k)), ', ') END,
+               rec::VARCHAR
+        FROM json_staged
+        WHERE json_type(rec) <> 'OBJECT'
+           OR len(list_filter($required::VARCHAR[], lambda k: NOT list_contains(json_keys(rec), k))) > 0
         """,
-        {"source": source_id, "file": raw_file_id},
+        bad,
     ).fetchone()[0]
+    fetched = con.execute("SELECT count(*) FROM json_staged").fetchone()[0]
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT row_number, rec::VARCHAR AS record, sha256(rec::VARCHAR) AS content_hash FROM json_staged
+        WHERE json_type(rec) = 'OBJECT'
+          AND len(list_filter($required::VARCHAR[], lambda k: NOT list_contains(json_keys(rec), k))) = 0
+        """,
+        {"required": list(required)},
+    )
+    _, new = _store_staged(con, source_id, raw_file_id, run_id)
     dupes = con.execute(
         "SELECT count(*) FROM core.quarantine WHERE raw_file_id = ? AND reason LIKE 'identical%'", [raw_file_id]
     ).fetchone()[0]
-    con.execute("DROP TABLE staged; DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
+    con.execute("DROP TABLE staged; DROP TABLE json_staged")
     return LoadResult(raw_file_id, columns, fetched=fetched, new=new, rejected=rejected + dupes)
+
+
+def load_rows(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source_id: str,
+    rows: list[dict],
+    path: Path,
+    url: str,
+    fetched_at: str,
+    run_id: int,
+) -> LoadResult:
+    """Records read from an archived file that DuckDB cannot read itself (a spreadsheet, a PDF's text):
+    each dict becomes one raw record, its provenance the archived file it came from."""
+    import pyarrow as pa
+
+    columns = sorted({k for r in rows for k in r})
+    raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
+                                 fetched_at=fetched_at, columns=columns)
+    texts = pa.table({"row_number": list(range(1, len(rows) + 1)),
+                      "record": [json.dumps(r, ensure_ascii=False, default=str) for r in rows]})
+    con.register("rows_in", texts)
+    con.execute("CREATE OR REPLACE TEMP TABLE staged AS "
+                "SELECT row_number, record::JSON::VARCHAR AS record, sha256(record::JSON::VARCHAR) AS content_hash "
+                "FROM rows_in")
+    con.unregister("rows_in")
+    fetched, new = _store_staged(con, source_id, raw_file_id, run_id)
+    dupes = con.execute(
+        "SELECT count(*) FROM core.quarantine WHERE raw_file_id = ? AND reason LIKE 'identical%'", [raw_file_id]
+    ).fetchone()[0]
+    con.execute("DROP TABLE staged")
+    return LoadResult(raw_file_id, columns, fetched=fetched, new=new, rejected=dupes)

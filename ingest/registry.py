@@ -1,4 +1,5 @@
-"""The source table: data/sources.csv is the one place a dataset is added."""
+"""The source table. data/sources.csv lists the bundled files; data/live_sources.csv lists the live
+sources and datasets (adding a city's open-data portal is adding a row there). Both are one registry."""
 from __future__ import annotations
 
 import csv
@@ -7,11 +8,16 @@ from pathlib import Path
 
 from ingest.paths import DATA_DIR, SOURCES_FILE
 
+LIVE_SOURCES_FILE = DATA_DIR / "live_sources.csv"
 FIELDS = ("source_id", "name", "platform", "files", "url", "homepage", "license",
           "attribution", "retrieved", "weight", "notes")
+# Live rows add where to fetch from: the endpoint (its scheme and host can be overridden), a dataset id
+# (Socrata), a field mapping `ours=theirs|...` and the jurisdiction whose records they are.
+LIVE_FIELDS = ("endpoint", "dataset", "fields", "jurisdiction")
 # How much a source's word counts: `documented` (a cited publication or a public record), `weak` (a leak,
 # an unverified list: alone it makes a claim only `unconfirmed`), `reference` (registries, catalogs, places).
 WEIGHTS = ("documented", "weak", "reference")
+LIVE_PLATFORMS = ("atlas", "usaspending", "muckrock", "socrata", "file")
 
 
 @dataclass(frozen=True)
@@ -27,26 +33,48 @@ class Source:
     retrieved: str
     weight: str
     notes: str
+    mode: str = "bundled"          # bundled | live
+    endpoint: str = ""
+    dataset: str = ""
+    fields: str = ""
+    jurisdiction: str = ""
 
     def paths(self, data_dir: Path = DATA_DIR) -> list[Path]:
         return [data_dir / f for f in self.files]
 
+    @property
+    def field_map(self) -> dict[str, str]:
+        """'award_id=contract_no|vendor=prime_contractor' -> {'award_id': 'contract_no', ...}."""
+        pairs = (p.split("=", 1) for p in self.fields.split("|") if "=" in p)
+        return {ours.strip(): theirs.strip() for ours, theirs in pairs}
 
-def load(path: Path = SOURCES_FILE) -> list[Source]:
+
+def _read(path: Path, required: tuple[str, ...]) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        missing = [f for f in FIELDS if f not in (reader.fieldnames or [])]
+        missing = [f for f in required if f not in (reader.fieldnames or [])]
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = list(reader)
-    sources = []
-    for row in rows:
-        if not row["url"] or not row["license"] or not row["attribution"]:
-            raise ValueError(f"{path}: source {row['source_id']!r} needs a url, a license and an attribution")
-        if row["weight"] not in WEIGHTS:
-            raise ValueError(f"{path}: source {row['source_id']!r} has weight {row['weight']!r}; use one of {WEIGHTS}")
-        files = tuple(f.strip() for f in row["files"].split(";") if f.strip())
-        sources.append(Source(**{**row, "files": files}))
+        return list(reader)
+
+
+def _source(path: Path, row: dict, mode: str) -> Source:
+    if not row["url"] or not row["license"] or not row["attribution"]:
+        raise ValueError(f"{path}: source {row['source_id']!r} needs a url, a license and an attribution")
+    if row["weight"] not in WEIGHTS:
+        raise ValueError(f"{path}: source {row['source_id']!r} has weight {row['weight']!r}; use one of {WEIGHTS}")
+    if mode == "live" and row["platform"] not in LIVE_PLATFORMS:
+        raise ValueError(f"{path}: live source {row['source_id']!r} has platform {row['platform']!r}; "
+                         f"use one of {LIVE_PLATFORMS}")
+    files = tuple(f.strip() for f in row["files"].split(";") if f.strip())
+    known = {k: v for k, v in row.items() if k in FIELDS or k in LIVE_FIELDS}
+    return Source(**{**known, "files": files, "mode": mode})
+
+
+def load(path: Path = SOURCES_FILE, live_path: Path | None = LIVE_SOURCES_FILE) -> list[Source]:
+    sources = [_source(path, row, "bundled") for row in _read(path, FIELDS)]
+    if live_path is not None and Path(live_path).exists():
+        sources += [_source(live_path, row, "live") for row in _read(live_path, FIELDS + LIVE_FIELDS)]
     ids = [s.source_id for s in sources]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{path}: duplicate source_id")
@@ -58,3 +86,13 @@ def get(source_id: str) -> Source:
         if source.source_id == source_id:
             return source
     raise KeyError(source_id)
+
+
+def live(selector: str, catalog: list[Source] | None = None) -> list[Source]:
+    """Live sources named by `selector`: 'all', a platform ('socrata': every portal row) or a source id."""
+    rows = [s for s in (catalog if catalog is not None else load()) if s.mode == "live"]
+    chosen = [s for s in rows if selector == "all" or selector in (s.source_id, s.platform)]
+    if not chosen:
+        names = sorted({s.platform for s in rows} | {s.source_id for s in rows})
+        raise KeyError(f"no live source {selector!r}; use all or one of: {', '.join(names)}")
+    return chosen

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest.transform import agencies, atlas, catalog, corrections, coverage, places, policies, records_laws, statements, usaspending
+from ingest.transform import _registry
+from ingest.transform import (agencies, atlas, catalog, corrections, coverage, files, muckrock, places, policies,
+                              records_laws, socrata, statements, usaspending)
 
-ORDER = (places, agencies, catalog, atlas, usaspending, statements, policies, records_laws, corrections, coverage)
+# Live sources come after the Atlas (whose agencies and aliases the matcher uses) and before corrections;
+# socrata last of them, as it adds agencies (the others share one matcher).
+ORDER = (places, agencies, catalog, atlas, usaspending, muckrock, files, socrata, statements, policies, records_laws,
+         corrections, coverage)
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:
+    _registry.reset()
     for module in ORDER:
         module.run(con)
 

@@ -1,4 +1,4 @@
-"""USAspending award rows -> core.procurement (every row, with a verdict and its reason) and,
+"""USAspending award rows (bundled or from the live API) -> core.procurement (every row, with a verdict and its reason) and,
 for facial-recognition awards only, evidence that the awarding agency procured the product.
 
 The verdict is ingest/classify.py's: a vendor that also sells other things (Motorola's radios)
@@ -16,13 +16,25 @@ from ingest.redact import redact
 def run(con: duckdb.DuckDBPyConnection) -> None:
     frame = con.execute(
         """
-        SELECT r.record_id, r.source_id, r.content_hash, r.record->>'awardId' AS award_id, r.record->>'recipient' AS recipient,
-               r.record->>'vendor' AS vendor_label, r.record->>'agency' AS agency,
-               r.record->>'subAgency' AS subagency, TRY_CAST(r.record->>'amount' AS DOUBLE) AS amount,
-               TRY_CAST(r.record->>'startDate' AS DATE) AS start_date, TRY_CAST(r.record->>'endDate' AS DATE) AS end_date,
-               r.record->>'awardType' AS award_type, r.record->>'description' AS description, r.record->>'url' AS url
+        SELECT r.record_id, r.source_id, r.content_hash,
+               coalesce(r.record->>'awardId', r.record->>'Award ID') AS award_id,
+               coalesce(r.record->>'recipient', r.record->>'Recipient Name') AS recipient,
+               coalesce(r.record->>'vendor', r.record->>'Recipient Name') AS vendor_label,
+               coalesce(r.record->>'agency', r.record->>'Awarding Agency') AS agency,
+               coalesce(r.record->>'subAgency', r.record->>'Awarding Sub Agency') AS subagency,
+               TRY_CAST(coalesce(r.record->>'amount', r.record->>'Award Amount') AS DOUBLE) AS amount,
+               TRY_CAST(coalesce(r.record->>'startDate', r.record->>'Start Date') AS DATE) AS start_date,
+               TRY_CAST(coalesce(r.record->>'endDate', r.record->>'End Date') AS DATE) AS end_date,
+               coalesce(r.record->>'awardType', r.record->>'Contract Award Type', r.record->>'Award Type') AS award_type,
+               coalesce(r.record->>'description', r.record->>'Description') AS description,
+               coalesce(r.record->>'url', 'https://www.usaspending.gov/award/' || (r.record->>'generated_internal_id')) AS url
         FROM raw.records r JOIN meta.sources s USING (source_id)
         WHERE s.platform = 'usaspending'
+        -- Two shapes: the bundled flattened rows (awardId, recipient, ...) and the live API's rows
+        -- ("Award ID", "Recipient Name", ...). A live award fetched again with changed content is kept
+        -- in raw as a new version; only its latest version is read here.
+        QUALIFY row_number() OVER (PARTITION BY r.source_id, coalesce(r.record->>'generated_internal_id', r.content_hash)
+                                   ORDER BY r.record_id DESC) = 1
         ORDER BY r.record_id
         """
     ).df()

@@ -1,0 +1,144 @@
+"""The raw archive: every response a connector received, unedited, with where and when it came from.
+
+    <root>/<source_id>/<run-stamp>/<n>.<ext>         the body, byte for byte
+    <root>/<source_id>/<run-stamp>/<n>.meta.json     url, params (secrets removed), status, fetched_at, sha256, ...
+    <root>/<source_id>/cursor.json                   where the next incremental run starts
+    <root>/runs.jsonl                                one line per run, loaded into meta.ingest_runs at every build
+
+A run writes into a hidden partial folder and is moved into place only when the whole fetch succeeded,
+so a crash or a fault mid-run leaves nothing half-written for the build to read. The database is
+rebuilt from this folder, so it survives any database file and is what `--offline` rebuilds from.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ingest.http import public_params, scrub
+from ingest.paths import DATA_DIR
+
+PARTIAL_PREFIX = ".partial-"
+
+
+def archive_dir() -> Path:
+    return Path(os.environ.get("WATCHDOG_ARCHIVE") or DATA_DIR / "archive")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def run_stamp(when: datetime | None = None) -> str:
+    # Sortable, and fine-grained enough that two runs in one second do not collide.
+    return (when or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+@dataclass(frozen=True)
+class Archived:
+    """One archived response: its body on disk and what was recorded about it."""
+    path: Path
+    meta: dict
+
+    @property
+    def kind(self) -> str:
+        return self.meta.get("kind", "page")
+
+
+class RunArchive:
+    """The responses of one source's run, kept apart until `commit`."""
+
+    def __init__(self, root: Path, source_id: str, stamp: str | None = None):
+        self.root, self.source_id = Path(root), source_id
+        self.stamp = stamp or run_stamp()
+        self.partial = self.root / source_id / f"{PARTIAL_PREFIX}{self.stamp}"
+        self.final = self.root / source_id / self.stamp
+        self.count = 0
+
+    def save(self, body: bytes, *, url: str, ext: str, params: dict | None = None, status: int = 200,
+             content_type: str | None = None, kind: str = "page", extra: dict | None = None) -> Archived:
+        self.partial.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        path = self.partial / f"{self.count}.{ext}"
+        path.write_bytes(body)
+        meta = {"url": scrub(url), "params": public_params(params), "status": status,
+                "fetched_at": now_utc().isoformat(), "sha256": hashlib.sha256(body).hexdigest(),
+                "bytes": len(body), "content_type": content_type, "kind": kind, **(extra or {})}
+        (self.partial / f"{self.count}.meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
+        return Archived(path, meta)
+
+    def save_response(self, response, *, ext: str, params: dict | None = None, kind: str = "page",
+                      extra: dict | None = None) -> Archived:
+        return self.save(response.content, url=str(response.url), ext=ext, params=params,
+                         status=response.status_code, content_type=response.headers.get("content-type"),
+                         kind=kind, extra=extra)
+
+    def commit(self) -> Path | None:
+        """Move the run into place; a run that saved nothing leaves nothing behind."""
+        if not self.partial.exists():
+            return None
+        os.replace(self.partial, self.final)
+        return self.final
+
+    def discard(self) -> None:
+        shutil.rmtree(self.partial, ignore_errors=True)
+
+
+def runs_of(root: Path, source_id: str) -> list[Path]:
+    folder = Path(root) / source_id
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(PARTIAL_PREFIX))
+
+
+def responses(root: Path, source_id: str, latest_only: bool = False) -> list[Archived]:
+    """Archived responses of committed runs, oldest run first and in fetch order within a run."""
+    runs = runs_of(root, source_id)
+    if latest_only:
+        runs = runs[-1:]
+    out = []
+    for run in runs:
+        metas = sorted(run.glob("*.meta.json"), key=lambda p: int(p.name.split(".")[0]))
+        for meta_path in metas:
+            n = meta_path.name.split(".")[0]
+            body = next(p for p in run.glob(f"{n}.*") if not p.name.endswith(".meta.json"))
+            out.append(Archived(body, json.loads(meta_path.read_text())))
+    return out
+
+
+def read_cursor(root: Path, source_id: str) -> dict:
+    path = Path(root) / source_id / "cursor.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_cursor(root: Path, source_id: str, cursor: dict) -> None:
+    folder = Path(root) / source_id
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / ".cursor.json.tmp"
+    tmp.write_text(json.dumps(cursor, indent=1, sort_keys=True))
+    os.replace(tmp, folder / "cursor.json")
+
+
+def append_run(root: Path, record: dict) -> None:
+    """One JSON line per run; the log outlives every database file built from it."""
+    Path(root).mkdir(parents=True, exist_ok=True)
+    line = scrub(json.dumps(record, default=str, ensure_ascii=False))
+    with open(Path(root) / "runs.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def read_runs(root: Path) -> list[dict]:
+    path = Path(root) / "runs.jsonl"
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue   # a line cut short by a crash: the other runs still count
+    return out

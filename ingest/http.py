@@ -1,0 +1,152 @@
+"""The one HTTP client every connector uses: timeouts, a user agent naming the project, retries with
+backoff on 429, 5xx and transport errors (honouring Retry-After), a per-host rate limit, and tokens
+that never reach a log, an archive or an error message.
+"""
+from __future__ import annotations
+
+import email.utils
+import os
+import threading
+import time
+from datetime import datetime, timezone
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import stamina
+
+USER_AGENT = "WhosWatching/0.1 (open-source public-records watchdog; +https://github.com/whos-watching)"
+# Tokens are read from these variables, sent as headers only, and scrubbed from anything we print or store.
+SECRET_ENV = ("MUCKROCK_TOKEN", "SOCRATA_APP_TOKEN")
+SECRET_PARAMS = frozenset({"$$app_token", "app_token", "token", "api_key", "apikey", "access_token"})
+MAX_RETRY_AFTER = 300.0   # a server asking for longer than this is treated as down, not waited for
+
+
+class FetchError(RuntimeError):
+    """A request that failed for good (after retries, or a status no retry can fix)."""
+
+
+class RetryableStatus(Exception):
+    """A 429 or 5xx answer: worth another try, after the wait the server asked for if it said one."""
+
+    def __init__(self, response: httpx.Response):
+        self.response = response
+        self.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+        super().__init__(f"HTTP {response.status_code} from {strip_query(str(response.url))}")
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now or datetime.now(timezone.utc)
+    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
+def _backoff(exc: Exception) -> bool | float:
+    # stamina waits the seconds a hook returns instead of its own backoff: that is how Retry-After is honoured.
+    if isinstance(exc, RetryableStatus):
+        return exc.retry_after if exc.retry_after is not None else True
+    return isinstance(exc, httpx.TransportError)
+
+
+def secrets() -> list[str]:
+    return [v for v in (os.environ.get(name) for name in SECRET_ENV) if v]
+
+
+def scrub(text: str) -> str:
+    """Remove every configured token from a message before it is printed or stored."""
+    for secret in secrets():
+        text = text.replace(secret, "[secret]")
+    return text
+
+
+def public_params(params: dict | None) -> dict:
+    """Query parameters as they may be archived: secret ones dropped, token values scrubbed."""
+    return {k: scrub(str(v)) for k, v in (params or {}).items() if k.lower() not in SECRET_PARAMS}
+
+
+def strip_query(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def rebase(url: str, base_url: str | None) -> str:
+    """Replace scheme and host (and port) of `url` with those of `base_url`, keeping path and query."""
+    if not base_url:
+        return url
+    base, parts = urlsplit(base_url), urlsplit(url)
+    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+
+
+def base_url_for(platform: str, override: str | None = None) -> str | None:
+    """--base-url wins; otherwise WATCHDOG_<PLATFORM>_BASE_URL; otherwise None (the registry's own host)."""
+    return override or os.environ.get(f"WATCHDOG_{platform.upper()}_BASE_URL") or None
+
+
+class RateLimit:
+    """At most one request per `interval` seconds to each host, shared by every connector in the process."""
+
+    def __init__(self, interval: float):
+        self.interval = interval
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str) -> None:
+        with self._lock:
+            due = self._last.get(host, float("-inf")) + self.interval
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self._last[host] = time.monotonic()
+
+
+class Client:
+    """Use as a context manager. `get`/`post` return a response with status 2xx or 304, or raise FetchError."""
+
+    def __init__(self, *, timeout: float = 30.0, attempts: int = 5, min_interval: float = 1.0,
+                 wait_initial: float = 1.0, wait_max: float = 60.0, headers: dict | None = None):
+        self.attempts = attempts
+        self.wait_initial = wait_initial
+        self.wait_max = wait_max
+        self.rate = RateLimit(min_interval)
+        self._http = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True,
+                                  headers={"User-Agent": USER_AGENT, **(headers or {})})
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._http.close()
+
+    def get(self, url: str, **kw) -> httpx.Response:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, **kw) -> httpx.Response:
+        return self.request("POST", url, **kw)
+
+    def request(self, method: str, url: str, *, params: dict | None = None, json: object = None,
+                headers: dict | None = None) -> httpx.Response:
+        host = urlsplit(url).netloc
+        try:
+            for attempt in stamina.retry_context(on=_backoff, attempts=self.attempts, timeout=None,
+                                                 wait_initial=self.wait_initial, wait_max=self.wait_max):
+                with attempt:
+                    self.rate.wait(host)
+                    response = self._http.request(method, url, params=params, json=json, headers=headers)
+                    if response.status_code == 429 or response.status_code >= 500:
+                        raise RetryableStatus(response)
+        except RetryableStatus as exc:
+            raise FetchError(f"{exc} after {self.attempts} attempt(s)") from None
+        except httpx.TransportError as exc:
+            raise FetchError(scrub(f"{type(exc).__name__} for {method} {strip_query(url)}: {exc}"
+                                   f" (after {self.attempts} attempt(s))")) from None
+        if response.status_code >= 400:
+            raise FetchError(f"HTTP {response.status_code} from {method} {strip_query(url)}")
+        return response

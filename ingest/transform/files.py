@@ -1,0 +1,79 @@
+"""Imported files -> evidence of kind `used` from a weak source (alone, a claim is only `unconfirmed`).
+
+Each row's agency is placed on the registry by rule (ingest/matching.py); an unmatched or ambiguous
+agency, or a vendor not in the catalog, keeps its row in quarantine with the reason, never guessed.
+"""
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pandas as pd
+
+from ingest import dates
+from ingest.classify import Classifier
+from ingest.db import insert_frame
+from ingest.transform._registry import matcher as shared_matcher
+
+
+def imports(con) -> list[tuple]:
+    return con.execute("SELECT raw_file_id, source_id, original_name, sha256, mapping, title "
+                       "FROM meta.file_imports ORDER BY raw_file_id").fetchall()
+
+
+def run(con: duckdb.DuckDBPyConnection) -> None:
+    files = imports(con)
+    if not files:
+        return
+    matcher, state_names = shared_matcher(con)
+    classifier = Classifier.from_db(con)
+    evidence, quarantine = [], []
+    for raw_file_id, source_id, name, sha, mapping, title in files:
+        mapping = json.loads(mapping)
+        records = con.execute("SELECT record_id, row_number, record::VARCHAR FROM raw.records "
+                              "WHERE raw_file_id = ? ORDER BY record_id", [raw_file_id]).fetchall()
+        rows = [(rid, n, text, {k: (json.loads(text).get(col) or "").strip() for k, col in mapping.items()})
+                for rid, n, text in records]
+        found = matcher.match_many([(r["agency"], r.get("state", "").upper() or None, r.get("city") or None,
+                                     state_names.get(r.get("state", "").upper())) for *_, r in rows])
+        for (record_id, row_number, text, r), match in zip(rows, found):
+            vendor_id = classifier.vendor_of(r["vendor"])
+            reason = why_not(r, match, vendor_id)
+            if reason:
+                quarantine.append((source_id, raw_file_id, row_number, record_id, reason, text))
+                continue
+            when, precision = dates.parse(r.get("date"))
+            evidence.append({
+                "evidence_id": f"{source_id}:{sha[:12]}:{row_number}:{vendor_id}", "agency_id": match.agency_id,
+                "agency_match": match.method, "match_score": match.score, "vendor_id": vendor_id,
+                "product_id": product_of(con, vendor_id, r.get("product")), "kind": "used",
+                "kind_reason": f"listed in {name} (a weak source: alone it leaves the claim unconfirmed)",
+                "event_date": when, "date_precision": precision, "amount": None,
+                "summary": f"{r['agency']} appears in {name} beside {r['vendor']}.",
+                "source_id": source_id, "source_name": title, "source_url": f"urn:sha256:{sha}",
+                "raw_record_id": record_id})
+    insert_frame(con, "core.quarantine", pd.DataFrame(quarantine, columns=[
+        "source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"]))
+    insert_frame(con, "core.evidence", pd.DataFrame(evidence).drop_duplicates("evidence_id") if evidence else None)
+
+
+def why_not(row: dict, match, vendor_id: str | None) -> str | None:
+    if not row["agency"]:
+        return "imported row names no agency"
+    if match.status == "ambiguous":
+        return f"agency {row['agency']!r} is ambiguous: " + "; ".join(match.candidates)
+    if match.status != "matched":
+        return f"agency {row['agency']!r} matches no registry agency by rule"
+    if vendor_id is None:
+        return f"vendor {row['vendor']!r} is not in the catalog"
+    return None
+
+
+def product_of(con, vendor_id: str, label: str | None) -> str | None:
+    products = con.execute("SELECT product_id, name, aliases FROM core.products WHERE vendor_id = ?",
+                           [vendor_id]).fetchall()
+    if label:
+        for product_id, name, aliases in products:
+            if label.strip().lower() in {n.lower() for n in (name, *(aliases or ()))}:
+                return product_id
+    return products[0][0] if len(products) == 1 else None
