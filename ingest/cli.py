@@ -20,7 +20,10 @@ def cmd_build(args) -> int:
 
     target = Path(args.db) if args.db else paths.db_path()
     with console.status("Building the database from data/ ...") as status:
-        reports = build(target, progress=lambda s: status.update(f"Loaded {s}"))
+        # The archive of live responses is part of the data: a plain rebuild must not drop what `run` fetched.
+        from ingest.archive import archive_dir
+
+        reports = build(target, progress=lambda s: status.update(f"Loaded {s}"), archive=archive_dir())
     table = Table(title=f"Built {target}")
     for column in ("source", "records read", "new", "quarantined", "notes"):
         table.add_column(column)
