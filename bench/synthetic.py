@@ -82,19 +82,23 @@ def write_atlas(path: Path, rows: int, vendors: list[str], rng: random.Random) -
 
 def write_sources(folder: Path, atlas_name: str, rows: int) -> Path:
     real = {s.source_id: s for s in registry.load()}
+    columns = registry.FIELDS + registry.LIVE_FIELDS
+    synthetic = {"mode": "bundled", "url": "synthetic://bench", "license": "CC0 (synthetic)",
+                 "attribution": "bench/synthetic.py", "retrieved": "2026-01-01"}
     with open(folder / "SYNTHETIC_sources.csv", "w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(registry.FIELDS)
-        out.writerow(["synthetic_registry", "SYNTHETIC agency registry (20,000 invented agencies)", "fbi_cde",
-                      "SYNTHETIC_fbi_cde_agencies.csv", "synthetic://bench", "", "CC0 (synthetic)",
-                      "bench/synthetic.py", "2026-01-01", "reference", "SYNTHETIC: benchmark data, not real agencies."])
-        out.writerow(["synthetic_atlas", f"SYNTHETIC Atlas-format evidence ({rows:,} invented rows)", "atlas",
-                      atlas_name, "synthetic://bench", "", "CC0 (synthetic)", "bench/synthetic.py", "2026-01-01",
-                      "documented", "SYNTHETIC: benchmark data, not real evidence."])
+        out = csv.DictWriter(fh, columns, restval="")
+        out.writeheader()
+        out.writerow({**synthetic, "source_id": "synthetic_registry", "platform": "fbi_cde",
+                      "name": "SYNTHETIC agency registry (20,000 invented agencies)",
+                      "files": "SYNTHETIC_fbi_cde_agencies.csv", "weight": "reference",
+                      "notes": "SYNTHETIC: benchmark data, not real agencies."})
+        out.writerow({**synthetic, "source_id": "synthetic_atlas", "platform": "atlas",
+                      "name": f"SYNTHETIC Atlas-format evidence ({rows:,} invented rows)",
+                      "files": atlas_name, "weight": "documented",
+                      "notes": "SYNTHETIC: benchmark data, not real evidence."})
         for source_id in REFERENCE_SOURCES:
             s = real[source_id]
-            out.writerow([s.source_id, s.name, s.platform, ";".join(s.files), s.url, s.homepage, s.license,
-                          s.attribution, s.retrieved, s.weight, s.notes])
+            out.writerow({c: getattr(s, c) for c in columns} | {"files": ";".join(s.files)})
     for source_id in REFERENCE_SOURCES:
         for name in real[source_id].files:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)

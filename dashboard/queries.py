@@ -234,9 +234,9 @@ def agency_policies(agency_id: str) -> pd.DataFrame:
 
 def sources() -> pd.DataFrame:
     return query("""
-        SELECT source_id, name, license, attribution, url, homepage, retrieved, raw_files, raw_records,
+        SELECT source_id, name, mode, license, attribution, url, homepage, retrieved, raw_files, raw_records,
                evidence_rows, quarantined, last_run_status, last_run_started, last_run_finished, last_run_error, notes
-        FROM views.sources ORDER BY source_id
+        FROM views.sources ORDER BY mode, source_id
     """)
 
 

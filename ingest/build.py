@@ -30,8 +30,9 @@ def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress
     reports = []
     with db.swapped_build(live) as con:
         db.migrate(con)
-        catalog = in_this_build(registry.load(), archive)
-        register_sources(con, catalog)
+        everything = registry.load()
+        register_sources(con, everything)
+        catalog = in_this_build(everything, archive)
         for source in catalog:
             if source.mode == "live":
                 continue
@@ -48,8 +49,8 @@ def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress
 
 
 def in_this_build(catalog: list[registry.Source], archive: Path | None) -> list[registry.Source]:
-    """Bundled sources, and the live ones with something in the archive (a response or a logged run):
-    a live source never run has no data and no history, so the database does not list it."""
+    """Bundled sources, and the live ones with something in the archive (a response or a logged run).
+    Every source is registered all the same: the Sources page lists one never fetched as such."""
     if archive is None:
         return [s for s in catalog if s.mode != "live"]
     logged = {r.get("source_id") for r in archive_mod.read_runs(Path(archive))}
@@ -77,9 +78,10 @@ def seed_ladder(con: duckdb.DuckDBPyConnection) -> None:
 
 def register_sources(con: duckdb.DuckDBPyConnection, catalog: list[registry.Source]) -> None:
     con.executemany(
-        "INSERT INTO meta.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO meta.sources (source_id, name, platform, files, url, homepage, license, attribution, "
+        "retrieved, weight, notes, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(s.source_id, s.name, s.platform, ";".join(s.files), s.url, s.homepage or None, s.license,
-          s.attribution, s.retrieved, s.weight, s.notes) for s in catalog],
+          s.attribution, s.retrieved, s.weight, s.notes, s.mode) for s in catalog],
     )
     live = [(s.source_id, s.endpoint or s.url, s.dataset or None, s.fields or None, s.jurisdiction or None)
             for s in catalog if s.mode == "live"]

@@ -66,7 +66,7 @@ def swapped_build(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 CORE_TABLES = frozenset({"core.quarantine", "core.agencies", "core.vendors", "core.products", "core.evidence",
                          "core.evidence_links", "core.procurement", "core.policies", "core.agency_aliases",
-                         "core.records_laws", "core.research"})
+                         "core.records_laws", "core.research", "core.records_requests"})
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:

@@ -1,5 +1,7 @@
-"""The source table. data/sources.csv lists the bundled files; data/live_sources.csv lists the live
-sources and datasets (adding a city's open-data portal is adding a row there). Both are one registry."""
+"""The source table: data/sources.csv, one row per source, bundled file or live endpoint.
+
+Adding a dataset is adding a row: a bundled file names its `files`; a live source (`mode` live) names its
+`endpoint` and, for a city's open-data portal, the dataset id and which of its columns are ours."""
 from __future__ import annotations
 
 import csv
@@ -8,9 +10,9 @@ from pathlib import Path
 
 from ingest.paths import DATA_DIR, SOURCES_FILE
 
-LIVE_SOURCES_FILE = DATA_DIR / "live_sources.csv"
-FIELDS = ("source_id", "name", "platform", "files", "url", "homepage", "license",
+FIELDS = ("source_id", "name", "platform", "mode", "files", "url", "homepage", "license",
           "attribution", "retrieved", "weight", "notes")
+MODES = ("bundled", "live")
 # Live rows add where to fetch from: the endpoint (its scheme and host can be overridden), a dataset id
 # (Socrata), a field mapping `ours=theirs|...` and the jurisdiction whose records they are.
 LIVE_FIELDS = ("endpoint", "dataset", "fields", "jurisdiction")
@@ -58,7 +60,10 @@ def _read(path: Path, required: tuple[str, ...]) -> list[dict]:
         return list(reader)
 
 
-def _source(path: Path, row: dict, mode: str) -> Source:
+def _source(path: Path, row: dict) -> Source:
+    mode = row["mode"]
+    if mode not in MODES:
+        raise ValueError(f"{path}: source {row['source_id']!r} has mode {mode!r}; use one of {MODES}")
     if not row["url"] or not row["license"] or not row["attribution"]:
         raise ValueError(f"{path}: source {row['source_id']!r} needs a url, a license and an attribution")
     if row["weight"] not in WEIGHTS:
@@ -68,13 +73,13 @@ def _source(path: Path, row: dict, mode: str) -> Source:
                          f"use one of {LIVE_PLATFORMS}")
     files = tuple(f.strip() for f in row["files"].split(";") if f.strip())
     known = {k: v for k, v in row.items() if k in FIELDS or k in LIVE_FIELDS}
-    return Source(**{**known, "files": files, "mode": mode})
+    if mode == "bundled" and not files:
+        raise ValueError(f"{path}: bundled source {row['source_id']!r} names no files")
+    return Source(**{**known, "files": files})
 
 
-def load(path: Path = SOURCES_FILE, live_path: Path | None = LIVE_SOURCES_FILE) -> list[Source]:
-    sources = [_source(path, row, "bundled") for row in _read(path, FIELDS)]
-    if live_path is not None and Path(live_path).exists():
-        sources += [_source(live_path, row, "live") for row in _read(live_path, FIELDS + LIVE_FIELDS)]
+def load(path: Path = SOURCES_FILE) -> list[Source]:
+    sources = [_source(path, row) for row in _read(path, FIELDS + LIVE_FIELDS)]
     ids = [s.source_id for s in sources]
     if len(ids) != len(set(ids)):
         raise ValueError(f"{path}: duplicate source_id")

@@ -26,7 +26,7 @@ def csv_records(path: Path, **filters) -> list[dict]:
 
 def test_every_bundled_file_is_loaded_raw_with_its_hash(db):
     files = db.execute("SELECT path, sha256, bytes FROM meta.raw_files").fetchall()
-    registered = [f for row in csv.DictReader(open(DATA / "sources.csv")) for f in row["files"].split(";")]
+    registered = [f for row in csv.DictReader(open(DATA / "sources.csv")) for f in row["files"].split(";") if f]
     assert sorted(p for p, _, _ in files) == sorted(f"data/{f}" for f in registered)
     from ingest.raw import sha256_file
     for path, sha, size in files:

@@ -14,8 +14,8 @@ def con():
     db.migrate(c)
     seed_ladder(c)
     c.execute("""INSERT INTO meta.sources VALUES
-        ('paper', 'Synthetic test publication', 'atlas', '', 'http://127.0.0.1/p', NULL, 'test', 'test', '2026', 'documented', 'synthetic'),
-        ('leak', 'Synthetic test leak', 'file', '', 'http://127.0.0.1/l', NULL, 'test', 'test', '2026', 'weak', 'synthetic')""")
+        ('paper', 'Synthetic test publication', 'atlas', '', 'http://127.0.0.1/p', NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled'),
+        ('leak', 'Synthetic test leak', 'file', '', 'http://127.0.0.1/l', NULL, 'test', 'test', '2026', 'weak', 'synthetic', 'live')""")
     c.execute("INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])")
     c.execute("""INSERT INTO raw.records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{"synthetic": true}'
                  FROM range(1, 20) t(i)""")

@@ -26,7 +26,7 @@ def con():
     db.migrate(c)
     seed_ladder(c)
     c.execute("""INSERT INTO meta.sources VALUES ('paper', 'Synthetic test source', 'atlas', '', 'http://127.0.0.1/p',
-                 NULL, 'test', 'test', '2026', 'documented', 'synthetic')""")
+                 NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled')""")
     c.execute("INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])")
     c.execute("INSERT INTO raw.records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{}' FROM range(1, 9) t(i)")
     c.execute("""INSERT INTO core.agencies VALUES

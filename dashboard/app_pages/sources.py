@@ -30,11 +30,16 @@ if ui.guard_database():
         with st.container(border=True):
             st.markdown(f"**{row.name}** · `{row.source_id}` · license: {row.license}")
             st.caption(f"Attribution: {row.attribution}")
+            fetched = f"retrieved {row.retrieved}" if row.mode == "bundled" else "fetched live"
             st.markdown(f"Source: {row.url}" + (f" · home: {row.homepage}" if ui.text(row.homepage) else "")
-                        + f" · retrieved {row.retrieved}")
-            st.markdown(f"{row.raw_records:,} records · {row.evidence_rows:,} evidence rows · "
-                        f"{row.quarantined:,} quarantined · last run: **{row.last_run_status}**"
-                        + (f" ({row.last_run_error})" if ui.text(row.last_run_error) else ""))
+                        + f" · {fetched}")
+            if row.mode == "live" and not ui.text(row.last_run_status):
+                st.markdown(f"Not fetched yet: `python -m ingest run {row.source_id}` fetches it "
+                            "(it needs the internet; nothing here depends on it).")
+            else:
+                st.markdown(f"{row.raw_records:,} records · {row.evidence_rows:,} evidence rows · "
+                            f"{row.quarantined:,} quarantined · last run: **{row.last_run_status}**"
+                            + (f" ({row.last_run_error})" if ui.text(row.last_run_error) else ""))
             if ui.text(row.notes):
                 st.caption(row.notes)
     rejects = queries.quarantine()

@@ -1,4 +1,4 @@
-"""Socrata (SODA 2.x) open-data portals: one connector, many datasets, each a row in data/live_sources.csv
+"""Socrata (SODA 2.x) open-data portals: one connector, many datasets, each a row in data/sources.csv
 with its endpoint, dataset id, field mapping (ours=theirs) and jurisdiction. Adding a city is adding a row.
 
 Rows are searched by catalog vendor names in the dataset's vendor column (`$where`), ordered by the
@@ -30,7 +30,7 @@ def required_fields(source, meta) -> tuple[str, ...]:
 def check_mapping(source) -> None:
     missing = [k for k in NEEDED if k not in source.field_map]
     if missing:
-        raise ValueError(f"data/live_sources.csv: {source.source_id} maps no column to {', '.join(missing)}")
+        raise ValueError(f"data/sources.csv: {source.source_id} maps no column to {', '.join(missing)}")
 
 
 def soql_text(value: str) -> str:

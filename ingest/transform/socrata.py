@@ -1,7 +1,7 @@
 """City open-data contract rows (Socrata) -> core.procurement, through the same classifier as federal
 awards; a facial-recognition verdict (`yes` only) becomes evidence that the city department procured it.
 
-Each dataset names its own columns (data/live_sources.csv `fields`); the buyer is the department of the
+Each dataset names its own columns (data/sources.csv `fields`); the buyer is the department of the
 dataset's jurisdiction, placed on the registry by rule when it names a police or sheriff's agency, and
 otherwise kept as its own agency at the city's Census point: never guessed onto a look-alike.
 """
