@@ -158,13 +158,7 @@ def records_law(state: str | None) -> dict | None:
 
 def registry_agencies_in_place(text: str) -> int:
     """How many registry agencies match the place at all: the denominator for 'no evidence found'."""
-    text = _words(text)
-    return int(query("""
-        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
-        SELECT count(*) AS n FROM views.agencies a
-        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
-            lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)), w))
-    """, {"q": text})["n"].iloc[0])
+    return sum(place_coverage(text).values())
 
 
 def policies_matching(text: str) -> pd.DataFrame:
@@ -414,16 +408,100 @@ def researched_without_evidence(states: list[str] | None = None) -> pd.DataFrame
 
 
 def agency_flags(agency_id: str) -> pd.DataFrame:
-    return query("""SELECT flag, question, source_url, policy_url FROM views.flags WHERE agency_id = $id
+    return query("""SELECT flag, question, source_url, policy_url, request_url FROM views.flags WHERE agency_id = $id
                     ORDER BY flag""", {"id": agency_id})
 
 
 def agency_coverage(agency_id: str) -> dict | None:
-    frame = query("SELECT research_status, technologies FROM views.coverage WHERE agency_id = $id", {"id": agency_id})
+    frame = query("SELECT research_status, technologies, records_requests FROM views.coverage WHERE agency_id = $id",
+                  {"id": agency_id})
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def flags_for(agency_ids: list[str]) -> pd.DataFrame:
-    return query("""SELECT flag, agency_id, evidence_id, policy_id, question, source_url, policy_url
+    return query("""SELECT flag, agency_id, evidence_id, policy_id, question, source_url, policy_url, request_id,
+                           request_url
                     FROM views.flags WHERE list_contains($ids::VARCHAR[], agency_id) ORDER BY flag, agency_id""",
                  {"ids": agency_ids})
+
+
+# ------------------------------------------------------------------ coverage and records requests by place
+
+PLACE_WORDS = """
+    WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w),
+    here AS (
+        SELECT a.agency_id FROM views.agencies a
+        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
+            lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)), w)))
+"""
+ZIP_AGENCIES = """
+    WITH here AS (
+        SELECT a.agency_id FROM views.agencies a
+        WHERE a.state = $state
+          AND (lower(a.city) = lower($city) OR lower(a.county) = lower($county) OR a.agency_kind = 'State'))
+"""
+
+
+def _place(text: str | None, zip_place: dict | None) -> tuple[str, dict]:
+    """The agencies of a place as a SQL prelude: the words typed, or a ZIP code's city, county and state."""
+    if zip_place:
+        return ZIP_AGENCIES, {k: zip_place[k] for k in ("city", "county", "state")}
+    return PLACE_WORDS, {"q": _words(text or "")}
+
+
+def place_coverage(text: str | None = None, zip_place: dict | None = None) -> dict:
+    """Research status counts of the registry agencies of a place: the denominator for 'nothing found'."""
+    prelude, params = _place(text, zip_place)
+    frame = query(prelude + """
+        SELECT c.research_status, count(*) AS n FROM here JOIN views.coverage c USING (agency_id) GROUP BY 1
+    """, params)
+    return dict(zip(frame["research_status"], frame["n"].astype(int)))
+
+
+def place_requests(text: str | None = None, zip_place: dict | None = None) -> pd.DataFrame:
+    """Records requests about face recognition to the agencies of a place: someone asked, never proof of use."""
+    prelude, params = _place(text, zip_place)
+    return query(prelude + """
+        SELECT r.agency_id, a.name AS agency, a.state, r.title, r.outcome, r.status, r.submitted_on, r.done_on, r.url
+        FROM here JOIN views.records_requests r USING (agency_id) JOIN views.agencies a USING (agency_id)
+        WHERE r.about_face_recognition
+        ORDER BY a.name, r.submitted_on DESC NULLS LAST
+        LIMIT 500
+    """, params)
+
+
+def agency_requests(agency_id: str) -> pd.DataFrame:
+    return query("""
+        SELECT request_id, title, outcome, status, submitted_on, done_on, pages_read, url, raw_record_id
+        FROM views.records_requests WHERE agency_id = $id AND about_face_recognition
+        ORDER BY submitted_on DESC NULLS LAST
+    """, {"id": agency_id})
+
+
+def request_gaps_for(agency_ids: list[str]) -> pd.DataFrame:
+    """Where an agency's answers to records requests and the other evidence disagree, as questions."""
+    return query("""
+        SELECT agency_id, agency_name AS name, state, product, claim_status, outcome, submitted_on, question,
+               source_url AS a_source, request_url
+        FROM views.request_gaps WHERE list_contains($ids::VARCHAR[], agency_id)
+        ORDER BY agency_name, product
+    """, {"ids": agency_ids})
+
+
+def records_request(request_id: str) -> dict | None:
+    frame = query("SELECT * FROM views.records_requests WHERE request_id = $id", {"id": request_id})
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def has_records_requests() -> bool:
+    return bool(query("SELECT count(*) > 0 AS any FROM views.records_requests")["any"].iloc[0])
+
+
+def jurisdiction_requests(level: str, name: str, state: str) -> pd.DataFrame:
+    """Records requests about face recognition to the agencies of a city, a county or a state."""
+    return query("""
+        SELECT r.request_id, r.agency_id, a.name AS agency_name, r.title, r.outcome, r.submitted_on, r.done_on, r.url
+        FROM views.records_requests r JOIN views.agencies a USING (agency_id)
+        WHERE r.about_face_recognition AND """ + JURISDICTION + """
+        ORDER BY a.name, r.submitted_on NULLS LAST
+    """, {"level": level, "name": name, "state": state})

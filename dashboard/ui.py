@@ -21,6 +21,19 @@ def http_only(values: pd.Series) -> pd.Series:
     return values.where(values.astype(str).str.lower().str.match(r"^https?://"), None)
 
 
+MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~"})
+
+
+def link(label, url) -> str:
+    """A Markdown link for an http(s) URL; any other reference (an imported file's urn:sha256:...) is shown
+    as text, since a browser cannot open it. The label is escaped: record text never becomes markup."""
+    label = (text(label) or "source").translate(MARKDOWN_SPECIALS)
+    url = text(url)
+    if url.lower().startswith(("http://", "https://")):
+        return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
+    return f"{label} (`{url}`)" if url and "`" not in url else label
+
+
 def param_list(name: str) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v]
 

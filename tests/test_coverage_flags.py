@@ -66,3 +66,50 @@ def test_use_without_procurement_is_a_question(con):
     assert [a for a, _, _ in flags(con, "no_procurement")] == ["T2"]
     add(con, 2, "T2", "procured", "2021-04-01")
     assert flags(con, "no_procurement") == []
+
+
+# ------------------------------------------------------------------ records requests against the other evidence
+
+def ask(con, n, agency, outcome, filed, pages=0, about=True, document_vendors=()):
+    """A SYNTHETIC records request about face recognition to `agency`, with its outcome."""
+    con.execute("INSERT INTO core.records_requests VALUES (?, 'muckrock', 'SYNTHETIC request', ?, '1', 'x', ?, ?, ?, "
+                "[], ?, ?, ?, ?, [], [], [], ?, ?)",
+                [f"muckrock:{n}", outcome, agency, filed, filed, f"http://127.0.0.1/r{n}", n,
+                 {"no_docs": "no documents"}.get(outcome, outcome), about, list(document_vendors), pages])
+
+
+def test_no_documents_against_evidence_of_use_is_a_question_citing_both(con):
+    add(con, 1, "T2", "used", "2019-03-01")
+    ask(con, 1, "T2", "no_docs", "2020-05-01")
+    (flag,) = con.execute("SELECT flag, evidence_id, request_id, request_url, question FROM views.flags "
+                          "WHERE request_id IS NOT NULL").fetchall()
+    assert flag[:4] == ("request_no_documents", "e1", "muckrock:1", "http://127.0.0.1/r1")
+    assert "no responsive documents" in flag[4] and "2019-03-01" in flag[4] and flag[4].endswith("?")
+
+
+def test_a_request_filed_before_the_evidence_or_not_about_face_recognition_raises_nothing(con):
+    add(con, 1, "T2", "used", "2021-03-01")
+    ask(con, 1, "T2", "no_docs", "2020-05-01")                # asked before the source's date
+    ask(con, 2, "T2", "no_docs", "2022-05-01", about=False)   # asked about something else
+    assert con.execute("SELECT count(*) FROM views.request_gaps").fetchone()[0] == 0
+
+
+def test_released_pages_silent_on_the_vendor_and_a_refusal_are_questions(con):
+    add(con, 1, "T2", "procured", "2019-03-01")
+    ask(con, 1, "T2", "done", "2020-05-01", pages=12)
+    ask(con, 2, "T2", "done", "2020-05-01", pages=0)          # no pages read: silence claims nothing
+    ask(con, 3, "T2", "rejected", "2020-06-01")
+    gaps = dict(con.execute("SELECT request_id, gap FROM views.request_gaps").fetchall())
+    assert gaps == {"muckrock:1": "request_documents_silent", "muckrock:3": "request_rejected"}
+    question = con.execute("SELECT question FROM views.request_gaps WHERE request_id = 'muckrock:1'").fetchone()[0]
+    assert "none of the 12 released pages we read" in question and question.endswith("?")
+
+
+def test_asked_is_a_coverage_status_and_evidence_still_comes_first(con):
+    ask(con, 1, "T1", "no_docs", "2020-05-01")
+    ask(con, 2, "T1", "pending", "2021-05-01")
+    ask(con, 3, "T2", "rejected", "2020-05-01")
+    add(con, 1, "T2", "used", "2019-03-01")
+    status = dict(con.execute("SELECT agency_id, research_status FROM views.coverage").fetchall())
+    assert status == {"T1": "asked: no documents", "T2": "evidence found"}
+    assert con.execute("SELECT records_requests FROM views.coverage WHERE agency_id = 'T1'").fetchone()[0] == 2

@@ -73,6 +73,8 @@ def test_every_brief_line_cites_sources_that_resolve(db, level, name, state):
             url = db.execute("SELECT source_url FROM views.evidence WHERE evidence_id = ?", [c.ref]).fetchone()
         elif c.kind == "policy":
             url = db.execute("SELECT source_url FROM views.policies WHERE policy_id = ?", [c.ref]).fetchone()
+        elif c.kind == "request":
+            url = db.execute("SELECT url FROM views.records_requests WHERE request_id = ?", [c.ref]).fetchone()
         else:
             url = db.execute("SELECT url FROM views.sources WHERE source_id = ?", [c.ref]).fetchone()
         assert url is not None and url[0] == c.url, c

@@ -22,7 +22,9 @@ if ui.guard_database():
         if covered:
             st.caption(f"Research status: {covered['research_status']}"
                        + (f" (the Atlas lists: {', '.join(covered['technologies'])})"
-                          if covered["research_status"].startswith("researched") else ""))
+                          if covered["research_status"].startswith("researched") else "")
+                       + (f" · {covered['records_requests']} records request(s) about facial recognition"
+                          if covered["records_requests"] else ""))
         claims = queries.agency_claims(agency_id)
         st.subheader("Claims")
         for claim in claims.itertuples():
@@ -37,9 +39,21 @@ if ui.guard_database():
             st.subheader("Questions this record raises")
             st.caption("Flags are questions for a hearing, never verdicts.")
             for flag in flags.itertuples():
-                cites = f"[evidence]({flag.source_url})" if ui.text(flag.source_url) else ""
-                cites += f" · [policy]({flag.policy_url})" if ui.text(flag.policy_url) else ""
+                cites = " · ".join(ui.link(label, url) for label, url in (
+                    ("evidence", flag.source_url), ("policy", flag.policy_url), ("records request", flag.request_url))
+                    if ui.text(url))
                 st.markdown(f"- {flag.question} {cites}")
+
+        asked = queries.agency_requests(agency_id)
+        if not asked.empty:
+            st.subheader(f"Records requests about facial recognition ({len(asked)})")
+            st.caption("Someone asked this agency for records (MuckRock). A request shows that someone asked, never "
+                       "that the agency used anything; what its released pages say is in the evidence below.")
+            for req in asked.itertuples():
+                when = "" if pd.isna(req.submitted_on) else f" · filed {req.submitted_on:%Y-%m-%d}"
+                done = "" if pd.isna(req.done_on) else f" · closed {req.done_on:%Y-%m-%d}"
+                pages = f" · {int(req.pages_read)} released page(s) read" if req.pages_read else ""
+                st.markdown(f"- **{req.outcome}**{when}{done}{pages} · {ui.link(req.title, req.url)}")
 
         fixes = queries.corrections_for(agency_id)
         for fix in fixes.itertuples():
@@ -78,7 +92,8 @@ if ui.guard_database():
                 with column:
                     st.markdown(f"**{title}**")
                     for row in rows.itertuples():
-                        st.markdown(f"- {row.kind}: “{ui.text(row.summary)}” · [{ui.text(row.source_name) or row.source}]({row.source_url})")
+                        st.markdown(f"- {row.kind}: “{ui.text(row.summary)}” · "
+                                    + ui.link(ui.text(row.source_name) or row.source, row.source_url))
         st.subheader(f"Evidence timeline ({len(evidence)})")
         ui.downloads(evidence, f"evidence-{agency_id}", key="agency_dl")
         for row in evidence.itertuples():
@@ -88,14 +103,14 @@ if ui.guard_database():
                 when = when if when == "undated" else f"{row.date_label} {when}"
                 amount = "" if pd.isna(row.amount) else f" · ${row.amount:,.0f}"
                 st.markdown(f"**{when}** · {row.kind} · {row.product}{amount} · "
-                            f"[{ui.text(row.source_name) or row.source}]({row.source_url})")
+                            + ui.link(ui.text(row.source_name) or row.source, row.source_url))
                 if ui.text(row.summary):
                     st.markdown(f"> {row.summary}")
                 st.caption(f"Why “{row.kind}”: {row.kind_reason}")
                 own = links[links["evidence_id"] == row.evidence_id]
                 if len(own) > 1:
                     st.markdown("Sources cited: " + " · ".join(
-                        f"[{l.source_name or 'link ' + str(l.link_number)}]({l.url})"
+                        ui.link(ui.text(l.source_name) or f"link {l.link_number}", l.url)
                         + ("" if pd.isna(l.link_date) else f" ({l.link_date:%Y-%m-%d})") for l in own.itertuples()))
                 st.caption(f"From {row.source} ({row.license}).")
                 with st.expander("Raw source record"):

@@ -28,7 +28,8 @@ if ui.guard_database():
     evidence = queries.jurisdiction_evidence(level, name, state)
     policies = queries.jurisdiction_policies(level, name, state)
     flags = queries.flags_for(evidence["agency_id"].unique().tolist())
-    brief = build_brief(label, evidence, policies, queries.source("fr_bans_iff"), flags=flags)
+    brief = build_brief(label, evidence, policies, queries.source("fr_bans_iff"), flags=flags,
+                        requests=queries.jurisdiction_requests(level, name, state))
 
     counties = [] if level == "state" else ([name] if level == "county" else evidence["county"].dropna().unique().tolist())
     figure = charts.jurisdiction_map(evidence, queries.fips_prefixes(state, counties))

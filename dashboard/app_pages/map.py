@@ -49,6 +49,8 @@ if ui.guard_database():
     registry = sum(coverage.values())
     st.caption(f"Coverage of the {registry:,} registry agencies{' in ' + ', '.join(filters.states) if filters.states else ''}: "
                f"{coverage.get('evidence found', 0):,} with evidence, "
+               f"{sum(n for s, n in coverage.items() if s.startswith('asked')):,} asked through a records request "
+               "with no evidence yet, "
                f"{coverage.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with no "
                f"face-recognition evidence found, {coverage.get('not researched', 0):,} not researched yet.")
     ui.seed_state("f_coverage", st.query_params.get("coverage") == "1")

@@ -17,24 +17,34 @@ st.caption("A ZIP code, city, county, state or agency name: every agency there w
            "facial-recognition use, and a records request to ask for more.")
 
 
-def find(text: str) -> tuple[pd.DataFrame, str]:
-    """The agencies for what was typed, and one plain-language sentence about them."""
+def find(text: str) -> tuple[pd.DataFrame, str, dict | None]:
+    """The agencies for what was typed, one plain-language sentence about them, and the ZIP's place if any."""
     if re.fullmatch(r"\d{5}", text):
         places = zipcodes.matching(text) if zipcodes.is_real(text) else []
         if not places:
-            return pd.DataFrame(), f"{text} is not a US ZIP code we know."
+            return pd.DataFrame(), f"{text} is not a US ZIP code we know.", None
         place = places[0]
         found = queries.agencies_serving_zip(place["city"], place["county"], place["state"])
         where = f"ZIP code {text} ({place['city']}, {place['county']}, {place['state']})"
         return found, (f"**{len(found)} agencies** that serve {where} have evidence of facial-recognition use "
                        "(its city's, its county's and statewide agencies)." if len(found) else
-                       f"No agency that serves {where} has evidence of facial-recognition use in our data.")
+                       f"No agency that serves {where} has evidence of facial-recognition use in our data."), place
     found = queries.search_place(text)
-    registered = queries.registry_agencies_in_place(text)
     if found.empty:
-        return found, f"No agency matching “{text}” has evidence in our data ({registered} registry agencies match it)."
-    return found, (f"**{len(found)} agencies** matching “{text}” have evidence of facial-recognition use "
-                   f"({registered} registry agencies match the words in all).")
+        return found, f"No agency matching “{text}” has evidence of facial-recognition use in our data.", None
+    return found, f"**{len(found)} agencies** matching “{text}” have evidence of facial-recognition use.", None
+
+
+def coverage_sentence(counts: dict) -> str:
+    """How much of the place's registry has been looked at, so that 'nothing found' is read rightly."""
+    asked = sum(n for status, n in counts.items() if status.startswith("asked"))
+    outcomes = ", ".join(f"{n} {status.removeprefix('asked: ')}" for status, n in sorted(counts.items())
+                         if status.startswith("asked"))
+    return (f"Coverage of the {sum(counts.values()):,} registry agencies here: "
+            f"{counts.get('evidence found', 0):,} with evidence; {asked:,} asked through a records request "
+            f"and nothing found yet{f' ({outcomes})' if outcomes else ''}; "
+            f"{counts.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with "
+            f"nothing found; {counts.get('not researched', 0):,} not researched yet.")
 
 
 if ui.guard_database():
@@ -45,8 +55,10 @@ if ui.guard_database():
     if not text:
         ui.set_params(agency=None)
     if text:
-        found, sentence = find(text)
+        found, sentence, zip_place = find(text)
         st.markdown(sentence)
+        if zip_place or not sentence.endswith("ZIP code we know."):
+            st.caption(coverage_sentence(queries.place_coverage(text, zip_place)))
         if found.empty:
             st.info("No evidence here means no one has documented it yet, not that it is not used. "
                     "A records request is how to find out.")
@@ -59,6 +71,14 @@ if ui.guard_database():
                 st.page_link("app_pages/agency.py", label="Evidence and sources", query_params={"agency": row.agency_id})
         if not found.empty:
             ui.downloads(found, "agencies", key="place_dl")
+        asked = queries.place_requests(text, zip_place)
+        if not asked.empty:
+            st.subheader(f"Records requests about facial recognition here ({len(asked)})")
+            st.caption("Someone asked these agencies for records (MuckRock). A request shows that someone asked, "
+                       "never that the agency used anything; its outcome says what came of it.")
+            asked["url"] = ui.http_only(asked["url"])
+            st.dataframe(asked.drop(columns=["agency_id"]), hide_index=True,
+                         column_config={"url": st.column_config.LinkColumn("request")})
         rules = queries.policies_matching(text) if not re.fullmatch(r"\d{5}", text) else pd.DataFrame()
         if not rules.empty:
             st.subheader("Local and state policies")

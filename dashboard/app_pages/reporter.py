@@ -86,8 +86,21 @@ if ui.guard_database():
         st.dataframe(rows[["name", "state", "statuses", "a_source"]], hide_index=True,
                      column_config={"a_source": st.column_config.LinkColumn("a source")})
     with tabs[2]:
-        st.info("This comparison needs records-request responses (MuckRock documents), which are not in this "
-                "database yet: it is left empty rather than guessed.")
+        gaps = queries.request_gaps_for(ids) if ids else pd.DataFrame()
+        st.caption("Evidence says the agency bought or used a product; its answer to a records request about face "
+                   "recognition or that vendor (filed after the evidence's date) was no documents, a refusal, or "
+                   "released pages that never name the vendor. Both sides are linked; each row is a question.")
+        if not queries.has_records_requests():
+            st.info("No records-request responses (MuckRock) are in this database yet: `python -m ingest run "
+                    "muckrock` fetches them. The comparison is left empty rather than guessed.")
+        elif gaps.empty:
+            st.info("No agency in this list has a records-request answer that disagrees with its evidence.")
+        else:
+            gaps["a_source"], gaps["request_url"] = ui.http_only(gaps["a_source"]), ui.http_only(gaps["request_url"])
+            st.dataframe(gaps.drop(columns=["agency_id"]), hide_index=True, column_config={
+                "a_source": st.column_config.LinkColumn("evidence"),
+                "request_url": st.column_config.LinkColumn("records request")})
+            ui.downloads(gaps, "leak-request-gaps", key="gaps_dl")
     with tabs[3]:
         table = matched.drop(columns=["candidates"])
         st.dataframe(table, hide_index=True)

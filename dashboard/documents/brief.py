@@ -60,8 +60,17 @@ def _evidence_cite(brief: Brief, row) -> int:
     return brief.cite("evidence", row.evidence_id, label, row.source_url)
 
 
+def _request_cite(brief: Brief, request_id: str, url: str) -> int:
+    return brief.cite("request", request_id, f"Records request {request_id} (MuckRock)", url)
+
+
+def _present(value) -> str:
+    return value if isinstance(value, str) and value else ""
+
+
 def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFrame, policy_source: dict,
-                today: date | None = None, flags: pd.DataFrame | None = None) -> Brief:
+                today: date | None = None, flags: pd.DataFrame | None = None,
+                requests: pd.DataFrame | None = None) -> Brief:
     brief = Brief(f"Facial recognition in {jurisdiction}: the public record", jurisdiction, today or date.today())
 
     agencies = evidence["agency_name"].nunique() if len(evidence) else 0
@@ -111,13 +120,22 @@ def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFram
                                  "table, which is incomplete: check the local code.", [table_cite()]))
     brief.sections.append(("Policy status", policy_lines))
 
+    requests = requests if requests is not None else pd.DataFrame()
+    if len(requests):
+        brief.sections.append(("Records requests", [
+            Line(f"{r.agency_name}: “{_short(r.title, 120)}”, {r.outcome}"
+                 + ("" if pd.isna(r.submitted_on) else f" (filed {r.submitted_on:%Y-%m-%d})")
+                 + ". A request shows that someone asked, not that the agency used anything.",
+                 [_request_cite(brief, r.request_id, r.url)]) for r in requests.itertuples()]))
+
     asked = questions(brief, evidence, policies, table_cite)
-    # Policy against practice (views.flags): a date after a ban, a purchase without the approval an ordinance asks.
+    # Policy against practice and records requests against evidence (views.flags), each cited on both sides.
     by_id = {r.evidence_id: r for r in evidence.itertuples()}
     for flag in (flags if flags is not None else pd.DataFrame()).itertuples():
-        if flag.flag in ("after_ban", "no_approval") and flag.evidence_id in by_id:
+        if flag.flag != "no_procurement" and flag.evidence_id in by_id:
             cites = [_evidence_cite(brief, by_id[flag.evidence_id])]
             cites += [brief.cite("policy", flag.policy_id, "the policy", flag.policy_url)] if flag.policy_id else []
+            cites += [_request_cite(brief, flag.request_id, flag.request_url)] if _present(flag.request_id) else []
             asked.insert(0, Line(flag.question, cites))
     brief.sections.append(("Questions for the hearing", asked))
     return brief

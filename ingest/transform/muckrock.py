@@ -19,6 +19,11 @@ from ingest.db import insert_frame
 from ingest.transform._registry import matcher as shared_matcher
 
 QUOTE_CHARS = 400
+FACE_RECOGNITION = re.compile(r"\bfac(?:e|ial)[\s-]+recognition\b", re.I)
+# MuckRock's request statuses, read for coverage: was the agency asked, and what came of it.
+OUTCOMES = {"done": "done", "partial": "done", "no_docs": "no documents", "rejected": "rejected",
+            "abandoned": "abandoned", "submitted": "pending", "ack": "pending", "processed": "pending",
+            "appealing": "pending", "fix": "pending", "payment": "pending", "lawsuit": "pending"}
 
 
 def records(con, source_ids: list[str]) -> list[tuple[int, str, dict]]:
@@ -36,6 +41,18 @@ def product_terms(con) -> list[tuple[str, str, str]]:
             low = term.lower()
             if len(low) >= 5 and low not in COMMON_WORDS and low not in GENERIC_TERMS:
                 out.append((low, vendor_id, product_id))
+    return out
+
+
+def vendor_terms(con) -> list[tuple[str, str]]:
+    """(term, vendor_id) for vendor names distinctive enough to mean the vendor on their own."""
+    out = []
+    for vendor_id, name, aliases in con.execute(
+            "SELECT vendor_id, name, aliases FROM core.vendors ORDER BY vendor_id").fetchall():
+        for term in {name, *(aliases or ())}:
+            low = term.lower()
+            if len(low) >= 5 and low not in COMMON_WORDS and low not in GENERIC_TERMS:
+                out.append((low, vendor_id))
     return out
 
 
@@ -57,7 +74,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         found = matcher.match(agency.get("name") or "")
         placed[agency_ref] = found.agency_id if found.status == "matched" else None
     hits = page_hits(pages, terms)
-    insert_requests(con, requests, agencies, placed, terms, hits)
+    insert_requests(con, requests, agencies, placed, terms, hits, vendor_terms(con), pages)
     insert_document_evidence(con, requests, placed, hits)
 
 
@@ -75,22 +92,40 @@ def page_hits(pages, terms) -> list[dict]:
     return out
 
 
-def insert_requests(con, requests, agencies, placed, terms, hits) -> None:
+def named_in(text: str, terms, vendors) -> tuple[set[str], set[str], set[str]]:
+    """(terms, product ids, vendor ids) that a lower-cased text names; a product names its vendor."""
+    found = [(t, v, p) for t, v, p in terms if has_term(text, t)]
+    vendor_ids = {v for _, v, _ in found} | {v for t, v in vendors if has_term(text, t)}
+    return {t for t, _, _ in found}, {p for _, _, p in found}, vendor_ids
+
+
+def insert_requests(con, requests, agencies, placed, terms, hits, vendors, pages) -> None:
+    """One row per request: what it asked about (from its own words), what its released pages name,
+    and how many pages were read, so a silence in the documents is only claimed where there are documents."""
+    page_text = {}
+    for _, _, page in pages:
+        page_text.setdefault(page["request_id"], []).append((page.get("text") or "").lower())
     rows = []
     for (sid, request_id), (rid, rec) in requests.items():
-        text = f"{rec.get('title') or ''} {rec.get('description') or ''}".lower()
-        named = sorted({t for t, *_ in terms if has_term(text, t)}
-                       | {h["term"] for h in hits if h["request_id"] == request_id})
+        text = " ".join(str(rec.get(k) or "") for k in ("title", "description")) + " " + \
+            " ".join(str(t) for t in rec.get("tags") or [])
+        asked_terms, asked_products, asked_vendors = named_in(text.lower(), terms, vendors)
+        released = " ".join(page_text.get(request_id, []))
+        _, doc_products, doc_vendors = named_in(released, terms, vendors)
+        named = sorted(asked_terms | {h["term"] for h in hits if h["request_id"] == request_id})
         rows.append({
             "request_id": f"{sid}:{request_id}", "source_id": sid, "title": rec.get("title"), "status": rec.get("status"),
             "agency_ref": None if rec.get("agency") is None else str(rec["agency"]),
             "agency_name": (agencies.get(rec.get("agency")) or {}).get("name"), "agency_id": placed.get(rec.get("agency")),
             "submitted_on": _date(rec.get("datetime_submitted")), "done_on": _date(rec.get("datetime_done")),
             "terms": named, "url": rec.get("absolute_url") or f"https://www.muckrock.com/api/v2/requests/{request_id}/",
-            "raw_record_id": rid})
+            "raw_record_id": rid, "outcome": OUTCOMES.get(rec.get("status"), "pending"),
+            "about_face_recognition": bool(FACE_RECOGNITION.search(text) or asked_products or asked_vendors),
+            "product_ids": sorted(asked_products), "vendor_ids": sorted(asked_vendors),
+            "document_product_ids": sorted(doc_products), "document_vendor_ids": sorted(doc_vendors),
+            "pages_read": len(page_text.get(request_id, []))})
     if rows:
-        frame = pd.DataFrame(rows)
-        con.from_df(frame[con.table("core.records_requests").columns]).insert_into("core.records_requests")
+        insert_frame(con, "core.records_requests", pd.DataFrame(rows))
 
 
 def insert_document_evidence(con, requests, placed, hits) -> None:
