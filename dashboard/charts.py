@@ -21,11 +21,10 @@ def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None,
     if researched is not None and not researched.empty:
         # Drawn first, small and grey: known ground with nothing found, under the evidence.
         fig.add_trace(go.Scattergeo(
-            lon=researched["longitude"], lat=researched["latitude"], name="researched, nothing found", mode="markers",
-            marker={"size": 4, "color": "#9e9e9e", "opacity": 0.6},
+            lon=researched["longitude"], lat=researched["latitude"], name="researched or asked, nothing found",
+            mode="markers", marker={"size": 4, "color": "#9e9e9e", "opacity": 0.6},
             customdata=researched[["agency_id", "name", "technologies"]].values,
-            hovertemplate="<b>%{customdata[1]}</b><br>researched (Atlas lists %{customdata[2]})"
-                          "<br>no face-recognition evidence found<extra></extra>"))
+            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"))
     placed = agencies.dropna(subset=["latitude", "longitude"])
     for status in STATUS_ORDER:
         part = placed[placed["status"] == status]

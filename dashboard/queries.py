@@ -400,9 +400,13 @@ def coverage_counts(states: list[str] | None = None) -> dict:
 
 def researched_without_evidence(states: list[str] | None = None) -> pd.DataFrame:
     return query("""
-        SELECT agency_id, name, state, latitude, longitude, array_to_string(technologies, ', ') AS technologies
+        SELECT agency_id, name, state, latitude, longitude,
+               CASE WHEN research_status LIKE 'asked%'
+                    THEN 'records request: ' || request_outcome || ', no face-recognition evidence found'
+                    ELSE 'researched (Atlas lists ' || array_to_string(technologies, ', ') ||
+                         '), no face-recognition evidence found' END AS technologies
         FROM views.coverage
-        WHERE research_status LIKE 'researched%' AND latitude IS NOT NULL
+        WHERE (research_status LIKE 'researched%' OR research_status LIKE 'asked%') AND latitude IS NOT NULL
           AND (len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state))
     """, {"states": states or []})
 

@@ -29,6 +29,10 @@ TABLES = (
     ("policies", "SELECT * FROM core.policies ORDER BY ALL"),
     ("records_laws", "SELECT * FROM core.records_laws ORDER BY ALL"),
     ("quarantine", "SELECT * FROM core.quarantine ORDER BY ALL"),
+    ("records_requests", "SELECT * FROM core.records_requests ORDER BY ALL"),
+    ("coverage", """SELECT agency_id, research_status, technologies, records_requests, request_outcome
+                    FROM views.coverage ORDER BY ALL"""),
+    ("flags", "SELECT * FROM views.flags ORDER BY ALL"),
     ("claims", """SELECT agency_id, ori, agency_name, state, vendor_id, vendor, product_id, product, status, contested,
                          evidence_count, first_date, last_date, source_urls
                   FROM views.claims ORDER BY ALL"""),

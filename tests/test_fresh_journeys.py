@@ -109,3 +109,16 @@ def test_reporter_sees_procured_but_absent_from_the_records_responses(fresh):
     gaps = next(df.value for df in at.dataframe if "question" in df.value.columns)
     assert gaps["name"].tolist() == ["Detroit Police Department"]
     assert "DataWorks Plus" in gaps["question"].iloc[0]
+
+
+def test_map_counts_and_draws_the_asked_agencies(fresh):
+    at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
+    at.query_params["state"], at.query_params["coverage"] = "MI", "1"
+    at.run()   # the map is the default page: it reads the link on the first run, as a browser opening it would
+    assert not at.exception, at.exception
+    assert "1 asked through a records request with no evidence yet" in text_of(at)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    grey = next(t for t in spec["data"] if t["name"] == "researched or asked, nothing found")
+    drawn = {row[1]: row[2] for row in grey["customdata"]}
+    assert drawn["Dearborn Police Department"] == "records request: no documents, no face-recognition evidence found"
+    assert any(v.startswith("researched (Atlas lists ") for v in drawn.values())

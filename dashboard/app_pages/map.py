@@ -54,7 +54,8 @@ if ui.guard_database():
                f"{coverage.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with no "
                f"face-recognition evidence found, {coverage.get('not researched', 0):,} not researched yet.")
     ui.seed_state("f_coverage", st.query_params.get("coverage") == "1")
-    show_researched = st.toggle("Show researched agencies with no face-recognition evidence", key="f_coverage")
+    show_researched = st.toggle("Show agencies researched or asked, with no face-recognition evidence",
+                                key="f_coverage")
     ui.set_params(coverage="1" if show_researched else None)
 
     agencies = queries.map_agencies(filters)
