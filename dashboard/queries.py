@@ -509,3 +509,13 @@ def jurisdiction_requests(level: str, name: str, state: str) -> pd.DataFrame:
         WHERE r.about_face_recognition AND """ + JURISDICTION + """
         ORDER BY a.name, r.submitted_on NULLS LAST
     """, {"level": level, "name": name, "state": state})
+
+
+def place_agencies(text: str | None = None, zip_place: dict | None = None) -> pd.DataFrame:
+    """Every registry agency of a place, evidence or not: anyone can be sent a records request."""
+    prelude, params = _place(text, zip_place)
+    return query(prelude + """
+        SELECT a.agency_id, a.name, a.state, a.agency_kind FROM here JOIN views.agencies a USING (agency_id)
+        ORDER BY a.name, a.state
+        LIMIT 1000
+    """, params)

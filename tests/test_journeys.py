@@ -91,3 +91,13 @@ def test_citizen_tracks_a_request_and_sees_its_due_date(tmp_path, monkeypatch):
     table = at.dataframe[0].value
     assert table.loc[0, "state"] == "US" and table.loc[0, "status"] == "sent"
     assert "20 business days" in table.loc[0, "deadline"] and table.loc[0, "due"] is not None
+
+
+def test_citizen_can_ask_an_agency_with_no_evidence():
+    """No evidence is a reason to ask: every registry agency of the place can be sent the letter."""
+    at = page("app_pages/place.py", q="Dearborn", agency="MI8234300")
+    assert "No agency matching “Dearborn” has evidence" in text_of(at)
+    assert "Coverage of the" in text_of(at) and "researched by the Atlas with nothing found" in text_of(at)
+    letter = at.text_area[0].value
+    assert "Dearborn Police Department" in letter and "Michigan Freedom of Information Act" in letter
+    assert "Public sources indicate" not in letter   # nothing is claimed about an agency without evidence

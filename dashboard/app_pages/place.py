@@ -57,7 +57,8 @@ if ui.guard_database():
     if text:
         found, sentence, zip_place = find(text)
         st.markdown(sentence)
-        if zip_place or not sentence.endswith("ZIP code we know."):
+        known_place = zip_place is not None or not sentence.endswith("ZIP code we know.")
+        if known_place:
             st.caption(coverage_sentence(queries.place_coverage(text, zip_place)))
         if found.empty:
             st.info("No evidence here means no one has documented it yet, not that it is not used. "
@@ -77,8 +78,10 @@ if ui.guard_database():
             st.caption("Someone asked these agencies for records (MuckRock). A request shows that someone asked, "
                        "never that the agency used anything; its outcome says what came of it.")
             asked["url"] = ui.http_only(asked["url"])
-            st.dataframe(asked.drop(columns=["agency_id"]), hide_index=True,
-                         column_config={"url": st.column_config.LinkColumn("request")})
+            st.dataframe(asked.drop(columns=["agency_id"]), hide_index=True, column_config={
+                "url": st.column_config.LinkColumn("request"),
+                "submitted_on": st.column_config.DateColumn("filed"),
+                "done_on": st.column_config.DateColumn("closed")})
         rules = queries.policies_matching(text) if not re.fullmatch(r"\d{5}", text) else pd.DataFrame()
         if not rules.empty:
             st.subheader("Local and state policies")
@@ -88,11 +91,16 @@ if ui.guard_database():
                     st.warning(f"Caveat: {rule.caveat}")
         ui.status_legend()
 
-        if found.empty:
+        # Evidence first, then every other registry agency of the place: no evidence is a reason to ask.
+        names = dict(zip(found["agency_id"], found["name"])) if not found.empty else {}
+        if known_place:
+            others = queries.place_agencies(text, zip_place)
+            names |= {a: f"{n} ({s}, no evidence on record)" for a, n, s in
+                      zip(others["agency_id"], others["name"], others["state"]) if a not in names}
+        if not names:
             ui.set_params(agency=None)
         else:
             st.header("What you can do: ask for the records")
-            names = dict(zip(found["agency_id"], found["name"]))
             wanted = st.query_params.get("agency")
             ui.seed_state("letter_agency", wanted if wanted in names else next(iter(names)))
             agency_id = st.selectbox("Agency to write to", list(names), format_func=names.get, key="letter_agency")

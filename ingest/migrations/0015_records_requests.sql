@@ -1,6 +1,6 @@
 -- Records requests (MuckRock) read for what they say about the record: that an agency was asked, what came
 -- of it, and where its answer and the other evidence disagree. A request is never evidence of use.
-ALTER TABLE core.records_requests ADD COLUMN outcome VARCHAR;                 -- done | no documents | rejected | pending | abandoned
+ALTER TABLE core.records_requests ADD COLUMN outcome VARCHAR;                 -- done | no documents | rejected | pending | withdrawn
 ALTER TABLE core.records_requests ADD COLUMN about_face_recognition BOOLEAN;  -- its own words name face recognition or a catalog vendor/product
 ALTER TABLE core.records_requests ADD COLUMN product_ids VARCHAR[];           -- catalog products it asks about
 ALTER TABLE core.records_requests ADD COLUMN vendor_ids VARCHAR[];            -- catalog vendors it asks about
@@ -64,7 +64,7 @@ SELECT 'request_rejected', *,
 FROM matched WHERE outcome = 'rejected';
 
 -- Coverage gains "asked": a records request about face recognition exists for the agency. The best-informed
--- outcome is shown (done, then no documents, rejected, pending, abandoned); evidence found still comes first.
+-- outcome is shown (done, then no documents, rejected, pending, withdrawn); evidence found still comes first.
 CREATE OR REPLACE VIEW views.coverage AS
 WITH asked AS (
     SELECT agency_id, count(*) AS requests,

@@ -20,9 +20,10 @@ from ingest.transform._registry import matcher as shared_matcher
 
 QUOTE_CHARS = 400
 FACE_RECOGNITION = re.compile(r"\bfac(?:e|ial)[\s-]+recognition\b", re.I)
-# MuckRock's request statuses, read for coverage: was the agency asked, and what came of it.
+# MuckRock's request statuses (API v2, as documented by MuckRock's python-muckrock), read for coverage:
+# was the agency asked, and what came of it. "abandoned" is MuckRock's "Withdrawn".
 OUTCOMES = {"done": "done", "partial": "done", "no_docs": "no documents", "rejected": "rejected",
-            "abandoned": "abandoned", "submitted": "pending", "ack": "pending", "processed": "pending",
+            "abandoned": "withdrawn", "submitted": "pending", "ack": "pending", "processed": "pending",
             "appealing": "pending", "fix": "pending", "payment": "pending", "lawsuit": "pending"}
 
 
@@ -107,7 +108,7 @@ def insert_requests(con, requests, agencies, placed, terms, hits, vendors, pages
         page_text.setdefault(page["request_id"], []).append((page.get("text") or "").lower())
     rows = []
     for (sid, request_id), (rid, rec) in requests.items():
-        text = " ".join(str(rec.get(k) or "") for k in ("title", "description")) + " " + \
+        text = " ".join(str(rec.get(k) or "") for k in ("title", "requested_docs", "description")) + " " + \
             " ".join(str(t) for t in rec.get("tags") or [])
         asked_terms, asked_products, asked_vendors = named_in(text.lower(), terms, vendors)
         released = " ".join(page_text.get(request_id, []))
@@ -118,7 +119,7 @@ def insert_requests(con, requests, agencies, placed, terms, hits, vendors, pages
             "agency_ref": None if rec.get("agency") is None else str(rec["agency"]),
             "agency_name": (agencies.get(rec.get("agency")) or {}).get("name"), "agency_id": placed.get(rec.get("agency")),
             "submitted_on": _date(rec.get("datetime_submitted")), "done_on": _date(rec.get("datetime_done")),
-            "terms": named, "url": rec.get("absolute_url") or f"https://www.muckrock.com/api/v2/requests/{request_id}/",
+            "terms": named, "url": rec.get("absolute_url") or f"https://www.muckrock.com/api_v2/requests/{request_id}/",
             "raw_record_id": rid, "outcome": OUTCOMES.get(rec.get("status"), "pending"),
             "about_face_recognition": bool(FACE_RECOGNITION.search(text) or asked_products or asked_vendors),
             "product_ids": sorted(asked_products), "vendor_ids": sorted(asked_vendors),
