@@ -519,3 +519,14 @@ def place_agencies(text: str | None = None, zip_place: dict | None = None) -> pd
         ORDER BY a.name, a.state
         LIMIT 1000
     """, params)
+
+
+def jurisdiction_coverage(level: str, name: str, state: str) -> dict:
+    """Research status counts of the registry agencies of a city, a county or a state."""
+    frame = query("""
+        SELECT c.research_status, count(*) AS n
+        FROM views.agencies a JOIN views.coverage c USING (agency_id)
+        WHERE """ + JURISDICTION + """
+        GROUP BY 1
+    """, {"level": level, "name": name, "state": state})
+    return dict(zip(frame["research_status"], frame["n"].astype(int)))

@@ -55,7 +55,10 @@ def brief_for(level, name, state):
     evidence = queries.jurisdiction_evidence(level, name, state)
     return build_brief(f"{name}, {state}" if level != "state" else state, evidence,
                        queries.jurisdiction_policies(level, name, state), queries.source("fr_bans_iff"), TODAY,
-                       flags=queries.flags_for(evidence["agency_id"].unique().tolist())), evidence
+                       flags=queries.flags_for(evidence["agency_id"].unique().tolist()),
+                       requests=queries.jurisdiction_requests(level, name, state),
+                       coverage=queries.jurisdiction_coverage(level, name, state),
+                       coverage_sources=[queries.source("fbi_cde_agencies"), queries.source("atlas_2020_full")]), evidence
 
 
 @pytest.mark.parametrize("level, name, state", [("state", "TX", "TX"), ("city", "Detroit", "MI"),
@@ -118,3 +121,10 @@ def test_csv_downloads_neutralise_spreadsheet_formulas():
     assert cells[4] == "plain"
     assert pd.read_json(io.BytesIO(to_json(frame)))["n"].tolist() == [1, 2, 3, 4, 5, 6]
     assert pd.read_parquet(io.BytesIO(to_parquet(frame))).equals(frame)
+
+
+def test_brief_says_how_much_of_the_place_is_covered(db):
+    brief, _ = brief_for("city", "Detroit", "MI")
+    line = next(line for line in dict(brief.sections)["Summary"] if line.text.startswith("Coverage:"))
+    registry = db.execute("SELECT count(*) FROM views.agencies WHERE state = 'MI' AND lower(city) = 'detroit'").fetchone()[0]
+    assert f"of the {registry} agencies in the FBI registry here" in line.text and line.cites

@@ -29,7 +29,9 @@ if ui.guard_database():
     policies = queries.jurisdiction_policies(level, name, state)
     flags = queries.flags_for(evidence["agency_id"].unique().tolist())
     brief = build_brief(label, evidence, policies, queries.source("fr_bans_iff"), flags=flags,
-                        requests=queries.jurisdiction_requests(level, name, state))
+                        requests=queries.jurisdiction_requests(level, name, state),
+                        coverage=queries.jurisdiction_coverage(level, name, state),
+                        coverage_sources=[queries.source("fbi_cde_agencies"), queries.source("atlas_2020_full")])
 
     counties = [] if level == "state" else ([name] if level == "county" else evidence["county"].dropna().unique().tolist())
     figure = charts.jurisdiction_map(evidence, queries.fips_prefixes(state, counties))

@@ -70,7 +70,8 @@ def _present(value) -> str:
 
 def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFrame, policy_source: dict,
                 today: date | None = None, flags: pd.DataFrame | None = None,
-                requests: pd.DataFrame | None = None) -> Brief:
+                requests: pd.DataFrame | None = None, coverage: dict | None = None,
+                coverage_sources: list[dict] | None = None) -> Brief:
     brief = Brief(f"Facial recognition in {jurisdiction}: the public record", jurisdiction, today or date.today())
 
     agencies = evidence["agency_name"].nunique() if len(evidence) else 0
@@ -78,6 +79,15 @@ def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFram
                     f"({len(evidence)} evidence rows). Absence from this list means no evidence was found, "
                     "not that no agency uses it.",
                     sorted({_evidence_cite(brief, r) for r in evidence.itertuples()})[:6])]
+    if coverage:
+        asked = sum(n for status, n in coverage.items() if status.startswith("asked"))
+        summary.append(Line(
+            f"Coverage: of the {sum(coverage.values())} agencies in the FBI registry here, "
+            f"{coverage.get('evidence found', 0)} have evidence; {asked} were asked through a records request with no "
+            f"evidence yet; {coverage.get('researched, no face-recognition evidence found', 0)} were researched by "
+            f"the Atlas of Surveillance with nothing found; {coverage.get('not researched', 0)} have not been "
+            "researched.",
+            [brief.cite("source", s["source_id"], s["name"], s["url"]) for s in coverage_sources or ()]))
     brief.sections.append(("Summary", summary))
 
     products = []
