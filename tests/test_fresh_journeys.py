@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest import db as dbmod, fetch
+from tests.test_journeys import page
 from tests.test_ingest_live import FIXTURES, LEAK, narrow_catalog, play_every_source, quick_client  # noqa: F401
 from pytest_httpserver import HTTPServer
 
@@ -44,17 +45,6 @@ def fresh(tmp_path_factory, narrow_catalog):  # noqa: F811
     os.environ["WATCHDOG_DB"] = str(database)
     yield database
     os.environ["WATCHDOG_DB"] = old
-
-
-def page(path: str, **params) -> AppTest:
-    at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
-    at.run()
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(path)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def text_of(at: AppTest) -> str:

@@ -8,8 +8,6 @@ ALTER TABLE core.records_requests ADD COLUMN document_product_ids VARCHAR[];  --
 ALTER TABLE core.records_requests ADD COLUMN document_vendor_ids VARCHAR[];   -- vendors its released pages name
 ALTER TABLE core.records_requests ADD COLUMN pages_read INTEGER;              -- released PDF pages read at build time
 
-CREATE OR REPLACE VIEW views.records_requests AS SELECT * FROM core.records_requests;
-
 -- Where an agency's answer to a records request and the other evidence disagree. Only requests about face
 -- recognition in general or about the claim's vendor, filed after the claim's earliest source (an agency cannot
 -- release records of a purchase it had not made yet), and only claims that evidence supports (not unconfirmed,
