@@ -26,7 +26,11 @@ if ui.guard_database():
         with st.expander(f"Changelog of release {shown['version']}"):
             st.markdown(Path(shown["folder"], "CHANGELOG.md").read_text(encoding="utf-8"))
     table = queries.sources()
+    headings = {"bundled": "Bundled with the app (real public data, offline)",
+                "live": "Live sources (fetched with `python -m ingest run`, kept in the archive)"}
     for row in table.itertuples():
+        if row.Index == 0 or table["mode"].iloc[row.Index - 1] != row.mode:
+            st.subheader(headings.get(row.mode, row.mode))
         with st.container(border=True):
             st.markdown(f"**{row.name}** · `{row.source_id}` · license: {row.license}")
             st.caption(f"Attribution: {row.attribution}")
