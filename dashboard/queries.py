@@ -530,3 +530,15 @@ def jurisdiction_coverage(level: str, name: str, state: str) -> dict:
         GROUP BY 1
     """, {"level": level, "name": name, "state": state})
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
+
+
+def zip_policies(city: str, county: str, state: str) -> pd.DataFrame:
+    """The policies that reach a ZIP code: its state's, its county's and its city's."""
+    return query("""
+        SELECT policy_id, jurisdiction, jurisdiction_level, stance, date_text, action_date, source_url, caveat
+        FROM views.policies
+        WHERE state = $state AND (jurisdiction_level = 'state'
+              OR (jurisdiction_level = 'city' AND lower(place_name) = lower($city))
+              OR (jurisdiction_level = 'county' AND lower(place_name) = lower($county)))
+        ORDER BY action_date
+    """, {"city": city, "county": county, "state": state})

@@ -34,6 +34,17 @@ def link(label, url) -> str:
     return f"{label} (`{url}`)" if url and "`" not in url else label
 
 
+def show_policies(rules: pd.DataFrame, heading: str) -> None:
+    """Bans, moratoria and ordinances, each with its source and any caveat beside it."""
+    if rules.empty:
+        return
+    st.subheader(heading)
+    for rule in rules.itertuples():
+        st.markdown(f"- **{rule.jurisdiction}**: {rule.stance} ({rule.date_text}) · {link('source', rule.source_url)}")
+        if text(rule.caveat):
+            st.warning(f"Caveat: {rule.caveat}")
+
+
 def param_list(name: str) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v]
 

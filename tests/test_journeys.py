@@ -101,3 +101,8 @@ def test_citizen_can_ask_an_agency_with_no_evidence():
     letter = at.text_area[0].value
     assert "Dearborn Police Department" in letter and "Michigan Freedom of Information Act" in letter
     assert "Public sources indicate" not in letter   # nothing is claimed about an agency without evidence
+
+
+def test_citizen_zip_lookup_shows_the_city_ban():
+    text = text_of(page("app_pages/place.py", q="94103"))
+    assert "San Francisco, California" in text and "Ban" in text

@@ -71,13 +71,7 @@ if ui.guard_database():
                     "Source (a public document, a records response, an official statement):\n[link]\n\n"
                     "Your name and role (kept private unless you agree):\n[name]\n", language="text")
 
-        rules = queries.agency_policies(agency_id)
-        if not rules.empty:
-            st.subheader("Policies covering this jurisdiction")
-            for rule in rules.itertuples():
-                st.markdown(f"- **{rule.jurisdiction}**: {rule.stance} ({rule.date_text}) · [source]({rule.source_url})")
-                if ui.text(rule.caveat):
-                    st.warning(f"Caveat: {rule.caveat}")
+        ui.show_policies(queries.agency_policies(agency_id), "Policies covering this jurisdiction")
 
         evidence = queries.agency_evidence(agency_id)
         links = queries.evidence_links(evidence["evidence_id"].tolist())

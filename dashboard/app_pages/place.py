@@ -82,13 +82,11 @@ if ui.guard_database():
                 "url": st.column_config.LinkColumn("request"),
                 "submitted_on": st.column_config.DateColumn("filed"),
                 "done_on": st.column_config.DateColumn("closed")})
-        rules = queries.policies_matching(text) if not re.fullmatch(r"\d{5}", text) else pd.DataFrame()
-        if not rules.empty:
-            st.subheader("Local and state policies")
-            for rule in rules.itertuples():
-                st.markdown(f"- **{rule.jurisdiction}**: {rule.stance} ({rule.date_text}) · [source]({rule.source_url})")
-                if ui.text(rule.caveat):
-                    st.warning(f"Caveat: {rule.caveat}")
+        if zip_place:
+            ui.show_policies(queries.zip_policies(zip_place["city"], zip_place["county"], zip_place["state"]),
+                             "Local and state policies")
+        elif known_place:
+            ui.show_policies(queries.policies_matching(text), "Local and state policies")
         ui.status_legend()
 
         # Evidence first, then every other registry agency of the place: no evidence is a reason to ask.
