@@ -19,6 +19,9 @@ USER_AGENT = "WhosWatching/0.1 (open-source public-records watchdog; +https://gi
 SECRET_ENV = ("MUCKROCK_TOKEN", "SOCRATA_APP_TOKEN")
 SECRET_PARAMS = frozenset({"$$app_token", "app_token", "token", "api_key", "apikey", "access_token"})
 MAX_RETRY_AFTER = 300.0   # a server asking for longer than this is treated as down, not waited for
+# Seconds between two requests to one host. The public APIs ask for politeness; a local mirror or a test
+# server may allow less (WATCHDOG_HTTP_INTERVAL=0).
+DEFAULT_INTERVAL = 1.0
 
 
 class FetchError(RuntimeError):
@@ -31,7 +34,9 @@ class RetryableStatus(Exception):
     def __init__(self, response: httpx.Response):
         self.response = response
         self.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-        super().__init__(f"HTTP {response.status_code} from {strip_query(str(response.url))}")
+        too_long = self.retry_after is not None and self.retry_after > MAX_RETRY_AFTER
+        super().__init__(f"HTTP {response.status_code} from {strip_query(str(response.url))}"
+                         + (f" (asked to retry after {self.retry_after:.0f} s: treated as down)" if too_long else ""))
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -40,20 +45,36 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         return None
     value = value.strip()
     if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
+        return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     now = now or datetime.now(timezone.utc)
-    return min(max((when - now).total_seconds(), 0.0), MAX_RETRY_AFTER)
+    return max((when - now).total_seconds(), 0.0)
 
 
 def _backoff(exc: Exception) -> bool | float:
     # stamina waits the seconds a hook returns instead of its own backoff: that is how Retry-After is honoured.
     if isinstance(exc, RetryableStatus):
-        return exc.retry_after if exc.retry_after is not None else True
+        if exc.retry_after is None:
+            return True
+        return exc.retry_after if exc.retry_after <= MAX_RETRY_AFTER else False
     return isinstance(exc, httpx.TransportError)
+
+
+def transport_cause(exc: httpx.TransportError) -> str:
+    """What went wrong on the wire, in the words a reader of the run log needs first."""
+    text = str(exc).lower()
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if "reset" in text:
+        return "connection reset"
+    if "complete message body" in text:
+        return "response body cut short"
+    if "without sending a response" in text:
+        return "connection closed without a response"
+    return "transport error"
 
 
 def secrets() -> list[str]:
@@ -110,11 +131,13 @@ class RateLimit:
 class Client:
     """Use as a context manager. `get`/`post` return a response with status 2xx or 304, or raise FetchError."""
 
-    def __init__(self, *, timeout: float = 30.0, attempts: int = 5, min_interval: float = 1.0,
+    def __init__(self, *, timeout: float = 30.0, attempts: int = 5, min_interval: float | None = None,
                  wait_initial: float = 1.0, wait_max: float = 60.0, headers: dict | None = None):
         self.attempts = attempts
         self.wait_initial = wait_initial
         self.wait_max = wait_max
+        if min_interval is None:
+            min_interval = float(os.environ.get("WATCHDOG_HTTP_INTERVAL") or DEFAULT_INTERVAL)
         self.rate = RateLimit(min_interval)
         self._http = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True,
                                   headers={"User-Agent": USER_AGENT, **(headers or {})})
@@ -134,19 +157,21 @@ class Client:
     def request(self, method: str, url: str, *, params: dict | None = None, json: object = None,
                 headers: dict | None = None) -> httpx.Response:
         host = urlsplit(url).netloc
+        tries = 0
         try:
             for attempt in stamina.retry_context(on=_backoff, attempts=self.attempts, timeout=None,
                                                  wait_initial=self.wait_initial, wait_max=self.wait_max):
                 with attempt:
+                    tries += 1
                     self.rate.wait(host)
                     response = self._http.request(method, url, params=params, json=json, headers=headers)
                     if response.status_code == 429 or response.status_code >= 500:
                         raise RetryableStatus(response)
         except RetryableStatus as exc:
-            raise FetchError(f"{exc} after {self.attempts} attempt(s)") from None
+            raise FetchError(f"{exc} after {tries} attempt(s)") from None
         except httpx.TransportError as exc:
-            raise FetchError(scrub(f"{type(exc).__name__} for {method} {strip_query(url)}: {exc}"
-                                   f" (after {self.attempts} attempt(s))")) from None
+            raise FetchError(scrub(f"{transport_cause(exc)}: {type(exc).__name__} for {method} {strip_query(url)}: "
+                                   f"{exc} (after {tries} attempt(s))")) from None
         if response.status_code >= 400:
             raise FetchError(f"HTTP {response.status_code} from {method} {strip_query(url)}")
         return response

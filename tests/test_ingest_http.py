@@ -124,8 +124,22 @@ def test_retry_after_as_an_http_date():
     from datetime import datetime, timezone
     now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
     assert http.retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
-    assert http.retry_after_seconds("999999") == http.MAX_RETRY_AFTER
+    assert http.retry_after_seconds("999999") == 999999.0
     assert http.retry_after_seconds("soon") is None
+
+
+def test_a_retry_after_beyond_the_limit_fails_at_once_instead_of_waiting(httpserver, waits):
+    httpserver.expect_request("/x").respond_with_data("down for the day", status=503, headers={"Retry-After": "86400"})
+    with client() as c, pytest.raises(http.FetchError, match=r"HTTP 503 .*86400 s: treated as down\) after 1 attempt"):
+        c.get(httpserver.url_for("/x"))
+    assert waits == [] and len(httpserver.log) == 1
+
+
+def test_the_interval_between_requests_to_one_host_can_be_set_for_a_mirror(monkeypatch):
+    monkeypatch.setenv("WATCHDOG_HTTP_INTERVAL", "0")
+    assert http.Client().rate.interval == 0.0
+    monkeypatch.delenv("WATCHDOG_HTTP_INTERVAL")
+    assert http.Client().rate.interval == http.DEFAULT_INTERVAL
 
 
 def test_base_url_replaces_scheme_and_host_only(monkeypatch):

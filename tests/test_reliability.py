@@ -198,3 +198,88 @@ def test_dashboard_reader_reads_the_new_file_after_a_swap(tmp_path, built_db, mo
     os.replace(building, live)
 
     assert data.query(stamp)["t"].iloc[0] == first + pd.Timedelta(days=1)
+
+
+def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rerun_is_clean(tmp_path, built_db,
+                                                                                           clean_counts):
+    """`python -m ingest run all` against one loopback server playing every live source (tests/test_ingest_live.py),
+    killed while the server holds MuckRock's agency lookup: three sources already archived, one half-fetched."""
+    import json
+
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Response
+
+    from tests.test_ingest_live import play_every_source
+    from tests.test_usaspending_awards import serve_usaspending
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_first_lookup(request):
+        if not held.is_set():
+            held.set()
+            release.wait(BUILD_TIMEOUT)
+        return Response(json.dumps({"id": 68, "name": "Federal Aviation Administration", "jurisdiction": 10}),
+                        content_type="application/json")
+
+    def ingest_run(folder: Path, **popen) -> subprocess.Popen:
+        env = {**os.environ, "WATCHDOG_DB": str(folder / "watchdog.duckdb"), "WATCHDOG_ARCHIVE": str(folder / "archive"),
+               "WATCHDOG_HTTP_INTERVAL": "0"}
+        return subprocess.Popen([sys.executable, "-m", "ingest", "run", "all", "--base-url", server.url_for("/").rstrip("/")],
+                                cwd=ROOT, env=env, stderr=subprocess.STDOUT, **popen)
+
+    def data_counts(path: Path) -> dict[str, int]:
+        # Run history grows with every run (the killed one included) and quarantine holds a bad row once per
+        # archived response holding it: compare what the data is, and each quarantined row once.
+        found = {t: n for t, n in counts(path).items() if t not in ("meta.ingest_runs", "meta.raw_files", "core.quarantine")}
+        con = connect(path, read_only=True)
+        try:
+            found["distinct quarantine"] = con.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT source_id, reason, raw_text FROM core.quarantine)").fetchone()[0]
+        finally:
+            con.close()
+        return found
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)   # threaded: a held request blocks no other
+    server.start()
+    try:
+        server.expect_request("/api/v2/agencies/68/").respond_with_handler(hold_the_first_lookup)
+        play_every_source(server)
+        serve_usaspending(server)     # award details, after play_every_source's own search answers
+        killed_dir, clean_dir = tmp_path / "killed", tmp_path / "clean"
+        killed_dir.mkdir()
+        clean_dir.mkdir()
+        live = killed_dir / "watchdog.duckdb"
+        shutil.copyfile(built_db, live)
+        before_inode, before_sha = live.stat().st_ino, sha256(live)
+
+        with open(tmp_path / "killed.log", "wb") as log:   # a file, not a pipe nobody reads
+            proc = ingest_run(killed_dir, stdout=log)
+        try:
+            wait_for(lambda: held.is_set() or proc.poll() is not None, BUILD_TIMEOUT, "the MuckRock agency lookup")
+            assert proc.poll() is None, "the run ended before it could be killed: " + (tmp_path / "killed.log").read_text()
+        finally:
+            proc.kill()        # SIGKILL: mid-run, while the server holds the request
+            proc.wait(timeout=BUILD_TIMEOUT)
+        release.set()
+        assert proc.returncode == -signal.SIGKILL
+        archived = killed_dir / "archive"
+        assert [p.name for p in (archived / "atlas").iterdir() if p.is_dir()], "sources before MuckRock were archived"
+        assert list((archived / "muckrock").glob(".partial-*")), "the kill landed in the middle of MuckRock"
+
+        # The live file is the same file, byte for byte, and opens read-only as the dashboard opens it.
+        assert live.stat().st_ino == before_inode and sha256(live) == before_sha
+        assert counts(live) == clean_counts
+
+        rerun = ingest_run(killed_dir, stdout=subprocess.PIPE)
+        output = finish(rerun)
+        assert rerun.returncode == 0, output
+        clean = ingest_run(clean_dir, stdout=subprocess.PIPE)
+        output = finish(clean)
+        assert clean.returncode == 0, output
+    finally:
+        release.set()
+        server.clear()
+        server.stop()
+    assert live.stat().st_ino != before_inode, "the rerun must swap in a new file"
+    assert data_counts(live) == data_counts(clean_dir / "watchdog.duckdb"), "no duplicates after a killed run"
+    assert data_counts(live)["raw.records"] > clean_counts["raw.records"], "the live records are in"

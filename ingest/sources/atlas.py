@@ -99,7 +99,11 @@ def csv_records(body: bytes, where: str) -> tuple[list[str], int]:
 
 
 def fetch(ctx: FetchContext) -> Outcome:
-    """GET the current export; unchanged since the last run (304, or the same sha256) adds nothing."""
+    """GET the current export; unchanged since the last run (304, or the same sha256) adds nothing.
+
+    The export is checked before it is archived: the build reads only the latest download, so a broken
+    one must never become it. An export with a header and no rows is not believed either (the table has
+    thousands): it is reported and the previous download stays the one the build reads."""
     url = rebase(ctx.source.endpoint, ctx.base_url)
     conditional = {k: v for k, v in (("If-None-Match", ctx.cursor.get("etag")),
                                      ("If-Modified-Since", ctx.cursor.get("last_modified"))) if v}
@@ -110,11 +114,13 @@ def fetch(ctx: FetchContext) -> Outcome:
     digest = hashlib.sha256(body).hexdigest()
     if digest == ctx.cursor.get("sha256"):
         return Outcome(0, None, ["same file as the last run"])
-    ctx.run.save_response(response, ext="csv")
     if looks_like_html(body):
-        raise FetchError(f"expected the Atlas CSV from {url}, got an HTML page")
+        raise FetchError(f"expected the Atlas CSV from {url}, got an HTML page (HTTP {response.status_code})")
     header, count = csv_records(body, url)
     described = detect_format(header).describe()   # raises SchemaDrift naming the missing column
+    if count == 0:
+        return Outcome(0, None, ["the export has no rows: not archived, the previous download is kept"])
+    ctx.run.save_response(response, ext="csv")
     ctx.advance(count)
     notes = [described] + (["--since does not apply: the Atlas export is always the whole table"] if ctx.since else [])
     return Outcome(count, {"sha256": digest, "etag": response.headers.get("ETag"),
