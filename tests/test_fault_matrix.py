@@ -45,12 +45,12 @@ def good_answer(method: str, path: str, body: bytes) -> Answer:
     """Every live source as it answers on a good day, from tests/fixtures/live/."""
     if path == "/download.csv":
         return 200, "text/csv", ATLAS_CSV
-    if path == "/api/v2/requests/":
+    if path == "/api_v2/requests/":
         return 200, "application/json", (FIXTURES / "muckrock_requests.json").read_bytes()
-    if path.startswith("/api/v2/agencies/"):
+    if path.startswith("/api_v2/agencies/"):
         ref = path.strip("/").split("/")[-1]
         return 200, "application/json", json.dumps({"id": int(ref), "name": AGENCIES.get(ref)}).encode()
-    if path == "/api/v2/communications/":
+    if path == "/api_v2/communications/":
         return 200, "application/json", b'{"next": null, "results": []}'
     if path == "/resource/rsxa-ify5.json":
         return 200, "application/json", (FIXTURES / "chicago_contracts_page.json").read_bytes()
@@ -83,7 +83,7 @@ CONNECTORS = [
     Connector("usaspending", "/api/v2/search/spending_by_award/", "application/json",
               (FIXTURES / "usaspending_empty.json").read_bytes(), b'{"results": [{"Award ID": "70CMSD25P', "invalid JSON",
               (b'"Award ID"', b'"Award Id"'), "'Award ID'"),
-    Connector("muckrock", "/api/v2/requests/", "application/json", b'{"next": null, "previous": null, "results": []}',
+    Connector("muckrock", "/api_v2/requests/", "application/json", b'{"next": null, "previous": null, "results": []}',
               b'{"next": null, "results": [{"id": 1370', "invalid JSON", (b'"title"', b'"request_title"'), "'title'"),
     Connector("socrata_chicago_contracts", "/resource/rsxa-ify5.json", "application/json", b"[]",
               b'[{":id": "row-test-0001", "vendor_na', "invalid JSON", (b'"vendor_name"', b'"vendor"'), "'vendor_name'"),

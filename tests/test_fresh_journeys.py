@@ -28,8 +28,8 @@ def fresh(tmp_path_factory, narrow_catalog):  # noqa: F811
     server.start()
     page = json.loads((FIXTURES / "muckrock_requests.json").read_text())
     page["results"].append(ASKED)
-    server.expect_request("/api/v2/requests/").respond_with_json(page)   # before the default page: matched first
-    server.expect_request("/api/v2/agencies/990006/").respond_with_json(
+    server.expect_request("/api_v2/requests/").respond_with_json(page)   # before the default page: matched first
+    server.expect_request("/api_v2/agencies/990006/").respond_with_json(
         {"id": 990006, "name": "Dearborn Police Department", "jurisdiction": 990007})
     play_every_source(server)
     folder = tmp_path_factory.mktemp("fresh")

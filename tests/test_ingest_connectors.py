@@ -133,19 +133,19 @@ def test_socrata_renamed_vendor_column_names_it(httpserver, tmp_path):
 
 
 def test_muckrock_html_instead_of_json(httpserver, tmp_path):
-    httpserver.expect_request("/api/v2/requests/").respond_with_data("<html><body>Login</body></html>", status=200)
+    httpserver.expect_request("/api_v2/requests/").respond_with_data("<html><body>Login</body></html>", status=200)
     assert_failed_and_left_nothing(run_one("muckrock", httpserver, tmp_path), tmp_path, "muckrock", "HTML page")
 
 
 def test_muckrock_follows_next_on_our_host_and_sends_the_token(httpserver, tmp_path, monkeypatch):
     monkeypatch.setenv("MUCKROCK_TOKEN", "mr-secret")
-    page2 = "https://www.muckrock.com/api/v2/requests/?cursor=abc"
-    httpserver.expect_ordered_request("/api/v2/requests/").respond_with_json({"next": page2, "results": []})
-    httpserver.expect_ordered_request("/api/v2/requests/", query_string="cursor=abc").respond_with_json(
+    page2 = "https://www.muckrock.com/api_v2/requests/?cursor=abc"
+    httpserver.expect_ordered_request("/api_v2/requests/").respond_with_json({"next": page2, "results": []})
+    httpserver.expect_ordered_request("/api_v2/requests/", query_string="cursor=abc").respond_with_json(
         {"next": None, "results": []})
     result = run_one("muckrock", httpserver, tmp_path)
     assert result.status == "ok"
-    assert [r.headers.get("Authorization") for r, _ in httpserver.log] == ["Token mr-secret"] * 2
+    assert [r.headers.get("Authorization") for r, _ in httpserver.log] == ["Bearer mr-secret"] * 2
     assert "mr-secret" not in "".join(p.read_text() for p in tmp_path.rglob("*.json"))
 
 

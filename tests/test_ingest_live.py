@@ -37,22 +37,27 @@ def usaspending_answer(request) -> Response:
 
 
 def play_every_source(server: HTTPServer) -> None:
+    from tests.test_usaspending_awards import serve_usaspending
+
     server.expect_request("/download.csv").respond_with_data(
         (FIXTURES / "atlas_download.csv").read_bytes(), content_type="text/csv")
     server.expect_request("/api/v2/search/spending_by_award/", method="POST").respond_with_handler(usaspending_answer)
+    serve_usaspending(server)   # each award's detail (the search above answers first)
     server.expect_request("/resource/rsxa-ify5.json").respond_with_data(
         (FIXTURES / "chicago_contracts_page.json").read_bytes(), content_type="application/json")
     server.expect_request("/resource/cqi5-hm2d.json").respond_with_json([])
-    server.expect_request("/api/v2/requests/").respond_with_data(
+    server.expect_request("/api_v2/requests/").respond_with_data(
         (FIXTURES / "muckrock_requests.json").read_bytes(), content_type="application/json")
-    server.expect_request("/api/v2/agencies/68/").respond_with_json({"id": 68, "name": "Federal Aviation Administration", "jurisdiction": 10})
-    server.expect_request("/api/v2/agencies/990002/").respond_with_json(
+    server.expect_request("/api_v2/agencies/68/").respond_with_json({"id": 68, "name": "Federal Aviation Administration", "jurisdiction": 10})
+    server.expect_request("/api_v2/agencies/990002/").respond_with_json(
         {"id": 990002, "name": "Detroit Police Department", "jurisdiction": 990003})
-    server.expect_request("/api/v2/communications/", query_string="foia=137048").respond_with_json({"next": None, "results": []})
-    server.expect_request("/api/v2/communications/", query_string="foia=990001").respond_with_json({"next": None, "results": [
-        {"foia": 990001, "datetime": "2023-03-01T10:00:00", "files": [
-            {"id": 1, "ffile": "https://cdn.muckrock.com/foia_files/2023/03/01/test.pdf", "title": "SYNTHETIC responsive record",
-             "pages": 1}]}]})
+    server.expect_request("/api_v2/communications/", query_string="foia=137048").respond_with_json({"next": None, "results": []})
+    # API v2 lists a communication's files by id; their URLs come from files/?communication=.
+    server.expect_request("/api_v2/communications/", query_string="foia=990001").respond_with_json({"next": None, "results": [
+        {"id": 5001, "foia": 990001, "datetime": "2023-03-01T10:00:00", "files": [1]}]})
+    server.expect_request("/api_v2/files/", query_string="communication=5001").respond_with_json({"next": None, "results": [
+        {"id": 1, "ffile": "https://cdn.muckrock.com/foia_files/2023/03/01/test.pdf", "title": "SYNTHETIC responsive record",
+         "datetime": "2023-03-01T10:00:00", "pages": 1}]})
     server.expect_request("/foia_files/2023/03/01/test.pdf").respond_with_data(pdf_bytes(
         "SYNTHETIC TEST DOCUMENT. Detective memo: the unit purchased Clearview AI licenses in 2019 and used "
         "Clearview AI to identify suspects."), content_type="application/pdf")
@@ -120,7 +125,7 @@ def test_runs_are_recorded_with_counts(first_run):
     runs = dict(query(first_run["db"], "SELECT source_id, (status, fetched, new) FROM meta.ingest_runs "
                                        "WHERE archive_run IS NOT NULL"))
     assert runs["atlas"] == ("ok", 6, 6)
-    assert runs["usaspending"][2] == 4
+    assert runs["usaspending"][2] == 4 + 4   # four awards, and the detail of each
     assert first_run["results"]["socrata_chicago_contracts"].rejected == 1   # the row that is not an object
 
 

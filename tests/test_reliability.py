@@ -242,7 +242,7 @@ def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rer
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)   # threaded: a held request blocks no other
     server.start()
     try:
-        server.expect_request("/api/v2/agencies/68/").respond_with_handler(hold_the_first_lookup)
+        server.expect_request("/api_v2/agencies/68/").respond_with_handler(hold_the_first_lookup)
         play_every_source(server)
         serve_usaspending(server)     # award details, after play_every_source's own search answers
         killed_dir, clean_dir = tmp_path / "killed", tmp_path / "clean"
