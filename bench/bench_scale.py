@@ -14,6 +14,7 @@ Prints Markdown table rows (lines starting with "|").
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -42,9 +43,11 @@ def build_once(rows: int, folder: Path) -> dict:
     real_load = registry.load
     registry.load = lambda path=None: real_load(sources_csv)
     db = folder / "SYNTHETIC_watchdog.duckdb"
+    steps: dict[str, float] = {}
     started = time.perf_counter()
     try:
-        build_module.build(db, data_dir=folder)
+        with timed_steps(steps):
+            build_module.build(db, data_dir=folder)
     finally:
         registry.load = real_load
     built = time.perf_counter() - started
@@ -60,7 +63,35 @@ def build_once(rows: int, folder: Path) -> dict:
     evidence = check.execute("SELECT count(*) FROM core.evidence WHERE source_id = 'synthetic_atlas'").fetchone()[0]
     check.close()
     return {"rows": rows, "evidence": evidence, "generated_s": generated, "build_s": built, "read_csv_s": bare,
-            "file_mb": atlas.stat().st_size / 1e6, "db": str(db)}
+            "file_mb": atlas.stat().st_size / 1e6, "db": str(db), "steps": steps}
+
+
+@contextlib.contextmanager
+def timed_steps(steps: dict[str, float]):
+    """Time each source's load and each transform of the build, into `steps` (seconds by step)."""
+    from ingest import build as build_module
+    from ingest import transform
+
+    def timing(name, function):
+        def run(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                label = name(args) if callable(name) else name
+                steps[label] = steps.get(label, 0.0) + time.perf_counter() - started
+        return run
+
+    originals = [(build_module, "load_source", build_module.load_source),
+                 *((m, "run", m.run) for m in transform.ORDER)]
+    build_module.load_source = timing(lambda args: "load " + args[1].source_id, build_module.load_source)
+    for module in transform.ORDER:
+        module.run = timing("transform " + module.__name__.rsplit(".", 1)[-1], module.run)
+    try:
+        yield steps
+    finally:
+        for owner, attribute, original in originals:
+            setattr(owner, attribute, original)
 
 
 def query_workload(db: str, repeat: int) -> dict:
@@ -71,11 +102,13 @@ def query_workload(db: str, repeat: int) -> dict:
     logging.getLogger("streamlit").setLevel(logging.ERROR)   # "no runtime" warnings outside `streamlit run`
     from dashboard import queries
 
-    busiest = queries.query("SELECT agency_id FROM views.claims GROUP BY 1 ORDER BY sum(evidence_count) DESC LIMIT 1")
-    typical = queries.query("SELECT agency_id FROM core.evidence GROUP BY 1 ORDER BY count(*), agency_id "
-                            "LIMIT 1 OFFSET (SELECT count(DISTINCT agency_id) / 2 FROM core.evidence)")
+    # The inputs, read from the build's stored tables (the same answers as views.claims and views.evidence),
+    # so that picking them does not count towards this process's memory.
+    busiest = queries.query("SELECT agency_id FROM served.agency_map ORDER BY evidence_count DESC, agency_id LIMIT 1")
+    typical = queries.query("SELECT agency_id FROM served.agency_map ORDER BY evidence_count, agency_id "
+                            "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM served.agency_map)")
     top, mid = busiest["agency_id"].iloc[0], typical["agency_id"].iloc[0]
-    vendor = queries.query("SELECT vendor FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")["vendor"].iloc[0]
+    vendor = queries.query("SELECT vendor FROM served.evidence GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")["vendor"].iloc[0]
     filtered = queries.Filters(states=["TX"], vendors=[vendor], year_from=2018)
     workload = {
         "map_agencies (no filter)": lambda: queries.map_agencies(queries.Filters()),
@@ -98,8 +131,18 @@ def query_workload(db: str, repeat: int) -> dict:
         size = len(result) if hasattr(result, "__len__") and not isinstance(result, tuple) else len(result[1])
         out[name] = {"p50": statistics.median(times), "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
                      "rows": size}
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     return out
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM starts afresh at exec; ru_maxrss does not: after
+    fork and exec it still holds the parent's size at the fork (here the builder's, gigabytes at 1M rows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -121,6 +164,11 @@ def main() -> None:
                   f"registry -> core + views | {rate:,.0f} evidence rows/s ({b['build_s']:.1f} s) | bare read_csv "
                   f"{ceiling:,.0f} rows/s ({b['read_csv_s']:.2f} s): ratio {rate / ceiling:.3f} (target >= 0.5) |",
                   flush=True)
+            top = sorted(b["steps"].items(), key=lambda kv: -kv[1])[:5]
+            rest = b["build_s"] - sum(b["steps"].values())
+            print(f"| build steps (SYNTHETIC, {rows:,} rows) | the slowest steps of the build above | "
+                  + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in top)
+                  + f" | other steps and the final write: {rest:.1f} s |", flush=True)
             proc = subprocess.run([sys.executable, "-m", "bench.bench_scale", "--queries", b["db"],
                                    "--repeat", str(args.repeat)], capture_output=True, text=True)
             if proc.returncode != 0:

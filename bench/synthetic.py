@@ -35,8 +35,10 @@ STATES = {"AL": "Alabama", "AZ": "Arizona", "CA": "California", "CO": "Colorado"
           "IL": "Illinois", "IN": "Indiana", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
           "MO": "Missouri", "NC": "North Carolina", "NJ": "New Jersey", "NY": "New York", "OH": "Ohio",
           "OR": "Oregon", "PA": "Pennsylvania", "TX": "Texas", "WA": "Washington"}
-# Real reference sources the build needs besides the synthetic ones (small; they add no evidence).
-REFERENCE_SOURCES = ("census_places", "census_counties", "catalog", "fr_bans_iff", "public_records_laws")
+# Real reference sources the build needs besides the synthetic ones (small; they add no evidence). Every real
+# build has corrections too; without it, transforms that look it up scan every raw record's JSON for nothing.
+REFERENCE_SOURCES = ("census_places", "census_counties", "catalog", "fr_bans_iff", "public_records_laws",
+                     "corrections")
 SUMMARIES = ("SYNTHETIC record: {agency} purchased {vendor} facial recognition software under a contract.",
              "SYNTHETIC record: {agency} used {vendor} to identify suspects from images.",
              "SYNTHETIC record: {agency} ran a free trial of {vendor} in a pilot program.",

@@ -23,22 +23,19 @@ class Filters:
                 "year_from": self.year_from, "year_to": self.year_to}
 
 
-# Shared by the map, its table and its headline counts, so that all three always agree.
+# Shared by the map, its table and its headline counts, so that all three always agree. `filtered` is
+# views.evidence with the agency's kind and the claim's status and ladder rank, read from served.evidence
+# (the build stores it: ingest/transform/materialize.py) rather than joined again at every call.
 FILTERED_CLAIMS = """
 WITH ev AS (
-    SELECT e.*, a.agency_kind FROM views.evidence e JOIN views.agencies a USING (agency_id)
+    SELECT e.* EXCLUDE (status_rank), e.status_rank AS rank FROM served.evidence e
     WHERE (len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], e.state))
       AND (len($vendors::VARCHAR[]) = 0 OR list_contains($vendors::VARCHAR[], e.vendor))
-      AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], a.agency_kind))
+      AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], e.agency_kind))
       AND ($year_from::INTEGER IS NULL OR e.year >= $year_from::INTEGER)
       AND ($year_to::INTEGER IS NULL OR e.year <= $year_to::INTEGER)
 ), filtered AS (
-    SELECT ev.*, c.status, l.rank
-    FROM ev
-    JOIN views.claims c ON c.agency_id = ev.agency_id
-     AND c.vendor_id IS NOT DISTINCT FROM ev.vendor_id AND c.product_id IS NOT DISTINCT FROM ev.product_id
-    JOIN views.status_ladder l ON l.status = c.status
-    WHERE len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], c.status)
+    SELECT * FROM ev WHERE len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], status)
 )
 """
 
@@ -62,6 +59,14 @@ def status_ladder() -> pd.DataFrame:
 
 
 def map_agencies(filters: Filters) -> pd.DataFrame:
+    # Unfiltered, the map is the build's stored per-agency summary (served.agency_map: the same rows this
+    # query gives with no filter). contested: true when any of the agency's claims is, filtered or not.
+    if not any(v not in (None, []) for v in filters.params().values()):
+        return query("""
+            SELECT agency_id, name, agency_kind, agency_type, state, city, county, latitude, longitude, placement,
+                   location_note, status, products, evidence_count, first_date, last_date, contested
+            FROM served.agency_map ORDER BY evidence_count DESC, name
+        """)
     return query(FILTERED_CLAIMS + """
         SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
                a.latitude, a.longitude, a.placement, a.location_note,
@@ -69,16 +74,17 @@ def map_agencies(filters: Filters) -> pd.DataFrame:
                string_agg(DISTINCT f.product, '; ' ORDER BY f.product) AS products,
                count(DISTINCT f.evidence_id) AS evidence_count,
                min(f.event_date) AS first_date, max(f.event_date) AS last_date,
-               bool_or(c.contested) AS contested
+               any_value(a.contested) AS contested
         FROM filtered f
-        JOIN views.agencies a USING (agency_id)
-        LEFT JOIN views.claims c ON c.agency_id = f.agency_id AND c.contested
+        JOIN served.agency_map a USING (agency_id)
         GROUP BY ALL
         ORDER BY evidence_count DESC, a.name
     """, filters.params())
 
 
 def headline(filters: Filters) -> dict:
+    if not any(v not in (None, []) for v in filters.params().values()):   # stored by the build, as below
+        return query("SELECT agencies, evidence, states, products, sources FROM served.headline").iloc[0].to_dict()
     row = query(FILTERED_CLAIMS + """
         SELECT count(DISTINCT agency_id) AS agencies, count(DISTINCT evidence_id) AS evidence,
                count(DISTINCT state) AS states, count(DISTINCT product) AS products,
@@ -109,24 +115,14 @@ def _words(text: str) -> str:
 def search_place(text: str) -> pd.DataFrame:
     """Agencies with evidence whose name, city, county or state matches the words typed."""
     text = _words(text)
+    # served.agency_map: one row per agency with evidence, its claims summed up; search_text is
+    # lower(concat_ws(' ', name, city, county, state, state_name)). The count stays a HUGEINT, as a sum is.
     return query("""
-        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w),
-        hits AS (
-            SELECT a.agency_id
-            FROM views.agencies a
-            WHERE a.agency_id IN (SELECT agency_id FROM views.evidence)
-              AND NOT EXISTS (
-                SELECT 1 FROM words WHERE w <> '' AND NOT contains(
-                    lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)), w))
-        )
-        SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement,
-               arg_min(c.status, l.rank) AS status,
-               string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
-               sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date
-        FROM hits JOIN views.agencies a USING (agency_id)
-        JOIN views.claims c USING (agency_id)
-        JOIN views.status_ladder l ON l.status = c.status
-        GROUP BY ALL
+        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
+        SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement, a.status, a.products,
+               a.evidence_count::HUGEINT AS evidence_count, a.first_date, a.last_date
+        FROM served.agency_map a
+        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(a.search_text, w))
         ORDER BY a.state, a.name
         LIMIT 500
     """, {"q": text})
@@ -191,7 +187,7 @@ def agency_evidence(agency_id: str) -> pd.DataFrame:
         SELECT evidence_id, event_date, date_precision, date_label, kind, kind_reason, vendor, product, amount, summary,
                source, license, source_name, source_url, agency_match, match_score,
                raw_record_id, raw_hash, raw_file, raw_file_sha256, raw_file_url, raw_fetched_at
-        FROM views.evidence WHERE agency_id = $id
+        FROM served.evidence WHERE agency_id = $id
         ORDER BY event_date NULLS LAST, evidence_id
     """, {"id": agency_id})
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,19 +76,26 @@ def load_csv(
     columns = csv_columns(path, delim)
     require_columns(path, columns, required)
     rel = str(path.resolve().relative_to(ROOT)) if path.resolve().is_relative_to(ROOT) else str(path)
+    con.execute("DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
+    # The file's sha256 is read in a thread while DuckDB reads the rows (both let go of the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        file_hash = pool.submit(sha256_file, path)
+        # Each row as JSON (kept as JSON: no second parse on insert), hashed. The table's rowid follows file
+        # order (DuckDB keeps insertion order), so it numbers the rows without a window over the whole file.
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE staged_rows AS
+            SELECT j AS record, sha256(j::VARCHAR) AS content_hash
+            FROM (SELECT to_json(t) AS j FROM {_read_csv(delim, rejects=True)} AS t)
+            """,
+            {"path": str(path), "delim": delim},
+        )
+        sha = file_hash.result()
+    con.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT rowid + 1 AS row_number, record, content_hash FROM staged_rows")
     raw_file_id = con.execute(
         "INSERT INTO meta.raw_files VALUES (nextval('meta.raw_file_seq'), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING raw_file_id",
-        [source_id, run_id, rel, url, fetched_at, sha256_file(path), path.stat().st_size, columns],
+        [source_id, run_id, rel, url, fetched_at, sha, path.stat().st_size, columns],
     ).fetchone()[0]
-    con.execute("DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE staged AS
-        SELECT row_number() OVER () AS row_number, j::VARCHAR AS record, sha256(j::VARCHAR) AS content_hash
-        FROM (SELECT to_json(t) AS j FROM {_read_csv(delim, rejects=True)} AS t)
-        """,
-        {"path": str(path), "delim": delim},
-    )
     fetched, new = _store_staged(con, source_id, raw_file_id, run_id)
     rejected = con.execute(
         """
@@ -100,13 +108,27 @@ def load_csv(
     dupes = con.execute(
         "SELECT count(*) FROM core.quarantine WHERE raw_file_id = ? AND reason LIKE 'identical%'", [raw_file_id]
     ).fetchone()[0]
-    con.execute("DROP TABLE staged; DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
+    con.execute("DROP VIEW staged; DROP TABLE staged_rows; DROP TABLE IF EXISTS load_rejects; "
+                "DROP TABLE IF EXISTS load_reject_scans")
     return LoadResult(raw_file_id, columns, fetched=fetched, new=new, rejected=rejected + dupes)
 
 
 def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: int, run_id: int) -> tuple[int, int]:
-    """Move the temp table `staged` (row_number, record, content_hash) into raw.records: (fetched, new)."""
-    fetched = con.execute("SELECT count(*) FROM staged").fetchone()[0]
+    """Move `staged` (row_number, record, content_hash; in row_number order) into raw.records: (fetched, new)."""
+    params = {"source": source_id, "file": raw_file_id, "run": run_id}
+    fetched, distinct, held = con.execute(
+        """SELECT count(*), count(DISTINCT content_hash),
+                  count(*) FILTER (WHERE content_hash IN (SELECT content_hash FROM raw.records WHERE source_id = $source))
+           FROM staged""", {"source": source_id}).fetchone()
+    if distinct == fetched and held == 0:
+        # Nothing repeats and nothing is held already (a first load): every row is new, ids follow file order.
+        return fetched, con.execute(
+            """
+            INSERT INTO raw.records
+            SELECT (SELECT coalesce(max(record_id), 0) FROM raw.records) + row_number,
+                   $source, $file, $run, row_number, content_hash, record::JSON
+            FROM staged
+            """, params).fetchone()[0]
     # A record already in raw (an earlier run, or an identical row earlier in this file) is not
     # stored again; a repeat inside one file is noted in quarantine so nothing vanishes silently.
     con.execute(
@@ -133,7 +155,7 @@ def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: i
         )
         ORDER BY row_number
         """,
-        {"source": source_id, "file": raw_file_id, "run": run_id},
+        params,
     ).fetchone()[0]
     return fetched, new
 

@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import exports, queries, workbench
 from ingest.db import connect
+from ingest.transform import materialize
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "../dashboard/app.py"   # AppTest.from_file resolves this relative to this file
@@ -208,6 +209,7 @@ def hostile_db(built_db, tmp_path_factory) -> Path:
             con.execute(f"UPDATE {table} SET summary = ?, source_url = ? WHERE agency_id = ?",
                         [f"Bought it. {SCRIPT} [click me]({JS_URL})", JS_URL, DETROIT_PD])
         con.execute("UPDATE core.evidence SET source_name = ? WHERE agency_id = ?", ["<b>bold</b>](x) [", DETROIT_PD])
+        materialize.run(con)   # the pages read the stored copies, refreshed as the build's last step does
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -3,16 +3,28 @@
 An Atlas row is placed on the FBI registry by ORI (current export) or by name and state
 (2020 export). A row that cannot be placed keeps its own agency, marked unplaced: it is never
 dropped and never pinned on a look-alike. Each vendor named in a row is one evidence row.
+
+One Atlas record (one AOS number; "AOS0137" and "AOS000137" are the same number) can reach us from
+several Atlas sources: the 2020 export, the bundled current excerpt and a live download. It becomes
+evidence once, from the copy retrieved last (a live download before a bundled file retrieved the
+same day); the other copies stay in raw as provenance.
+
+The work is set-based: per-row work runs in DuckDB. Python runs once per distinct value (an agency as
+the rows name it, a vendor field, a date as written, a matched phrase to quote) and on the rows
+SQL cannot read exactly as Python's `re` would: summaries with non-ASCII characters or text that may
+need redacting, vendors not in our catalog, and rows sent to quarantine. `tests/test_atlas_sql.py`
+checks the SQL against `ingest.claims.kind_from_summary`, the rule's reference.
 """
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from ingest import claims, dates
-from ingest.db import insert_frame
 from ingest.matching import Matcher
 from ingest.redact import redact
 from ingest.sources.atlas import FACE_RECOGNITION, ori_from_newaosnumber, surrogate_id
@@ -22,124 +34,456 @@ US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
     "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
 )
+# Python's whitespace (str.split, str.strip), written for DuckDB's regular expressions (RE2).
+WHITESPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+# Text that ingest/redact.py might change, on ASCII text (anything else goes to Python): an @, ten digits
+# shaped like a phone number, a contact label before a colon or dash. A superset of what redact() rewrites.
+MAY_REDACT = (r"@|[0-9]{3}\)?[\t\n\x0b\x0c\r\x1c-\x1f .\-]?[0-9]{3}[\t\n\x0b\x0c\r\x1c-\x1f .\-]?[0-9]{4}"
+              r"|(?i:cor|poc|co|ko|officer|contact|attn)[\t\n\x0b\x0c\r\x1c-\x1f ]*[:\-]")
+LINKS = (1, 2, 3)
+NO_SUMMARY = ("used", "listed by the source with no summary; reported as use")
+NO_KIND = ("used", "summary reports use or access with no trial, purchase or end")
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def load_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(
-        """
-        SELECT r.record_id, r.source_id, r.raw_file_id, r.row_number, r.record::VARCHAR AS raw_text,
-               r.record->>'AOSNUMBER' AS aos, r.record->>'NEWAOSNUMBER (ORI9)' AS newaos,
-               trim(r.record->>'Agency') AS agency, trim(r.record->>'City') AS city,
-               trim(r.record->>'County') AS county, upper(trim(r.record->>'State')) AS state,
-               r.record->>'Type of LEA' AS lea_type, r.record->>'Type of Juris' AS juris_type,
-               r.record->>'Summary' AS summary, r.record->>'Vendor' AS vendor,
-               r.record->>'Link 1' AS link1, r.record->>'Link 1 Source' AS source1, r.record->>'Link 1 Type' AS type1,
-               r.record->>'Link 1 Date' AS date1, r.record->>'Link 1 Snapshot' AS snap1,
-               r.record->>'Link 2' AS link2, r.record->>'Link 2 Source' AS source2, r.record->>'Link 2 Type' AS type2,
-               r.record->>'Link 2 Date' AS date2, r.record->>'Link 2 Snapshot' AS snap2,
-               r.record->>'Link 3' AS link3, r.record->>'Link 3 Source' AS source3, r.record->>'Link 3 Type' AS type3,
-               r.record->>'Link 3 Date' AS date3, r.record->>'Link 3 Snapshot' AS snap3
-        FROM raw.records r JOIN meta.sources s USING (source_id)
-        WHERE s.platform = 'atlas' AND r.record->>'Technology' = ?
-        ORDER BY r.record_id
+def literal(text: str) -> str:
+    """A SQL string literal for a fixed pattern of ours (never for data)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """atlas_strip(x): Python's str.strip() in SQL."""
+    con.execute(f"CREATE OR REPLACE TEMP MACRO atlas_strip(x) AS "
+                f"regexp_replace(x, {literal('^' + WHITESPACE + '+|' + WHITESPACE + '+$')}, '', 'g')")
+
+
+def run(con: duckdb.DuckDBPyConnection) -> None:
+    prepare(con)
+    try:
+        if stage(con):
+            links(con)
+            quarantine(con)
+            place(con)
+            vendor_labels(con)
+            kinds(con)
+            summaries(con)
+            insert(con)
+    finally:
+        for table in ("atlas_rows", "atlas_links", "atlas_dates", "atlas_places", "atlas_placed", "atlas_vendors",
+                      "atlas_ev", "atlas_kinds", "atlas_shown"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def stage(con: duckdb.DuckDBPyConnection) -> int:
+    """The face-recognition rows to read: of all copies of one Atlas record, the one retrieved last."""
+    columns = {"aos": "AOSNUMBER", "newaos": "NEWAOSNUMBER (ORI9)", "agency": "Agency", "city": "City",
+               "county": "County", "state": "State", "lea_type": "Type of LEA", "juris_type": "Type of Juris",
+               "summary": "Summary", "vendor": "Vendor",
+               **{f"{part}{n}": f"Link {n}{suffix}" for n in LINKS
+                  for part, suffix in (("link", ""), ("source", " Source"), ("type", " Type"), ("date", " Date"),
+                                       ("snap", " Snapshot"))}}
+    # One parse of each record for all its fields (each ->> would parse it again).
+    shape = literal(json.dumps({column: "VARCHAR" for column in columns.values()}))
+    fields = ", ".join(f'j."{column}" AS {name}' for name, column in columns.items()
+                       if name not in ("agency", "city", "county", "state"))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE atlas_rows AS
+        WITH copies AS (
+            SELECT r.record_id, k[1] AS technology, upper(atlas_strip(k[2])) AS aos,
+                   coalesce(try_cast(f.fetched_at AS TIMESTAMP),
+                            try_cast(left(f.fetched_at, 10) AS DATE)::TIMESTAMP) AS retrieved,
+                   s.mode = 'live' AS live
+            FROM (SELECT record_id, source_id, raw_file_id, json_extract_string(record, ['$.Technology', '$.AOSNUMBER']) AS k
+                  FROM raw.records WHERE source_id IN (SELECT source_id FROM meta.sources WHERE platform = 'atlas')) r
+            JOIN meta.sources s USING (source_id) JOIN meta.raw_files f ON f.raw_file_id = r.raw_file_id
+        ), newest AS (
+            SELECT record_id, technology FROM copies
+            QUALIFY row_number() OVER (
+                PARTITION BY CASE WHEN regexp_full_match(aos, 'AOS0*[0-9]+')
+                                  THEN 'AOS' || regexp_extract(aos, '^AOS0*([0-9]+)$', 1)
+                                  ELSE coalesce(NULLIF(aos, ''), 'record ' || record_id) END
+                ORDER BY retrieved DESC NULLS LAST, live DESC, record_id DESC) = 1
+        )
+        SELECT record_id, source_id, raw_file_id, row_number,
+               trim(j."Agency") AS agency, trim(j."City") AS city, trim(j."County") AS county,
+               upper(trim(j."State")) AS state, {fields}
+        FROM (SELECT r.record_id, r.source_id, r.raw_file_id, r.row_number, json_transform(r.record, {shape}) AS j
+              FROM raw.records r JOIN newest n USING (record_id)
+              WHERE n.technology = $fr)
         """,
-        [FACE_RECOGNITION],
-    ).df()
+        {"fr": FACE_RECOGNITION})
+    return con.execute("SELECT count(*) FROM atlas_rows").fetchone()[0]
 
 
-def problem(row) -> str | None:
-    if not row.agency:
+def links(con: duckdb.DuckDBPyConnection) -> None:
+    """Each row's http(s) links, numbered in order, with their dates read by ingest/dates.py."""
+    def listed(part: str, wrap: str = "{}") -> str:
+        return "[" + ", ".join(wrap.format(f"{part}{n}") for n in LINKS) + "]"
+
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE atlas_links AS
+        SELECT record_id, n, url, source_name, link_type, date_text, snapshot_url,
+               row_number() OVER (PARTITION BY record_id ORDER BY n) AS link_number
+        FROM (SELECT record_id, unnest({list(LINKS)}) AS n, unnest({listed('link', "atlas_strip(coalesce({}, ''))")}) AS url,
+                     unnest({listed('source', "NULLIF({}, '')")}) AS source_name,
+                     unnest({listed('type', "NULLIF({}, '')")}) AS link_type, unnest({listed('date')}) AS date_text,
+                     unnest({listed('snap', "NULLIF({}, '')")}) AS snapshot_url
+              FROM atlas_rows)
+        WHERE starts_with(lower(url), 'http://') OR starts_with(lower(url), 'https://')   -- javascript:, data: never link
+        """)
+    texts = [t for (t,) in con.execute("SELECT DISTINCT date_text FROM atlas_links WHERE date_text IS NOT NULL").fetchall()]
+    parsed = [dates.parse(t) for t in texts]
+    register(con, "atlas_dates", {"date_text": (texts, pa.string()), "link_date": ([d for d, _ in parsed], pa.date32()),
+                                  "date_precision": ([p for _, p in parsed], pa.string())})
+
+
+def quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    """Rows without an agency, a US state or a link are kept in quarantine with the reason, not read."""
+    states = ", ".join(literal(s) for s in sorted(US_STATES))
+    con.execute(f"""ALTER TABLE atlas_rows ADD COLUMN valid BOOLEAN;
+                    UPDATE atlas_rows SET valid = coalesce(agency, '') <> '' AND coalesce(state IN ({states}), false)
+                                                  AND record_id IN (SELECT record_id FROM atlas_links)""")
+    bad = con.execute(
+        """SELECT r.source_id, r.raw_file_id, r.row_number, r.record_id, r.agency, r.state,
+                  r.record_id IN (SELECT record_id FROM atlas_links), x.record::VARCHAR
+           FROM atlas_rows r JOIN raw.records x USING (record_id) WHERE NOT r.valid ORDER BY r.record_id""").fetchall()
+    rows = [(source_id, file_id, number, record_id, problem(agency, state, linked), text)
+            for source_id, file_id, number, record_id, agency, state, linked, text in bad]
+    if rows:
+        con.executemany("INSERT INTO core.quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def problem(agency: str | None, state: str | None, linked: bool) -> str:
+    if not agency:
         return "no agency name"
-    if row.state not in US_STATES:
-        return f"state {row.state!r} is not a US state or territory code"
-    if not _links(row):
+    if state not in US_STATES:
+        return f"state {state!r} is not a US state or territory code"
+    if not linked:
         return "no http(s) source link: a claim without a citation is not evidence"
-    return None
+    raise AssertionError(f"no problem with {agency!r} in {state!r}: SQL and Python disagree")
 
 
-def resolve_agency(row, found, registry_oris: set[str]) -> tuple[str | None, str, float | None, str]:
+def place(con: duckdb.DuckDBPyConnection) -> None:
+    """Registry agency (by ORI, else by name and state) for each distinct agency as the rows give it."""
+    found = con.execute("""SELECT DISTINCT newaos, agency, state, city FROM atlas_rows WHERE valid
+                           ORDER BY ALL""").fetchall()
+    registry = con.execute("SELECT agency_id, name, state, city FROM core.agencies WHERE registry = 'fbi_cde'").fetchall()
+    registry_oris = {r[0] for r in registry}
+    by_name = [f for f in found if not f[0]]
+    matches = {}
+    if by_name:
+        matcher = Matcher(registry, registry_aliases(con))
+        state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
+        results = matcher.match_many([(agency, state, city, state_names.get(state)) for _, agency, state, city in by_name])
+        matches = dict(zip(by_name, results))
+    out = {k: [] for k in ("newaos", "agency", "state", "city", "agency_id", "method", "score", "note", "new_ori")}
+    for key in found:
+        newaos, agency, state, city = key
+        agency_id, method, score, note = resolve_agency(newaos, state, matches.get(key), registry_oris)
+        new_ori = None
+        if agency_id is None:
+            agency_id = "aos-" + (surrogate_id(newaos) or ori_from_newaosnumber(newaos) or f"{state}-{slug(agency)}").lower()
+            new_ori = ori_from_newaosnumber(newaos) if newaos else None
+        for column, value in zip(out, (*key, agency_id, method, score, note, new_ori)):
+            out[column].append(value)
+    register(con, "atlas_places", {c: (v, pa.float64() if c == "score" else pa.string()) for c, v in out.items()})
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_placed AS
+                   SELECT r.record_id, p.agency_id, p.method, p.score, p.note, p.method = 'unplaced' AS new_agency, p.new_ori
+                   FROM atlas_rows r JOIN atlas_places p ON p.newaos IS NOT DISTINCT FROM r.newaos AND p.agency = r.agency
+                    AND p.state = r.state AND p.city IS NOT DISTINCT FROM r.city
+                   WHERE r.valid""")
+
+
+def resolve_agency(newaos: str | None, state: str | None, found, registry_oris: set[str]) -> tuple[str | None, str, float | None, str]:
     """Return (registry agency_id or None, method, score, note) from the ORI or the name match."""
-    ori = ori_from_newaosnumber(row.newaos) if row.newaos else None
+    ori = ori_from_newaosnumber(newaos) if newaos else None
     if ori and ori in registry_oris:
         return ori, "ori", 100.0, f"ORI {ori} from NEWAOSNUMBER"
-    if row.newaos:
+    if newaos:
         return None, "unplaced", None, (f"ORI {ori} is not in the 2018 FBI list" if ori
-                                        else f"Atlas surrogate {row.newaos}: no ORI")
+                                        else f"Atlas surrogate {newaos}: no ORI")
     if found.status == "matched":
-        return found.agency_id, found.method, found.score, f"{found.method} match in {row.state}"
+        return found.agency_id, found.method, found.score, f"{found.method} match in {state}"
     if found.status == "ambiguous":
         return None, "unplaced", None, "ambiguous: " + "; ".join(found.candidates)
     return None, "unplaced", None, "no registry agency with this name in the state"
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
-    rows = load_rows(con)
-    if rows.empty:
-        return
-    rows = rows.astype(object).where(rows.notna(), None)
-    registry = con.execute(
-        "SELECT agency_id, name, state, city FROM core.agencies WHERE registry = 'fbi_cde'").fetchall()
-    matcher = Matcher(registry, registry_aliases(con))
-    registry_oris = {r[0] for r in registry}
-    state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
-    vendors = catalog.vendor_lookup(con)
-    vendor_names = _vendor_names(con)
-    single_product = dict(con.execute(
-        "SELECT vendor_id, any_value(product_id) FROM core.products GROUP BY 1 HAVING count(*) = 1").fetchall())
+def registry_aliases(con) -> list[tuple[str, str]]:
+    return con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
 
-    matches = matcher.match_many([(r.agency, r.state, r.city, state_names.get(r.state))
-                                  for r in rows.itertuples(index=False)])
-    quarantine, new_agencies, evidence, links, new_vendors = [], {}, [], [], {}
-    for row, found in zip(rows.itertuples(index=False), matches):
-        reason = problem(row)
-        if reason:
-            quarantine.append((row.source_id, row.raw_file_id, row.row_number, row.record_id, reason, row.raw_text))
-            continue
-        agency_id, method, score, note = resolve_agency(row, found, registry_oris)
-        if agency_id is None:
-            agency_id = "aos-" + (surrogate_id(row.newaos) or ori_from_newaosnumber(row.newaos)
-                                  or f"{row.state}-{slug(row.agency)}").lower()
-            new_agencies.setdefault(agency_id, (row, ori_from_newaosnumber(row.newaos) if row.newaos else None))
-        row_links = _links(row)
-        first = row_links[0]
-        dated = sorted((l for l in row_links if l["date"]), key=lambda l: l["date"])
-        for label in _vendor_labels(row.vendor):
-            vendor_id = vendors.get(label.lower()) if label else None
-            if label and vendor_id is None:
+
+def vendor_labels(con: duckdb.DuckDBPyConnection) -> None:
+    """Each distinct Vendor field -> its vendors in order (one row per vendor: a name repeated in one
+    field, or two names of one vendor, is one piece of evidence), and the evidence rows they make."""
+    lookup = catalog.vendor_lookup(con)
+    fields = [v for (v,) in con.execute("SELECT DISTINCT vendor FROM atlas_rows WHERE valid").fetchall()]
+    out = {k: [] for k in ("vendor", "pos", "label", "vendor_id", "unlisted")}
+    for field in fields:
+        seen = set()
+        for pos, label in enumerate(_vendor_labels(field), start=1):
+            vendor_id = lookup.get(label.lower()) if label else None
+            unlisted = bool(label) and vendor_id is None
+            if unlisted:
                 vendor_id = "unlisted-" + slug(label)
-                new_vendors.setdefault(vendor_id, (label, first["url"]))
-            own = vendor_names.get(vendor_id, [label] if label else [])
-            others = [n for v, names in vendor_names.items() if v != vendor_id for n in names]
-            kind, why = claims.kind_from_summary(row.summary, own, others)
-            evidence_id = f"{row.source_id}:{row.aos}:{vendor_id or 'unnamed'}"
-            evidence.append({
-                "evidence_id": evidence_id, "agency_id": agency_id, "agency_match": method, "match_score": score,
-                "vendor_id": vendor_id, "product_id": single_product.get(vendor_id),
-                "kind": kind, "kind_reason": f"{why} [agency: {note}]",
-                "event_date": dated[0]["date"] if dated else None,
-                "date_precision": dated[0]["precision"] if dated else None,
-                "amount": None, "summary": redact((row.summary or "").strip()) or None,
-                "source_id": row.source_id, "source_name": first["source"], "source_url": first["url"],
-                "raw_record_id": row.record_id,
-            })
-            for n, link in enumerate(row_links, start=1):
-                links.append({"evidence_id": evidence_id, "link_number": n, "url": link["url"],
-                              "source_name": link["source"], "link_type": link["type"],
-                              "link_date": link["date"], "snapshot_url": link["snapshot"]})
+            if vendor_id in seen:
+                continue
+            seen.add(vendor_id)
+            for column, value in zip(out, (field, pos, label, vendor_id, unlisted)):
+                out[column].append(value)
+    register(con, "atlas_vendors", {"vendor": (out["vendor"], pa.string()), "pos": (out["pos"], pa.int32()),
+                                    "label": (out["label"], pa.string()), "vendor_id": (out["vendor_id"], pa.string()),
+                                    "unlisted": (out["unlisted"], pa.bool_())})
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_ev AS
+                   SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
+                          v.unlisted OR coalesce(strlen(r.summary) <> length(r.summary), false) AS in_python
+                   FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
+                   WHERE r.valid""")
 
-    insert_frame(con, "core.quarantine", pd.DataFrame(quarantine, columns=[
-        "source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"]))
-    _insert_agencies(con, new_agencies)
-    insert_frame(con, "core.vendors", pd.DataFrame([
-        {"vendor_id": v, "name": label, "aliases": [label], "homepage_url": None, "source_url": url,
-         "other_lines": None, "in_catalog": False, "notes": "Named by the Atlas of Surveillance; not in our catalog yet."}
-        for v, (label, url) in new_vendors.items()]))
-    insert_frame(con, "core.evidence", pd.DataFrame(evidence))
-    insert_frame(con, "core.evidence_links", pd.DataFrame(links))
+
+def _vendor_labels(vendor: str | None) -> list[str | None]:
+    labels = [v.strip() for v in (vendor or "").split(",") if v.strip()]
+    return labels or [None]
+
+
+def _vendor_names(con) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for vendor_id, name, aliases in con.execute("SELECT vendor_id, name, aliases FROM core.vendors ORDER BY vendor_id").fetchall():
+        out[vendor_id] = [name, *(aliases or [])]
+    return out
+
+
+def kinds(con: duckdb.DuckDBPyConnection) -> None:
+    """What each piece of evidence says happened (ingest/claims.py) -> atlas_kinds (record_id, vendor_id, kind, why).
+
+    A vendor not in the catalog is judged by its own label; both it and a summary with non-ASCII text go
+    through Python, the rule's reference. The rest is judged in SQL by the same rule (see `kind_sql`)."""
+    names = _vendor_names(con)
+    con.execute("CREATE OR REPLACE TEMP VIEW atlas_ev_sql AS SELECT record_id, summary, vendor_id FROM atlas_ev "
+                "WHERE NOT in_python")
+    kind_sql(con, "atlas_ev_sql", "atlas_kinds", names)
+    con.execute("DROP VIEW atlas_ev_sql")
+    rows = con.execute("SELECT record_id, summary, vendor_id, label FROM atlas_ev WHERE in_python").fetchall()
+    if rows:
+        judged = []
+        for record_id, summary, vendor_id, label in rows:
+            own = names.get(vendor_id, [label] if label else [])
+            others = [n for v, vendor_names in names.items() if v != vendor_id for n in vendor_names]
+            judged.append((record_id, vendor_id, *claims.kind_from_summary(summary, own, others)))
+        register(con, "atlas_judged", {"record_id": ([j[0] for j in judged], pa.int64()),
+                                       **{c: ([j[i] for j in judged], pa.string())
+                                          for i, c in enumerate(("vendor_id", "kind", "why"), start=1)}})
+        con.execute("INSERT INTO atlas_kinds SELECT * FROM atlas_judged; DROP TABLE atlas_judged")
+
+
+def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: dict[str, list[str]]) -> None:
+    """(record_id, summary, vendor_id) rows of `source` -> `target` (record_id, vendor_id, kind, why), judged in
+    SQL as ingest.claims.kind_from_summary judges ASCII text, `names` being the catalog's vendor names.
+
+    Whitespace is collapsed and the text split into sentences where claims.SENTENCE splits; a sentence is in
+    scope for a vendor when it names that vendor or names no catalog vendor; the first kind (in KIND_RULES
+    order) found in an in-scope sentence wins, quoting the first such sentence. On ASCII text RE2 (DuckDB)
+    and Python's `re` agree on these patterns (\\b, \\s, \\S, (?i)). Which vendors a sentence names comes
+    from one regexp_extract_all over every name, which returns matches that do not overlap, plus a check
+    of each vendor whose name could overlap a name found (see `overlapping`)."""
+    lowered = {v: sorted({n.strip().lower() for n in ns if n and n.strip()}, key=lambda n: (-len(n), n))
+               for v, ns in names.items()}
+    vendors_of: dict[str, list[str]] = {}
+    for vendor_id, ns in lowered.items():
+        for n in ns:
+            vendors_of.setdefault(n, []).append(vendor_id)
+    every = sorted(vendors_of, key=lambda n: (-len(n), n))
+    direct = ("list_distinct(flatten(list_transform(found, lambda n: CASE n "
+              + " ".join(f"WHEN {literal(n)} THEN {list_sql(vs)}" for n, vs in vendors_of.items())
+              + " ELSE [] END)))") if vendors_of else "[]::VARCHAR[]"
+    hidden: dict[str, set[str]] = {}   # vendor -> the names found that could hide one of its names
+    for found in every:
+        for other in every:
+            if other != found and not set(vendors_of[other]) <= set(vendors_of[found]) and overlapping(found, other):
+                for vendor_id in set(vendors_of[other]) - set(vendors_of[found]):
+                    hidden.setdefault(vendor_id, set()).add(found)
+    checks = [f"CASE WHEN list_has_any(found, {list_sql(sorted(triggers))}) "
+              f"AND regexp_matches(low, {literal(names_pattern(lowered[v]))}) THEN [{literal(v)}] ELSE [] END"
+              for v, triggers in sorted(hidden.items())]
+    mentioned = f"list_distinct(list_concat({', '.join([direct, *checks])}))" if checks else direct
+    found_expr = f"regexp_extract_all(low, {literal(names_pattern(every))})" if every else "[]::VARCHAR[]"
+    rules = [("(?i)" if rule.flags & re.I else "") + rule.pattern for _, rule in claims.KIND_RULES]
+    hits = ", ".join(f"regexp_extract(sentence, {literal(rule)})" for rule in rules)
+    any_kind = literal("|".join(f"(?:{rule})" for rule in rules))
+    nothing = "[" + ", ".join("''" for _ in rules) + "]"
+    kinds_list = list_sql([k for k, _ in claims.KIND_RULES])
+    split = r"'([.!?]) ([A-Z0-9\"“])'"   # claims.SENTENCE on collapsed whitespace: punctuation, one space, a capital
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE atlas_sentences AS
+        WITH texts AS (   -- whitespace collapsed as " ".join(text.split()) does, where there is any to collapse
+            SELECT record_id, CASE WHEN regexp_matches(summary, {literal("^ | $|  |" + WHITESPACE.replace(" ", ""))})
+                                   THEN trim(regexp_replace(summary, {literal(WHITESPACE + '+')}, ' ', 'g'))
+                                   ELSE summary END AS text
+            FROM (SELECT DISTINCT record_id, summary FROM {source} WHERE atlas_strip(coalesce(summary, '')) <> '')
+        ), pieces AS (
+            SELECT record_id, unnest(parts) AS sentence, generate_subscripts(parts, 1) AS pos
+            FROM (SELECT record_id, CASE WHEN regexp_matches(text, {split})
+                                         THEN string_split(regexp_replace(text, {split}, '\\1' || chr(31) || '\\2', 'g'), chr(31))
+                                         ELSE [text] END AS parts
+                  FROM texts)
+        ), judged AS (   -- the first match of each kind's pattern; which vendors it names only where one matched
+            SELECT record_id, pos, sentence, hits,
+                   CASE WHEN hits <> {nothing} THEN lower(sentence) END AS low
+            FROM (SELECT *, CASE WHEN regexp_matches(sentence, {any_kind}) THEN [{hits}] ELSE {nothing} END AS hits
+                  FROM pieces WHERE sentence <> '')
+        )
+        SELECT record_id, pos, sentence, hits, CASE WHEN low IS NOT NULL THEN {mentioned} END AS mentioned
+        FROM (SELECT *, {found_expr} AS found FROM judged)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE atlas_first_hits AS
+        SELECT k.record_id, k.vendor_id, k.summary,
+               arg_min({{'kind': ({kinds_list})[h.rank], 'match': h.hit, 'sentence': h.sentence}}, (h.rank, h.pos))
+                   FILTER (WHERE h.hit IS NOT NULL) AS first
+        FROM {source} k
+        LEFT JOIN (SELECT s.record_id, s.pos, s.sentence, s.mentioned, h.hit, h.rank
+                   FROM atlas_sentences s, LATERAL (SELECT unnest(s.hits) AS hit, generate_subscripts(s.hits, 1) AS rank) h
+                   WHERE h.hit <> '') h
+               ON h.record_id = k.record_id
+              AND (len(h.mentioned) = 0 OR coalesce(list_contains(h.mentioned, k.vendor_id), false))
+        GROUP BY ALL
+    """)
+    matches = [m for (m,) in con.execute(
+        "SELECT DISTINCT first.match FROM atlas_first_hits WHERE first IS NOT NULL").fetchall()]
+    register(con, "atlas_quoted", {"match": (matches, pa.string()), "quoted": ([repr(m) for m in matches], pa.string())})
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {target} AS
+        SELECT h.record_id, h.vendor_id,
+               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN {literal(NO_SUMMARY[0])}
+                    ELSE coalesce(h.first.kind, {literal(NO_KIND[0])}) END AS kind,
+               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN {literal(NO_SUMMARY[1])}
+                    WHEN h.first IS NULL THEN {literal(NO_KIND[1])}
+                    ELSE 'summary says ' || q.quoted || ': \u201c' || h.first.sentence || '\u201d' END AS why
+        FROM atlas_first_hits h LEFT JOIN atlas_quoted q ON q.match = h.first.match
+    """)
+    con.execute("DROP TABLE atlas_sentences; DROP TABLE atlas_first_hits; DROP TABLE atlas_quoted")
+
+
+def names_pattern(names: Iterable[str]) -> str:
+    return r"\b(?:" + "|".join(escape(n) for n in names) + r")\b"
+
+
+def escape(name: str) -> str:
+    """A literal for RE2: every ASCII punctuation mark escaped (RE2 reads any escaped punctuation as itself)."""
+    return "".join("\\" + c if c.isascii() and not c.isalnum() and c != " " else c for c in name)
+
+
+def list_sql(values: Iterable[str]) -> str:
+    return "[" + ", ".join(literal(v) for v in values) + "]::VARCHAR[]"
+
+
+def _word(c: str) -> bool:
+    return c.isascii() and (c.isalnum() or c == "_")
+
+
+def overlapping(a: str, b: str) -> bool:
+    r"""Can an occurrence of \ba\b and one of \bb\b share a character in some (ASCII) text?"""
+    for offset in range(1 - len(b), len(a)):   # b starts `offset` characters after a
+        lo, hi = max(0, offset), min(len(a), offset + len(b))
+        if a[lo:hi] != b[lo - offset:hi - offset]:
+            continue
+        start, end = min(0, offset), max(len(a), offset + len(b))
+        text = "".join(a[p] if 0 <= p < len(a) else b[p - offset] for p in range(start, end))
+        # \b must hold at both ends of both; an end of the joined text can always be given a neighbour.
+        if all(e in (start, end) or _word(text[e - 1 - start]) != _word(text[e - start])
+               for e in {0, len(a), offset, offset + len(b)}):
+            return True
+    return False
+
+
+def summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """The summary as shown: stripped, personal data redacted (ingest/redact.py) where there may be any."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_shown AS
+                    SELECT record_id, summary, NULLIF(atlas_strip(coalesce(summary, '')), '') AS shown,
+                           coalesce(strlen(summary) <> length(summary)
+                                    OR regexp_matches(summary, {literal(MAY_REDACT)}), false) AS in_python
+                    FROM (SELECT DISTINCT record_id, summary FROM atlas_ev)""")
+    rows = con.execute("SELECT record_id, summary FROM atlas_shown WHERE in_python").fetchall()
+    if rows:
+        register(con, "atlas_redacted", {"record_id": ([r for r, _ in rows], pa.int64()),
+                                         "shown": ([redact((t or "").strip()) or None for _, t in rows], pa.string())})
+        con.execute("""UPDATE atlas_shown s SET shown = r.shown FROM atlas_redacted r WHERE r.record_id = s.record_id;
+                       DROP TABLE atlas_redacted""")
+
+
+def insert(con: duckdb.DuckDBPyConnection) -> None:
+    # Located at the Census point of the Atlas's own city (or county): a position, not an identity.
+    con.execute(
+        """
+        INSERT INTO core.agencies
+        SELECT n.agency_id, n.ori, n.name, n.agency_type, n.city, n.county, n.state,
+               coalesce(p.latitude, c.latitude), coalesce(p.longitude, c.longitude),
+               CASE WHEN p.latitude IS NOT NULL THEN 'census_place'
+                    WHEN c.latitude IS NOT NULL THEN 'census_county' END,
+               'atlas', n.raw_record_id
+        FROM (SELECT p.agency_id, arg_min(p.new_ori, r.record_id) AS ori, arg_min(r.agency, r.record_id) AS name,
+                     arg_min(CASE WHEN coalesce(r.juris_type, '') <> '' THEN r.juris_type ELSE r.lea_type END,
+                             r.record_id) AS agency_type,
+                     arg_min(NULLIF(r.city, ''), r.record_id) AS city, arg_min(NULLIF(r.county, ''), r.record_id) AS county,
+                     arg_min(r.state, r.record_id) AS state, min(r.record_id) AS raw_record_id
+              FROM atlas_rows r JOIN atlas_placed p USING (record_id)
+              WHERE p.new_agency GROUP BY p.agency_id) n   -- the first row naming the agency describes it
+        LEFT JOIN (SELECT * FROM core.places WHERE kind = 'place'
+                   QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY full_name LIKE '% CDP', geoid) = 1) p
+               ON p.state = n.state AND lower(p.name) = lower(n.city)
+        LEFT JOIN (SELECT * FROM core.places WHERE kind = 'county'
+                   QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY geoid) = 1) c
+               ON c.state = n.state AND lower(c.name) = lower(n.county)
+        ORDER BY n.raw_record_id
+        """
+    )
+    con.execute(
+        """
+        INSERT INTO core.vendors
+        SELECT e.vendor_id, arg_min(e.label, (e.record_id, e.pos)), [arg_min(e.label, (e.record_id, e.pos))], NULL,
+               arg_min(l.url, (e.record_id, e.pos)), NULL, false,
+               'Named by the Atlas of Surveillance; not in our catalog yet.'
+        FROM atlas_ev e JOIN atlas_links l ON l.record_id = e.record_id AND l.link_number = 1
+        WHERE e.unlisted
+        GROUP BY e.vendor_id
+        ORDER BY min((e.record_id, e.pos))
+        """
+    )
+    evidence_id = "r.source_id || ':' || coalesce(r.aos, 'None') || ':' || coalesce(e.vendor_id, 'unnamed')"
+    con.execute(
+        f"""
+        INSERT INTO core.evidence
+        SELECT {evidence_id}, p.agency_id, p.method, p.score, e.vendor_id, single.product_id,
+               k.kind, k.why || ' [agency: ' || p.note || ']', dated.d.link_date, dated.d.date_precision, NULL,
+               s.shown, r.source_id, first.source_name, first.url, r.record_id
+        FROM atlas_ev e
+        JOIN atlas_rows r USING (record_id)
+        JOIN atlas_placed p USING (record_id)
+        JOIN atlas_kinds k ON k.record_id = e.record_id AND k.vendor_id IS NOT DISTINCT FROM e.vendor_id
+        JOIN atlas_shown s ON s.record_id = e.record_id
+        JOIN atlas_links first ON first.record_id = e.record_id AND first.link_number = 1
+        LEFT JOIN (SELECT l.record_id, arg_min({{'link_date': d.link_date, 'date_precision': d.date_precision}},
+                                                (d.link_date, l.link_number)) AS d
+                   FROM atlas_links l JOIN atlas_dates d USING (date_text)
+                   WHERE d.link_date IS NOT NULL GROUP BY 1) dated ON dated.record_id = e.record_id
+        LEFT JOIN (SELECT vendor_id, any_value(product_id) AS product_id FROM core.products
+                   GROUP BY 1 HAVING count(*) = 1) single ON single.vendor_id = e.vendor_id
+        ORDER BY e.record_id, e.pos
+        """)
+    con.execute(
+        f"""
+        INSERT INTO core.evidence_links
+        SELECT {evidence_id}, l.link_number, l.url, l.source_name, l.link_type, d.link_date, l.snapshot_url
+        FROM atlas_ev e JOIN atlas_rows r USING (record_id) JOIN atlas_links l ON l.record_id = e.record_id
+        LEFT JOIN atlas_dates d USING (date_text)
+        ORDER BY e.record_id, e.pos, l.link_number
+        """
+    )
     # The name a source used for an agency it was placed on is an alias the matcher can use next time.
     con.execute(
         """
@@ -153,58 +497,11 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def registry_aliases(con) -> list[tuple[str, str]]:
-    return con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
-
-
-def _vendor_labels(vendor: str | None) -> list[str | None]:
-    labels = [v.strip() for v in (vendor or "").split(",") if v.strip()]
-    return labels or [None]
-
-
-def _vendor_names(con) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for vendor_id, name, aliases in con.execute("SELECT vendor_id, name, aliases FROM core.vendors").fetchall():
-        out[vendor_id] = [name, *(aliases or [])]
-    return out
-
-
-def _links(row) -> list[dict]:
-    out = []
-    for n in (1, 2, 3):
-        url = (getattr(row, f"link{n}") or "").strip()
-        if not url.lower().startswith(("http://", "https://")):   # javascript:, data: and the like never link
-            continue
-        when, precision = dates.parse(getattr(row, f"date{n}"))
-        out.append({"url": url, "source": getattr(row, f"source{n}") or None, "type": getattr(row, f"type{n}") or None,
-                    "date": when, "precision": precision, "snapshot": getattr(row, f"snap{n}") or None})
-    return out
-
-
-def _insert_agencies(con, new_agencies: dict) -> None:
-    if not new_agencies:
-        return
-    frame = pd.DataFrame([
-        {"agency_id": agency_id, "ori": ori, "name": row.agency, "agency_type": row.juris_type or row.lea_type,
-         "city": row.city or None, "county": row.county or None, "state": row.state, "raw_record_id": row.record_id}
-        for agency_id, (row, ori) in new_agencies.items()])
-    con.register("new_agencies", frame)
-    # Located at the Census point of the Atlas's own city (or county): a position, not an identity.
-    con.execute(
-        """
-        INSERT INTO core.agencies
-        SELECT n.agency_id, n.ori, n.name, n.agency_type, n.city, n.county, n.state,
-               coalesce(p.latitude, c.latitude), coalesce(p.longitude, c.longitude),
-               CASE WHEN p.latitude IS NOT NULL THEN 'census_place'
-                    WHEN c.latitude IS NOT NULL THEN 'census_county' END,
-               'atlas', n.raw_record_id
-        FROM new_agencies n
-        LEFT JOIN (SELECT * FROM core.places WHERE kind = 'place'
-                   QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY full_name LIKE '% CDP', geoid) = 1) p
-               ON p.state = n.state AND lower(p.name) = lower(n.city)
-        LEFT JOIN (SELECT * FROM core.places WHERE kind = 'county'
-                   QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY geoid) = 1) c
-               ON c.state = n.state AND lower(c.name) = lower(n.county)
-        """
-    )
-    con.unregister("new_agencies")
+def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[list, pa.DataType]]) -> None:
+    """A temp table from Python lists, with the types given (never guessed from the values)."""
+    table = pa.table({c: pa.array(values, type=kind) for c, (values, kind) in columns.items()})
+    con.register(f"{name}_in", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+    finally:
+        con.unregister(f"{name}_in")

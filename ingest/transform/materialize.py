@@ -1,0 +1,55 @@
+"""The last step of the build: store what the dashboard's busiest pages read (schema `served`, see
+ingest/migrations/0030_served.sql), computed from the views once, after every other transform.
+
+Each table is the same rows its view computes, sorted so that DuckDB can skip row groups: evidence by
+state and agency (the map's state filter, an agency's profile), the agency map by evidence count (the
+map's own order). tests/test_materialize.py checks each against the view it stores.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from ingest.claims import LADDER
+
+# A status's rank on the ladder, as ingest/build.py seeds views.status_ladder (after the transforms run).
+RANK = "list_position(" + repr([*LADDER, "banned"]) + ", {})"
+
+# (table, query, order): built in this order; a later query may read an earlier table.
+TABLES = (
+    ("served.claims", "SELECT * FROM views.claims", "agency_id, vendor_id, product_id"),
+    ("served.evidence", """
+        SELECT e.*, a.agency_kind, c.status, """ + RANK.format("c.status") + """ AS status_rank
+        FROM views.evidence e
+        JOIN views.agencies a USING (agency_id)
+        JOIN served.claims c ON c.agency_id = e.agency_id
+         AND c.vendor_id IS NOT DISTINCT FROM e.vendor_id AND c.product_id IS NOT DISTINCT FROM e.product_id
+    """, "state, agency_id"),
+    # An agency's row on the unfiltered map: its strongest status, products, evidence and dates; contested
+    # is true when any of its claims is, else NULL (as the map's LEFT JOIN gives it).
+    ("served.agency_map", """
+        SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
+               a.latitude, a.longitude, a.placement, a.location_note,
+               arg_min(c.status, """ + RANK.format("c.status") + """) AS status,
+               string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
+               sum(c.evidence_count)::BIGINT AS evidence_count,
+               min(c.first_date) AS first_date, max(c.last_date) AS last_date,
+               CASE WHEN bool_or(c.contested) THEN true END AS contested,
+               lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)) AS search_text
+        FROM served.claims c
+        JOIN views.agencies a USING (agency_id)
+        GROUP BY a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
+                 a.latitude, a.longitude, a.placement, a.location_note, a.state_name
+    """, "evidence_count DESC, name, agency_id"),
+    ("served.headline", """
+        SELECT count(DISTINCT agency_id) AS agencies, count(DISTINCT evidence_id) AS evidence,
+               count(DISTINCT state) AS states, count(DISTINCT product) AS products,
+               count(DISTINCT source_url) AS sources
+        FROM served.evidence
+    """, "ALL"),
+)
+
+
+def run(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS served")
+    for table, query, order in TABLES:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {query} ORDER BY {order}")
