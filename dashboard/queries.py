@@ -41,11 +41,12 @@ WITH ev AS (
 
 
 def filter_options() -> dict[str, list]:
+    # The stored copies (schema served): this runs on every map load, and the views compute at each read.
     frame = query("""
-        SELECT 'state' AS facet, state AS value FROM views.evidence WHERE state IS NOT NULL GROUP BY 2
-        UNION ALL SELECT 'vendor', vendor FROM views.evidence GROUP BY 2
-        UNION ALL SELECT 'kind', agency_kind FROM views.agencies WHERE agency_id IN (SELECT agency_id FROM views.evidence) GROUP BY 2
-        UNION ALL SELECT 'year', year::VARCHAR FROM views.evidence WHERE year IS NOT NULL GROUP BY 2
+        SELECT 'state' AS facet, state AS value FROM served.evidence WHERE state IS NOT NULL GROUP BY 2
+        UNION ALL SELECT 'vendor', vendor FROM served.evidence GROUP BY 2
+        UNION ALL SELECT 'kind', agency_kind FROM views.agencies WHERE agency_id IN (SELECT agency_id FROM served.agency_map) GROUP BY 2
+        UNION ALL SELECT 'year', year::VARCHAR FROM served.evidence WHERE year IS NOT NULL GROUP BY 2
         ORDER BY 1, 2
     """)
     options = {facet: sorted(group["value"].tolist()) for facet, group in frame.groupby("facet")}
@@ -138,7 +139,7 @@ def agencies_serving_zip(city: str, county: str, state: str) -> pd.DataFrame:
                string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
                sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date
         FROM views.agencies a
-        JOIN views.claims c USING (agency_id)
+        JOIN served.claims c USING (agency_id)
         JOIN views.status_ladder l ON l.status = c.status
         WHERE a.state = $state
           AND (lower(a.city) = lower($city) OR lower(a.county) = lower($county) OR a.agency_kind = 'State')
@@ -177,7 +178,7 @@ def agency(agency_id: str) -> dict | None:
 def agency_claims(agency_id: str) -> pd.DataFrame:
     return query("""
         SELECT c.vendor, c.product, c.status, c.contested, c.evidence_count, c.first_date, c.last_date, c.source_urls
-        FROM views.claims c JOIN views.status_ladder l USING (status)
+        FROM served.claims c JOIN views.status_ladder l USING (status)
         WHERE c.agency_id = $id ORDER BY l.rank, c.product
     """, {"id": agency_id})
 
@@ -248,9 +249,9 @@ def jurisdiction_evidence(level: str, name: str, state: str) -> pd.DataFrame:
         SELECT e.evidence_id, e.agency_id, e.agency_name, a.agency_kind, a.county, a.latitude, a.longitude, e.vendor, e.product,
                e.kind, e.kind_reason, e.event_date, e.date_label, e.amount, e.summary, e.source, e.source_name,
                e.source_url, e.raw_record_id, e.raw_file_sha256, c.status, c.contested
-        FROM views.evidence e
+        FROM served.evidence e
         JOIN views.agencies a USING (agency_id)
-        JOIN views.claims c ON c.agency_id = e.agency_id
+        JOIN served.claims c ON c.agency_id = e.agency_id
          AND c.vendor_id IS NOT DISTINCT FROM e.vendor_id AND c.product_id IS NOT DISTINCT FROM e.product_id
         WHERE """ + JURISDICTION + """
         ORDER BY e.agency_name, e.product, e.event_date NULLS LAST
@@ -277,10 +278,10 @@ def jurisdictions(state: str) -> pd.DataFrame:
     """Cities and counties of a state that have agencies with evidence, for the brief's picker."""
     return query("""
         SELECT DISTINCT 'city' AS level, a.city AS name FROM views.agencies a
-        WHERE a.state = $state AND a.city IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM views.evidence)
+        WHERE a.state = $state AND a.city IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM served.agency_map)
         UNION
         SELECT DISTINCT 'county', a.county FROM views.agencies a
-        WHERE a.state = $state AND a.county IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM views.evidence)
+        WHERE a.state = $state AND a.county IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM served.agency_map)
         ORDER BY 1, 2
     """, {"state": state})
 
@@ -305,7 +306,7 @@ def record_for_agencies(agency_ids: list[str]) -> pd.DataFrame:
                coalesce(sum(c.evidence_count), 0) AS evidence_count,
                string_agg(c.product || ': ' || c.status, '; ' ORDER BY c.product) AS statuses,
                min(split_part(c.source_urls, ' ', 1)) AS a_source
-        FROM views.agencies a LEFT JOIN views.claims c USING (agency_id)
+        FROM views.agencies a LEFT JOIN served.claims c USING (agency_id)
         WHERE list_contains($ids::VARCHAR[], a.agency_id)
         GROUP BY a.agency_id, a.name, a.state, a.agency_kind
         ORDER BY a.state, a.name
@@ -320,8 +321,8 @@ def vendor_summary() -> pd.DataFrame:
                count(*) FILTER (WHERE c.status = 'used') AS used,
                count(*) FILTER (WHERE c.status = 'trialled') AS trialled,
                count(*) FILTER (WHERE c.status IN ('ended', 'denied', 'unconfirmed')) AS other,
-               (SELECT sum(e.amount) FROM views.evidence e WHERE e.vendor = c.vendor) AS spend_on_record
-        FROM views.claims c GROUP BY c.vendor ORDER BY agencies DESC, c.vendor
+               (SELECT sum(e.amount) FROM served.evidence e WHERE e.vendor = c.vendor) AS spend_on_record
+        FROM served.claims c GROUP BY c.vendor ORDER BY agencies DESC, c.vendor
     """)
 
 
@@ -329,7 +330,7 @@ def vendor_agencies_by_year() -> pd.DataFrame:
     """Agencies per vendor by the year of their earliest dated evidence (when the record first shows them)."""
     return query("""
         SELECT vendor, year(first_date) AS year, count(DISTINCT agency_id) AS agencies
-        FROM views.claims WHERE first_date IS NOT NULL GROUP BY ALL ORDER BY vendor, year
+        FROM served.claims WHERE first_date IS NOT NULL GROUP BY ALL ORDER BY vendor, year
     """)
 
 
@@ -337,7 +338,7 @@ def spend_by_year() -> pd.DataFrame:
     return query("""
         SELECT vendor, year, sum(amount) AS amount, count(*) AS awards,
                string_agg(source_url, ' ' ORDER BY source_url) AS sources
-        FROM views.evidence WHERE amount IS NOT NULL AND year IS NOT NULL
+        FROM served.evidence WHERE amount IS NOT NULL AND year IS NOT NULL
         GROUP BY vendor, year ORDER BY year, vendor
     """)
 
