@@ -127,4 +127,4 @@ def test_brief_says_how_much_of_the_place_is_covered(db):
     brief, _ = brief_for("city", "Detroit", "MI")
     line = next(line for line in dict(brief.sections)["Summary"] if line.text.startswith("Coverage:"))
     registry = db.execute("SELECT count(*) FROM views.agencies WHERE state = 'MI' AND lower(city) = 'detroit'").fetchone()[0]
-    assert f"of the {registry} agencies in the FBI registry here" in line.text and line.cites
+    assert f"of the {registry} agencies in our registry here" in line.text and line.cites

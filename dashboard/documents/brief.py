@@ -82,8 +82,8 @@ def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFram
     if coverage:
         asked = sum(n for status, n in coverage.items() if status.startswith("asked"))
         summary.append(Line(
-            f"Coverage: of the {sum(coverage.values())} agencies in the FBI registry here, "
-            f"{coverage.get('evidence found', 0)} have evidence; {asked} were asked through a records request with no "
+            f"Coverage: of the {sum(coverage.values())} agencies in our registry here (the FBI list and agencies "
+            f"named by sources), {coverage.get('evidence found', 0)} have evidence; {asked} were asked through a records request with no "
             f"evidence yet; {coverage.get('researched, no face-recognition evidence found', 0)} were researched by "
             f"the Atlas of Surveillance with nothing found; {coverage.get('not researched', 0)} have not been "
             "researched.",
