@@ -26,12 +26,12 @@ def letter_for(agency_id: str) -> str:
 
 def test_letter_cites_the_state_law_and_asks_for_the_records():
     letter = letter_for("MI8234900")
-    assert "Michigan Freedom of Information Act (MCL 15.231 et. seq.)" in letter
+    assert "Michigan Freedom of Information Act, MCL 15.231 et seq. (response: MCL 15.235)" in letter
     assert "Detroit Police Department" in letter and "November 28, 2026" in letter
     for ask in ("Contracts, purchase orders", "free trial", "Search logs", "Policies", "Audits", "DataWorks Plus"):
         assert ask in letter
-    # Michigan's table gives 5 days without saying business or calendar: the letter says so instead of guessing.
-    assert "within 5 days (whether business or calendar days is not stated" in letter
+    # Michigan's 5 days are business days (MCL 15.235(2), a correction with its source): the due date counts them.
+    assert "within 5 business days, that is by December 4, 2026" in letter
 
 
 def test_federal_agencies_get_foia_with_business_days():

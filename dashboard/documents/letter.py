@@ -26,36 +26,44 @@ class Law:
     law_name: str
     statute: str | None
     response_days: int | None
-    day_type: str
+    day_type: str                      # business | calendar | unknown | none (no fixed number of days)
     guide_url: str
+    deadline_note: str | None = None   # what the law says about timing, in its own words, with its section
+    caveat: str | None = None          # each correction's note and source
 
     @property
     def citation(self) -> str:
-        return f"{self.law_name} ({self.statute})" if self.statute else self.law_name
+        if not self.statute:
+            return self.law_name
+        # A statute that already carries a parenthesis (its response section) reads better after a comma.
+        return f"{self.law_name}, {self.statute}" if "(" in self.statute else f"{self.law_name} ({self.statute})"
 
     def deadline(self, requested: date) -> Deadline:
-        return due_date(requested, self.state, self.response_days, self.day_type, self.citation)
+        return due_date(requested, self.state, self.response_days, self.day_type, self.citation, self.deadline_note)
 
     def deadline_sentence(self, requested: date | None = None) -> str:
         requested = requested or date.today()
         found = self.deadline(requested)
+        said = f" {self.deadline_note}" if self.deadline_note else ""
+        ask = " I ask that you acknowledge this request promptly and tell me when I can expect the records."
+        if self.day_type == "none":
+            return f"The {self.law_name} sets no fixed response deadline.{said}{ask}"
         if self.response_days is None:
             return (f"The table of state laws we rely on gives no fixed response deadline for the {self.law_name} "
-                    f"(check {self.guide_url}). I ask that you acknowledge this request promptly and tell me when "
-                    "I can expect the records.")
+                    f"(check {self.guide_url}).{said}{ask}")
         if self.day_type == "unknown":
             return (f"I understand the {self.law_name} calls for a response within {self.response_days} days "
                     f"(whether business or calendar days is not stated in the table we rely on; see {self.guide_url}), "
-                    f"that is between {found.earliest:%B %d, %Y} and {found.latest:%B %d, %Y}.".replace(" 0", " "))
+                    f"that is between {_day(found.earliest)} and {_day(found.latest)}.{said}")
         return (f"The {self.law_name} requires a response within {self.response_days} {self.day_type} days, "
-                f"that is by {found.due:%B %d, %Y}.").replace(" 0", " ")
+                f"that is by {_day(found.due)}.{said}")
 
 
 def law_from_row(row: dict | None, state: str) -> Law | None:
     if row is None:
         return None
     return Law(state, row["law_name"], row.get("statute"), _int(row.get("response_days")), row["day_type"],
-               row["guide_url"])
+               row["guide_url"], _text(row.get("deadline_note")), _text(row.get("caveat")))
 
 
 def build_letter(agency: dict, claims: pd.DataFrame, law: Law | None, today: date | None = None,
@@ -95,6 +103,16 @@ def build_letter(agency: dict, claims: pd.DataFrame, law: Law | None, today: dat
         f"Sincerely,\n{requester}\n{contact}",
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def _day(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _text(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value) or None
 
 
 def _int(value) -> int | None:
