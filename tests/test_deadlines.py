@@ -116,3 +116,28 @@ def test_states_with_no_fixed_deadline_carry_the_statutes_words_and_a_source():
     for row in (queries.records_law(s) for s in ("AL", "AZ", "IA", "MN", "NC", "ND", "OK", "WI", "MT")):
         assert row["day_type"] == "none" and row["response_days"] is None and row["deadline_note"], row["state"]
         assert "http" in row["caveat"], row["state"]
+
+
+def test_a_correction_that_contradicts_itself_is_quarantined_not_applied():
+    """A bad corrections row must not stop the build or reach a letter: the compiled row stands."""
+    import json
+
+    from ingest import db
+    from ingest.transform import records_laws
+
+    con = db.connect(":memory:")
+    db.migrate(con)
+    con.execute("""INSERT INTO meta.sources (source_id, name, platform, url, license, attribution, weight) VALUES
+        ('laws', 'SYNTHETIC laws', 'public_records_laws', 'http://127.0.0.1/l', 'test', 'test', 'reference'),
+        ('fixes', 'SYNTHETIC corrections', 'corrections', 'http://127.0.0.1/c', 'test', 'test', 'reference')""")
+    law = {"state": "zz", "name": "Synthetic Records Act", "abbr": "", "statute": "ZZ 1", "responseWithinDays": "",
+           "rcGuideUrl": "http://127.0.0.1/guide"}
+    fixes = [{"source_id": "laws", "record_key": "zz", "field": f, "action": "replace", "value": v, "note": "test",
+              "source": "http://127.0.0.1/s", "date": "2026-11-28"}
+             for f, v in (("day_type", "none"), ("responseWithinDays", "10"))]
+    for n, (source, record) in enumerate([("laws", law)] + [("fixes", f) for f in fixes], start=1):
+        con.execute("INSERT INTO raw.records VALUES (?, ?, 1, 1, ?, md5(?), ?)", [n, source, n, str(n), json.dumps(record)])
+    records_laws.run(con)
+    assert con.execute("SELECT response_days, day_type FROM core.records_laws").fetchall() == [(None, "unknown")]
+    (reason,) = con.execute("SELECT reason FROM core.quarantine WHERE source_id = 'corrections'").fetchone()
+    assert "day_type 'none' but 10 response days" in reason

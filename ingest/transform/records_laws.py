@@ -17,6 +17,19 @@ from ingest.transform.policies import corrections
 DAY_TYPES = ("business", "calendar", "unknown", "none")
 
 
+def check(values: dict) -> str | None:
+    """Why a law's corrected values cannot stand together, or None."""
+    day_type = values["day_type"] or "unknown"
+    if day_type not in DAY_TYPES:
+        return f"day_type {day_type!r} is not one of {', '.join(DAY_TYPES)}"
+    days = values["responseWithinDays"]
+    if days and not str(days).isdigit():
+        return f"response days {days!r} is not a whole number"
+    if day_type == "none" and days:
+        return f"day_type 'none' but {days} response days"
+    return None
+
+
 def run(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
         """SELECT r.record_id, r.source_id, upper(r.record->>'state'), r.record->>'name', r.record->>'abbr',
@@ -24,23 +37,31 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                   r.record->>'rcGuideUrl'
            FROM raw.records r JOIN meta.sources s USING (source_id) WHERE s.platform = 'public_records_laws'
            ORDER BY r.record_id""").fetchall()
-    laws = []
+    laws, rejected, fixes_by_source = [], [], {}
     for record_id, source_id, state, name, abbr, statute, days, guide in rows:
         values = {"law_name": name, "responseWithinDays": days, "day_type": "unknown", "statute": statute,
                   "deadline_note": None}
         notes = []
-        for fix in corrections(con, source_id).get(state.lower(), []):
+        fixes = fixes_by_source.setdefault(source_id, corrections(con, source_id)).get(state.lower(), [])
+        for fix in fixes:
             if fix["action"] == "replace":
                 values[fix["field"]] = fix["value"].strip() or None
             notes.append(f"{fix['note']} ({fix['source']})")
-        day_type = values["day_type"] or "unknown"
-        if day_type not in DAY_TYPES:
-            raise ValueError(f"records law {state}: day_type {day_type!r} is not one of {DAY_TYPES}")
+        problem = check(values)
+        if problem:
+            # A correction that contradicts itself is not applied: the compiled row stands, and the
+            # correction waits in the quarantine with the reason, as any malformed row would.
+            rejected.append(("corrections", None, None, record_id, f"records law {state}: {problem}; "
+                             "its corrections were not applied", "; ".join(notes)))
+            values = {"law_name": name, "responseWithinDays": days, "day_type": "unknown", "statute": statute,
+                      "deadline_note": None}
+            notes = []
         response_days = int(values["responseWithinDays"]) if values["responseWithinDays"] else None
-        if day_type == "none" and response_days is not None:
-            raise ValueError(f"records law {state}: day_type 'none' but {response_days} response days")
-        laws.append({"state": state, "law_name": values["law_name"] or name, "abbreviation": abbr or None, "statute": values["statute"],
-                     "response_days": response_days, "day_type": day_type, "guide_url": guide,
+        laws.append({"state": state, "law_name": values["law_name"] or name, "abbreviation": abbr or None,
+                     "statute": values["statute"], "response_days": response_days,
+                     "day_type": values["day_type"] or "unknown", "guide_url": guide,
                      "caveat": " ".join(notes) or None, "raw_record_id": record_id,
                      "deadline_note": values["deadline_note"]})
+    insert_frame(con, "core.quarantine", pd.DataFrame(rejected, columns=[
+        "source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"]) if rejected else None)
     insert_frame(con, "core.records_laws", pd.DataFrame(laws))
