@@ -175,6 +175,8 @@ def test_subawards_are_procurement_linked_to_an_agency_only_when_matched(built):
     assert subs["SYNTHETIC-SUB-0003"][1] == "yes" and "(MI8234900), exact_name in MI" in subs["SYNTHETIC-SUB-0003"][2]
     assert subs["SYNTHETIC-SUB-0002"][1] == "no" and "(MI8218200)" in subs["SYNTHETIC-SUB-0002"][2]
     assert subs["SYNTHETIC-SUB-0001"][1] == "yes" and "not placed" in subs["SYNTHETIC-SUB-0001"][2]
+    linked = dict(rows(built, "SELECT award_id, agency_id FROM core.procurement WHERE award_type LIKE 'sub-award%'"))
+    assert linked == {"SYNTHETIC-SUB-0001": None, "SYNTHETIC-SUB-0002": "MI8218200", "SYNTHETIC-SUB-0003": "MI8234900"}
     evidence = rows(built, "SELECT agency_id, kind, kind_reason FROM core.evidence WHERE source_name LIKE '%sub-award%'")
     assert [(a, k) for a, k, _ in evidence] == [("MI8234900", "procured")]
     assert "sub-award of SYNTHETIC15PBJA0001" in evidence[0][2]

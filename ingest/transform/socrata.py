@@ -79,7 +79,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                         for a in frame["award_id"]]
         insert_frame(con, "core.procurement", frame.assign(
             vendor_label=frame["recipient"], awarding_agency=source.jurisdiction, awarding_subagency=frame["department"],
-            award_type="city contract", raw_record_id=frame["record_id"]))
+            award_type="city contract", raw_record_id=frame["record_id"], agency_id=None, agency_match=None,
+            place_of_performance=source.jurisdiction))
         fr = frame[frame["is_face_recognition"]].copy()
         if not fr.empty:
             insert_evidence(con, source, fr, matcher, state_names, city, state)

@@ -111,7 +111,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     awards["place_of_performance"] = [place_text(*p) for p in zip(awards["place_city"], awards["place_county"],
                                                                  awards["place_state"])]
     insert_frame(con, "core.procurement", awards.rename(columns={
-        "agency": "awarding_agency", "subagency": "awarding_subagency", "record_id": "raw_record_id"}))
+        "agency": "awarding_agency", "subagency": "awarding_subagency", "record_id": "raw_record_id"}).assign(
+        agency_id=None, agency_match=None))   # a prime award's buyer is the federal agency named in awarding_agency
     insert_federal_evidence(con, awards[awards["is_face_recognition"]].copy())
     subawards = con.execute(SUBAWARDS).df()
     if not subawards.empty:
@@ -192,7 +193,7 @@ def insert_subawards(con: duckdb.DuckDBPyConnection, classifier: Classifier, sub
     subs["url"] = subs["url"].fillna("https://www.usaspending.gov/")
     insert_frame(con, "core.procurement", subs.assign(
         vendor_label=None, awarding_agency=subs["agency"], awarding_subagency=subs["subagency"], end_date=None,
-        raw_record_id=subs["record_id"]))
+        raw_record_id=subs["record_id"], place_of_performance=subs["place_state"]))   # the grant's state: a sub-award names no place
 
     fr = subs[subs["is_face_recognition"]]
     placed, unplaced = fr[fr["agency_id"].notna()], fr[fr["agency_id"].isna()]
