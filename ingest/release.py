@@ -60,9 +60,9 @@ def write(database: Path, root: Path, version: str) -> Path:
         files = []
         for name, sql in TABLES:
             path = folder / f"{name}.parquet"
-            # COPY binds no parameters: the query is from TABLES, the path is ours with its quotes escaped.
-            con.execute(f"COPY ({sql}) TO '{_quote(path)}' (FORMAT parquet, COMPRESSION zstd)")
-            rows = con.execute("SELECT count(*) FROM read_parquet($p)", {"p": str(path)}).fetchone()[0]
+            # The relation API writes the file: no path is ever formatted into SQL (COPY binds no parameters).
+            con.sql(sql).write_parquet(str(path), compression="zstd")
+            (rows,), = con.execute("SELECT count(*) FROM read_parquet($p)", {"p": str(path)}).fetchall()
             files.append({"file": path.name, "rows": rows, "sha256": sha256(path)})
         before = previous_release(root, version)
         changelog = claim_changes(con, folder / "claims.parquet", before / "claims.parquet" if before else None)
@@ -129,8 +129,3 @@ def changelog_markdown(version: str, previous: str | None, changelog: dict[str, 
             lines.append(f"- {agency} ({state or 'federal'}), {product}: {move}")
         lines.append("")
     return "\n".join(lines)
-
-
-def _quote(path: Path) -> str:
-    # COPY takes no bound parameters for its target: paths are ours, but quotes are still escaped.
-    return str(path).replace("'", "''")

@@ -49,15 +49,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def literal(text: str) -> str:
-    """A SQL string literal for a fixed pattern of ours (never for data)."""
-    return "'" + text.replace("'", "''") + "'"
+class Params(dict):
+    """The values of one statement, each bound as $pN: the SQL text carries only its structure."""
+
+    def __call__(self, value) -> str:
+        name = f"p{len(self)}"
+        self[name] = value
+        return f"${name}"
+
+    def strings(self, values: Iterable[str]) -> str:
+        return self(list(values)) + "::VARCHAR[]"
+
+
+# atlas_strip(x): Python's str.strip(), which strips the code points str.isspace() accepts (all below U+3001;
+# the same set as WHITESPACE). A macro cannot take bound values, so the list is written out here.
+STRIP_MACRO = ("CREATE OR REPLACE TEMP MACRO atlas_strip(x) AS trim(x, array_to_string(list_transform("
+               "[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, "
+               "8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288], lambda c: chr(c)), ''))")
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """atlas_strip(x): Python's str.strip() in SQL."""
-    con.execute(f"CREATE OR REPLACE TEMP MACRO atlas_strip(x) AS "
-                f"regexp_replace(x, {literal('^' + WHITESPACE + '+|' + WHITESPACE + '+$')}, '', 'g')")
+    con.execute(STRIP_MACRO)
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
@@ -86,7 +98,7 @@ def stage(con: duckdb.DuckDBPyConnection) -> int:
                   for part, suffix in (("link", ""), ("source", " Source"), ("type", " Type"), ("date", " Date"),
                                        ("snap", " Snapshot"))}}
     # One parse of each record for all its fields (each ->> would parse it again).
-    shape = literal(json.dumps({column: "VARCHAR" for column in columns.values()}))
+    shape = json.dumps({column: "VARCHAR" for column in columns.values()})
     fields = ", ".join(f'j."{column}" AS {name}' for name, column in columns.items()
                        if name not in ("agency", "city", "county", "state"))
     con.execute(
@@ -111,11 +123,11 @@ def stage(con: duckdb.DuckDBPyConnection) -> int:
         SELECT record_id, source_id, raw_file_id, row_number,
                trim(j."Agency") AS agency, trim(j."City") AS city, trim(j."County") AS county,
                upper(trim(j."State")) AS state, {fields}
-        FROM (SELECT r.record_id, r.source_id, r.raw_file_id, r.row_number, json_transform(r.record, {shape}) AS j
+        FROM (SELECT r.record_id, r.source_id, r.raw_file_id, r.row_number, json_transform(r.record, $shape) AS j
               FROM raw.records r JOIN newest n USING (record_id)
               WHERE n.technology = $fr)
         """,
-        {"fr": FACE_RECOGNITION})
+        {"fr": FACE_RECOGNITION, "shape": shape})
     return con.execute("SELECT count(*) FROM atlas_rows").fetchone()[0]
 
 
@@ -144,10 +156,10 @@ def links(con: duckdb.DuckDBPyConnection) -> None:
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> None:
     """Rows without an agency, a US state or a link are kept in quarantine with the reason, not read."""
-    states = ", ".join(literal(s) for s in sorted(US_STATES))
-    con.execute(f"""ALTER TABLE atlas_rows ADD COLUMN valid BOOLEAN;
-                    UPDATE atlas_rows SET valid = coalesce(agency, '') <> '' AND coalesce(state IN ({states}), false)
-                                                  AND record_id IN (SELECT record_id FROM atlas_links)""")
+    con.execute("ALTER TABLE atlas_rows ADD COLUMN valid BOOLEAN")
+    con.execute("""UPDATE atlas_rows SET valid = coalesce(agency, '') <> '' AND coalesce(list_contains($states, state), false)
+                                          AND record_id IN (SELECT record_id FROM atlas_links)""",
+                {"states": sorted(US_STATES)})
     bad = con.execute(
         """SELECT r.source_id, r.raw_file_id, r.row_number, r.record_id, r.agency, r.state,
                   r.record_id IN (SELECT record_id FROM atlas_links), x.record::VARCHAR
@@ -293,13 +305,14 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
     of each vendor whose name could overlap a name found (see `overlapping`)."""
     lowered = {v: sorted({n.strip().lower() for n in ns if n and n.strip()}, key=lambda n: (-len(n), n))
                for v, ns in names.items()}
+    p = Params()
     vendors_of: dict[str, list[str]] = {}
     for vendor_id, ns in lowered.items():
         for n in ns:
             vendors_of.setdefault(n, []).append(vendor_id)
     every = sorted(vendors_of, key=lambda n: (-len(n), n))
     direct = ("list_distinct(flatten(list_transform(found, lambda n: CASE n "
-              + " ".join(f"WHEN {literal(n)} THEN {list_sql(vs)}" for n, vs in vendors_of.items())
+              + " ".join(f"WHEN {p(n)} THEN {p.strings(vs)}" for n, vs in vendors_of.items())
               + " ELSE [] END)))") if vendors_of else "[]::VARCHAR[]"
     hidden: dict[str, set[str]] = {}   # vendor -> the names found that could hide one of its names
     for found in every:
@@ -307,22 +320,21 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
             if other != found and not set(vendors_of[other]) <= set(vendors_of[found]) and overlapping(found, other):
                 for vendor_id in set(vendors_of[other]) - set(vendors_of[found]):
                     hidden.setdefault(vendor_id, set()).add(found)
-    checks = [f"CASE WHEN list_has_any(found, {list_sql(sorted(triggers))}) "
-              f"AND regexp_matches(low, {literal(names_pattern(lowered[v]))}) THEN [{literal(v)}] ELSE [] END"
+    checks = [f"CASE WHEN list_has_any(found, {p.strings(sorted(triggers))}) "
+              f"AND regexp_matches(low, {p(names_pattern(lowered[v]))}) THEN [{p(v)}] ELSE [] END"
               for v, triggers in sorted(hidden.items())]
     mentioned = f"list_distinct(list_concat({', '.join([direct, *checks])}))" if checks else direct
-    found_expr = f"regexp_extract_all(low, {literal(names_pattern(every))})" if every else "[]::VARCHAR[]"
+    found_expr = f"regexp_extract_all(low, {p(names_pattern(every))})" if every else "[]::VARCHAR[]"
     rules = [("(?i)" if rule.flags & re.I else "") + rule.pattern for _, rule in claims.KIND_RULES]
-    hits = ", ".join(f"regexp_extract(sentence, {literal(rule)})" for rule in rules)
-    any_kind = literal("|".join(f"(?:{rule})" for rule in rules))
+    hits = ", ".join(f"regexp_extract(sentence, {p(rule)})" for rule in rules)
+    any_kind = p("|".join(f"(?:{rule})" for rule in rules))
     nothing = "[" + ", ".join("''" for _ in rules) + "]"
-    kinds_list = list_sql([k for k, _ in claims.KIND_RULES])
-    split = r"'([.!?]) ([A-Z0-9\"“])'"   # claims.SENTENCE on collapsed whitespace: punctuation, one space, a capital
+    split = p(r'([.!?]) ([A-Z0-9"“])')   # claims.SENTENCE on collapsed whitespace: punctuation, one space, a capital
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE atlas_sentences AS
         WITH texts AS (   -- whitespace collapsed as " ".join(text.split()) does, where there is any to collapse
-            SELECT record_id, CASE WHEN regexp_matches(summary, {literal("^ | $|  |" + WHITESPACE.replace(" ", ""))})
-                                   THEN trim(regexp_replace(summary, {literal(WHITESPACE + '+')}, ' ', 'g'))
+            SELECT record_id, CASE WHEN regexp_matches(summary, {p("^ | $|  |" + WHITESPACE.replace(" ", ""))})
+                                   THEN trim(regexp_replace(summary, {p(WHITESPACE + '+')}, ' ', 'g'))
                                    ELSE summary END AS text
             FROM (SELECT DISTINCT record_id, summary FROM {source} WHERE atlas_strip(coalesce(summary, '')) <> '')
         ), pieces AS (
@@ -339,11 +351,11 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
         )
         SELECT record_id, pos, sentence, hits, CASE WHEN low IS NOT NULL THEN {mentioned} END AS mentioned
         FROM (SELECT *, {found_expr} AS found FROM judged)
-    """)
+    """, p)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE atlas_first_hits AS
         SELECT k.record_id, k.vendor_id, k.summary,
-               arg_min({{'kind': ({kinds_list})[h.rank], 'match': h.hit, 'sentence': h.sentence}}, (h.rank, h.pos))
+               arg_min({{'kind': ($kinds::VARCHAR[])[h.rank], 'match': h.hit, 'sentence': h.sentence}}, (h.rank, h.pos))
                    FILTER (WHERE h.hit IS NOT NULL) AS first
         FROM {source} k
         LEFT JOIN (SELECT s.record_id, s.pos, s.sentence, s.mentioned, h.hit, h.rank
@@ -352,20 +364,21 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
                ON h.record_id = k.record_id
               AND (len(h.mentioned) = 0 OR coalesce(list_contains(h.mentioned, k.vendor_id), false))
         GROUP BY ALL
-    """)
+    """, {"kinds": [k for k, _ in claims.KIND_RULES]})
     matches = [m for (m,) in con.execute(
         "SELECT DISTINCT first.match FROM atlas_first_hits WHERE first IS NOT NULL").fetchall()]
     register(con, "atlas_quoted", {"match": (matches, pa.string()), "quoted": ([repr(m) for m in matches], pa.string())})
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {target} AS
         SELECT h.record_id, h.vendor_id,
-               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN {literal(NO_SUMMARY[0])}
-                    ELSE coalesce(h.first.kind, {literal(NO_KIND[0])}) END AS kind,
-               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN {literal(NO_SUMMARY[1])}
-                    WHEN h.first IS NULL THEN {literal(NO_KIND[1])}
+               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN $no_summary_kind
+                    ELSE coalesce(h.first.kind, $no_kind_kind) END AS kind,
+               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN $no_summary_why
+                    WHEN h.first IS NULL THEN $no_kind_why
                     ELSE 'summary says ' || q.quoted || ': \u201c' || h.first.sentence || '\u201d' END AS why
         FROM atlas_first_hits h LEFT JOIN atlas_quoted q ON q.match = h.first.match
-    """)
+    """, {"no_summary_kind": NO_SUMMARY[0], "no_summary_why": NO_SUMMARY[1], "no_kind_kind": NO_KIND[0],
+          "no_kind_why": NO_KIND[1]})
     con.execute("DROP TABLE atlas_sentences; DROP TABLE atlas_first_hits; DROP TABLE atlas_quoted")
 
 
@@ -376,10 +389,6 @@ def names_pattern(names: Iterable[str]) -> str:
 def escape(name: str) -> str:
     """A literal for RE2: every ASCII punctuation mark escaped (RE2 reads any escaped punctuation as itself)."""
     return "".join("\\" + c if c.isascii() and not c.isalnum() and c != " " else c for c in name)
-
-
-def list_sql(values: Iterable[str]) -> str:
-    return "[" + ", ".join(literal(v) for v in values) + "]::VARCHAR[]"
 
 
 def _word(c: str) -> bool:
@@ -403,11 +412,11 @@ def overlapping(a: str, b: str) -> bool:
 
 def summaries(con: duckdb.DuckDBPyConnection) -> None:
     """The summary as shown: stripped, personal data redacted (ingest/redact.py) where there may be any."""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_shown AS
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_shown AS
                     SELECT record_id, summary, NULLIF(atlas_strip(coalesce(summary, '')), '') AS shown,
                            coalesce(strlen(summary) <> length(summary)
-                                    OR regexp_matches(summary, {literal(MAY_REDACT)}), false) AS in_python
-                    FROM (SELECT DISTINCT record_id, summary FROM atlas_ev)""")
+                                    OR regexp_matches(summary, $may_redact), false) AS in_python
+                    FROM (SELECT DISTINCT record_id, summary FROM atlas_ev)""", {"may_redact": MAY_REDACT})
     rows = con.execute("SELECT record_id, summary FROM atlas_shown WHERE in_python").fetchall()
     if rows:
         register(con, "atlas_redacted", {"record_id": ([r for r, _ in rows], pa.int64()),
