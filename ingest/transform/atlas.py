@@ -24,7 +24,7 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 
-from ingest import claims, dates
+from ingest import claims, dates, raw
 from ingest.matching import Matcher
 from ingest.redact import redact
 from ingest.sources.atlas import FACE_RECOGNITION, ori_from_newaosnumber, surrogate_id
@@ -62,10 +62,19 @@ class Params(dict):
 
 
 # atlas_strip(x): Python's str.strip(), which strips the code points str.isspace() accepts (all below U+3001;
-# the same set as WHITESPACE). A macro cannot take bound values, so the list is written out here.
-STRIP_MACRO = ("CREATE OR REPLACE TEMP MACRO atlas_strip(x) AS trim(x, array_to_string(list_transform("
+# the same set as WHITESPACE). A macro cannot take bound values, so the list is written out here. Text that
+# starts and ends with a printable ASCII character has nothing to strip, and that check is ten times faster.
+STRIP_MACRO = ("CREATE OR REPLACE TEMP MACRO atlas_strip(x) AS CASE WHEN x IS NULL OR x = '' THEN x "
+               "WHEN ascii(x) BETWEEN 33 AND 126 AND ascii(right(x, 1)) BETWEEN 33 AND 126 THEN x "
+               "ELSE trim(x, array_to_string(list_transform("
                "[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, "
-               "8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288], lambda c: chr(c)), ''))")
+               "8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288], lambda c: chr(c)), '')) END")
+COLUMNS = {"aos": "AOSNUMBER", "newaos": "NEWAOSNUMBER (ORI9)", "agency": "Agency", "city": "City",
+           "county": "County", "state": "State", "lea_type": "Type of LEA", "juris_type": "Type of Juris",
+           "summary": "Summary", "vendor": "Vendor", "technology": "Technology",
+           **{f"{part}{n}": f"Link {n}{suffix}" for n in LINKS
+              for part, suffix in (("link", ""), ("source", " Source"), ("type", " Type"), ("date", " Date"),
+                                   ("snap", " Snapshot"))}}
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
@@ -84,51 +93,63 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
             summaries(con)
             insert(con)
     finally:
-        for table in ("atlas_rows", "atlas_links", "atlas_dates", "atlas_places", "atlas_placed", "atlas_vendors",
+        con.execute("DROP VIEW IF EXISTS atlas_raw")
+        for table in ("atlas_json", "atlas_keys", "atlas_rows", "atlas_links", "atlas_dates", "atlas_cited", "atlas_places", "atlas_placed", "atlas_vendors",
                       "atlas_ev", "atlas_kinds", "atlas_shown"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def stage(con: duckdb.DuckDBPyConnection) -> int:
     """The face-recognition rows to read: of all copies of one Atlas record, the one retrieved last."""
-    columns = {"aos": "AOSNUMBER", "newaos": "NEWAOSNUMBER (ORI9)", "agency": "Agency", "city": "City",
-               "county": "County", "state": "State", "lea_type": "Type of LEA", "juris_type": "Type of Juris",
-               "summary": "Summary", "vendor": "Vendor",
-               **{f"{part}{n}": f"Link {n}{suffix}" for n in LINKS
-                  for part, suffix in (("link", ""), ("source", " Source"), ("type", " Type"), ("date", " Date"),
-                                       ("snap", " Snapshot"))}}
-    # One parse of each record for all its fields (each ->> would parse it again).
-    shape = json.dumps({column: "VARCHAR" for column in columns.values()})
-    fields = ", ".join(f'j."{column}" AS {name}' for name, column in columns.items()
-                       if name not in ("agency", "city", "county", "state"))
+    atlas_raw(con)
+    # One Atlas record, however its AOS number is written ("AOS0137", " aos000137 "); no number, no twin.
+    key = ("CASE WHEN regexp_full_match(aos, 'AOS0*[0-9]+') THEN 'AOS' || regexp_extract(aos, '^AOS0*([0-9]+)$', 1) "
+           "ELSE coalesce(NULLIF(aos, ''), 'record ' || record_id) END")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_keys AS
+                    SELECT record_id, source_id, raw_file_id, {key} AS aos_key
+                    FROM (SELECT record_id, source_id, raw_file_id, upper(atlas_strip(aos)) AS aos FROM atlas_raw)""")
+    copies, keys = con.execute("SELECT count(*), count(DISTINCT aos_key) FROM atlas_keys").fetchone()
+    if copies == keys:
+        newest = "SELECT record_id FROM atlas_keys"   # every record reached us once: nothing to choose
+    else:
+        newest = """
+            SELECT record_id FROM atlas_keys k
+            JOIN meta.sources s USING (source_id) JOIN meta.raw_files f ON f.raw_file_id = k.raw_file_id
+            QUALIFY row_number() OVER (
+                PARTITION BY aos_key
+                ORDER BY coalesce(try_cast(f.fetched_at AS TIMESTAMP), try_cast(left(f.fetched_at, 10) AS DATE)::TIMESTAMP)
+                         DESC NULLS LAST, s.mode = 'live' DESC, k.record_id DESC) = 1"""
+    fields = ", ".join(f"{name}" for name in COLUMNS if name not in ("agency", "city", "county", "state", "technology"))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE atlas_rows AS
-        WITH copies AS (
-            SELECT r.record_id, k[1] AS technology, upper(atlas_strip(k[2])) AS aos,
-                   coalesce(try_cast(f.fetched_at AS TIMESTAMP),
-                            try_cast(left(f.fetched_at, 10) AS DATE)::TIMESTAMP) AS retrieved,
-                   s.mode = 'live' AS live
-            FROM (SELECT record_id, source_id, raw_file_id, json_extract_string(record, ['$.Technology', '$.AOSNUMBER']) AS k
-                  FROM raw.records WHERE source_id IN (SELECT source_id FROM meta.sources WHERE platform = 'atlas')) r
-            JOIN meta.sources s USING (source_id) JOIN meta.raw_files f ON f.raw_file_id = r.raw_file_id
-        ), newest AS (
-            SELECT record_id, technology FROM copies
-            QUALIFY row_number() OVER (
-                PARTITION BY CASE WHEN regexp_full_match(aos, 'AOS0*[0-9]+')
-                                  THEN 'AOS' || regexp_extract(aos, '^AOS0*([0-9]+)$', 1)
-                                  ELSE coalesce(NULLIF(aos, ''), 'record ' || record_id) END
-                ORDER BY retrieved DESC NULLS LAST, live DESC, record_id DESC) = 1
-        )
         SELECT record_id, source_id, raw_file_id, row_number,
-               trim(j."Agency") AS agency, trim(j."City") AS city, trim(j."County") AS county,
-               upper(trim(j."State")) AS state, {fields}
-        FROM (SELECT r.record_id, r.source_id, r.raw_file_id, r.row_number, json_transform(r.record, $shape) AS j
-              FROM raw.records r JOIN newest n USING (record_id)
-              WHERE n.technology = $fr)
+               trim(agency) AS agency, trim(city) AS city, trim(county) AS county, upper(trim(state)) AS state, {fields}
+        FROM atlas_raw
+        WHERE technology = $fr AND record_id IN ({newest})
         """,
-        {"fr": FACE_RECOGNITION, "shape": shape})
+        {"fr": FACE_RECOGNITION})
+    con.execute("DROP TABLE atlas_keys")
     return con.execute("SELECT count(*) FROM atlas_rows").fetchone()[0]
+
+
+def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """atlas_raw: every raw record of every Atlas source, its columns renamed as in COLUMNS. CSV rows are read
+    from their rows tables as they are; a record held as JSON is parsed once for all its fields."""
+    atlas = [s for (s,) in con.execute("SELECT source_id FROM meta.sources WHERE platform = 'atlas'").fetchall()]
+    shape = json.dumps({column: "VARCHAR" for column in COLUMNS.values()})
+    con.execute("CREATE OR REPLACE TEMP TABLE atlas_json AS "
+                "SELECT record_id, source_id, raw_file_id, row_number, unnest(json_transform(record, $shape)) "
+                "FROM raw.json_records WHERE list_contains($atlas, source_id)", {"shape": shape, "atlas": atlas})
+    # Every column named, even one no file has: a 2020 export has no NEWAOSNUMBER (read as NULL, as JSON gave).
+    named = ", ".join(f'NULL::VARCHAR AS "{column}"' for column in COLUMNS.values())
+    parts = [f"SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS source_id, NULL::BIGINT AS raw_file_id, "
+             f"NULL::BIGINT AS row_number, {named} WHERE false", "SELECT * FROM atlas_json"]
+    parts += [f"SELECT record_id, source_id, raw_file_id, row_number, unnest(record) FROM raw.{table}"
+              for table in raw.rows_tables(con, atlas)]
+    renamed = ", ".join(f'"{column}" AS {name}' for name, column in COLUMNS.items())
+    con.execute("CREATE OR REPLACE TEMP VIEW atlas_raw AS SELECT record_id, source_id, raw_file_id, row_number, "
+                f"{renamed} FROM ({' UNION ALL BY NAME '.join(parts)})")
 
 
 def links(con: duckdb.DuckDBPyConnection) -> None:
@@ -152,6 +173,15 @@ def links(con: duckdb.DuckDBPyConnection) -> None:
     parsed = [dates.parse(t) for t in texts]
     register(con, "atlas_dates", {"date_text": (texts, pa.string()), "link_date": ([d for d, _ in parsed], pa.date32()),
                                   "date_precision": ([p for _, p in parsed], pa.string())})
+    # What each evidence row cites: the row's first link, and the earliest date among its links (the first
+    # link's where two links share it). One row per record, so the evidence insert joins it once.
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_cited AS
+                   SELECT l.record_id, arg_min(l.url, l.link_number) AS url,
+                          arg_min(l.source_name, l.link_number) AS source_name,
+                          arg_min({'link_date': d.link_date, 'date_precision': d.date_precision}, (d.link_date, l.link_number))
+                              FILTER (WHERE d.link_date IS NOT NULL) AS dated
+                   FROM atlas_links l LEFT JOIN atlas_dates d USING (date_text)
+                   GROUP BY l.record_id""")
 
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> None:
@@ -162,10 +192,13 @@ def quarantine(con: duckdb.DuckDBPyConnection) -> None:
                 {"states": sorted(US_STATES)})
     bad = con.execute(
         """SELECT r.source_id, r.raw_file_id, r.row_number, r.record_id, r.agency, r.state,
-                  r.record_id IN (SELECT record_id FROM atlas_links), x.record::VARCHAR
-           FROM atlas_rows r JOIN raw.records x USING (record_id) WHERE NOT r.valid ORDER BY r.record_id""").fetchall()
-    rows = [(source_id, file_id, number, record_id, problem(agency, state, linked), text)
-            for source_id, file_id, number, record_id, agency, state, linked, text in bad]
+                  r.record_id IN (SELECT record_id FROM atlas_links)
+           FROM atlas_rows r WHERE NOT r.valid ORDER BY r.record_id""").fetchall()
+    # The record's text for these rows only: raw.records works out a CSV row's JSON as it is read.
+    texts = dict(con.execute("SELECT record_id, record::VARCHAR FROM raw.records WHERE list_contains($ids, record_id)",
+                             {"ids": [b[3] for b in bad]}).fetchall()) if bad else {}
+    rows = [(source_id, file_id, number, record_id, problem(agency, state, linked), texts.get(record_id))
+            for source_id, file_id, number, record_id, agency, state, linked in bad]
     if rows:
         con.executemany("INSERT INTO core.quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
 
@@ -468,18 +501,14 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         INSERT INTO core.evidence
         SELECT {evidence_id}, p.agency_id, p.method, p.score, e.vendor_id, single.product_id,
-               k.kind, k.why || ' [agency: ' || p.note || ']', dated.d.link_date, dated.d.date_precision, NULL,
-               s.shown, r.source_id, first.source_name, first.url, r.record_id
+               k.kind, k.why || ' [agency: ' || p.note || ']', c.dated.link_date, c.dated.date_precision, NULL,
+               s.shown, r.source_id, c.source_name, c.url, r.record_id
         FROM atlas_ev e
         JOIN atlas_rows r USING (record_id)
         JOIN atlas_placed p USING (record_id)
         JOIN atlas_kinds k ON k.record_id = e.record_id AND k.vendor_id IS NOT DISTINCT FROM e.vendor_id
         JOIN atlas_shown s ON s.record_id = e.record_id
-        JOIN atlas_links first ON first.record_id = e.record_id AND first.link_number = 1
-        LEFT JOIN (SELECT l.record_id, arg_min({{'link_date': d.link_date, 'date_precision': d.date_precision}},
-                                                (d.link_date, l.link_number)) AS d
-                   FROM atlas_links l JOIN atlas_dates d USING (date_text)
-                   WHERE d.link_date IS NOT NULL GROUP BY 1) dated ON dated.record_id = e.record_id
+        JOIN atlas_cited c ON c.record_id = e.record_id
         LEFT JOIN (SELECT vendor_id, any_value(product_id) AS product_id FROM core.products
                    GROUP BY 1 HAVING count(*) = 1) single ON single.vendor_id = e.vendor_id
         ORDER BY e.record_id, e.pos
@@ -497,10 +526,9 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         INSERT INTO core.agency_aliases
-        SELECT DISTINCT e.agency_id, trim(r.record->>'Agency'), e.source_id, e.source_url, min(e.raw_record_id)
-        FROM core.evidence e JOIN raw.records r ON r.record_id = e.raw_record_id JOIN core.agencies a USING (agency_id)
-        WHERE e.source_id IN (SELECT source_id FROM meta.sources WHERE platform = 'atlas')
-          AND a.registry = 'fbi_cde' AND lower(trim(r.record->>'Agency')) <> lower(a.name)
+        SELECT DISTINCT e.agency_id, r.agency, e.source_id, e.source_url, min(e.raw_record_id)
+        FROM core.evidence e JOIN atlas_rows r ON r.record_id = e.raw_record_id JOIN core.agencies a USING (agency_id)
+        WHERE a.registry = 'fbi_cde' AND lower(r.agency) <> lower(a.name)
         GROUP BY ALL
         """
     )
