@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from ingest import raw
+
 CITY_AGENCY = r"^(.+?)\s+(Police Department|Police Dept\.?|Department of Public Safety|Public Safety Department|Police)$"
 
 
@@ -69,24 +71,23 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         {"city_agency": CITY_AGENCY},
     )
     con.execute("DROP TABLE fbi")
+    aliases = raw.platform_sources(con, "agency_aliases")
     con.execute(
         """
         INSERT INTO core.agency_aliases
         SELECT trim(r.record->>'agency_id'), trim(r.record->>'alias'), r.source_id, r.record->>'source_url', r.record_id
-        FROM raw.records r JOIN meta.sources s USING (source_id)
-        WHERE s.platform = 'agency_aliases'
+        FROM raw.records r
+        WHERE list_contains($sources, r.source_id)
           AND trim(r.record->>'agency_id') IN (SELECT agency_id FROM core.agencies)
-        """
-    )
+        """, {"sources": aliases})
     con.execute(
         """
         INSERT INTO core.quarantine
         SELECT r.source_id, r.raw_file_id, r.row_number, r.record_id,
                'alias names agency ' || coalesce(r.record->>'agency_id', '(blank)') || ', which is not in the registry',
                r.record::VARCHAR
-        FROM raw.records r JOIN meta.sources s USING (source_id)
-        WHERE s.platform = 'agency_aliases'
+        FROM raw.records r
+        WHERE list_contains($sources, r.source_id)
           AND coalesce(trim(r.record->>'agency_id'), '') NOT IN (SELECT agency_id FROM core.agencies)
-        """
-    )
+        """, {"sources": aliases})
 

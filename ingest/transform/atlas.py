@@ -369,7 +369,9 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
             SELECT record_id, CASE WHEN regexp_matches(summary, {p("^ | $|  |" + WHITESPACE.replace(" ", ""))})
                                    THEN trim(regexp_replace(summary, {p(WHITESPACE + '+')}, ' ', 'g'))
                                    ELSE summary END AS text
-            FROM (SELECT DISTINCT record_id, summary FROM {source} WHERE atlas_strip(coalesce(summary, '')) <> '')
+            -- One summary per record (a row per vendor repeats it): grouped by the id, not by the text.
+            FROM (SELECT record_id, any_value(summary) AS summary FROM {source} GROUP BY record_id
+                  HAVING atlas_strip(coalesce(any_value(summary), '')) <> '')
         ), pieces AS (
             SELECT record_id, unnest(parts) AS sentence, generate_subscripts(parts, 1) AS pos
             FROM (SELECT record_id, CASE WHEN regexp_matches(text, {split})
@@ -387,7 +389,7 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
     """, p)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE atlas_first_hits AS
-        SELECT k.record_id, k.vendor_id, k.summary,
+        SELECT k.record_id, k.vendor_id, any_value(k.summary) AS summary,
                arg_min({{'kind': ($kinds::VARCHAR[])[h.rank], 'match': h.hit, 'sentence': h.sentence}}, (h.rank, h.pos))
                    FILTER (WHERE h.hit IS NOT NULL) AS first
         FROM {source} k
@@ -396,7 +398,7 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
                    WHERE h.hit <> '') h
                ON h.record_id = k.record_id
               AND (len(h.mentioned) = 0 OR coalesce(list_contains(h.mentioned, k.vendor_id), false))
-        GROUP BY ALL
+        GROUP BY k.record_id, k.vendor_id   -- one row each in the source: a record names a vendor once
     """, {"kinds": [k for k, _ in claims.KIND_RULES]})
     matches = [m for (m,) in con.execute(
         "SELECT DISTINCT first.match FROM atlas_first_hits WHERE first IS NOT NULL").fetchall()]

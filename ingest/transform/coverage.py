@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from ingest import raw
 from ingest.db import insert_frame
 from ingest.matching import Matcher
 from ingest.sources.atlas import FACE_RECOGNITION
@@ -16,9 +17,9 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
         """SELECT r.record_id, r.source_id, trim(r.record->>'Agency'), upper(trim(r.record->>'State')),
                   trim(r.record->>'City'), r.record->>'Technology'
-           FROM raw.records r JOIN meta.sources s USING (source_id)
-           WHERE s.platform = 'atlas_coverage' AND r.record->>'Technology' <> ?
-           ORDER BY r.record_id""", [FACE_RECOGNITION]).fetchall()
+           FROM raw.records r
+           WHERE list_contains(?, r.source_id) AND r.record->>'Technology' <> ?
+           ORDER BY r.record_id""", [raw.platform_sources(con, "atlas_coverage"), FACE_RECOGNITION]).fetchall()
     if not rows:
         return
     matcher = Matcher(con.execute("SELECT agency_id, name, state, city FROM core.agencies").fetchall(),

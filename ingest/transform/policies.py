@@ -10,7 +10,7 @@ import json
 import duckdb
 import pandas as pd
 
-from ingest import dates
+from ingest import dates, raw
 from ingest.db import insert_frame
 
 
@@ -47,8 +47,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
         """SELECT r.record_id, r.source_id, r.record->>'jurisdiction', r.record->>'date_of_action',
                   r.record->>'stance_link_text', r.record->>'stance_plain', r.record->>'source_url'
-           FROM raw.records r JOIN meta.sources s USING (source_id) WHERE s.platform = 'fr_bans'
-           ORDER BY r.record_id""").fetchall()
+           FROM raw.records r WHERE list_contains(?, r.source_id)
+           ORDER BY r.record_id""", [raw.platform_sources(con, "fr_bans")]).fetchall()
     fixes_by_source: dict[str, dict] = {}
     policies = []
     for record_id, source_id, jurisdiction, date_text, stance, description, url in rows:

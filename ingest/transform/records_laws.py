@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from ingest import raw
 from ingest.db import insert_frame
 from ingest.transform.policies import corrections
 
@@ -35,8 +36,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         """SELECT r.record_id, r.source_id, upper(r.record->>'state'), r.record->>'name', r.record->>'abbr',
                   NULLIF(trim(r.record->>'statute'), ''), NULLIF(trim(r.record->>'responseWithinDays'), ''),
                   r.record->>'rcGuideUrl'
-           FROM raw.records r JOIN meta.sources s USING (source_id) WHERE s.platform = 'public_records_laws'
-           ORDER BY r.record_id""").fetchall()
+           FROM raw.records r WHERE list_contains(?, r.source_id)
+           ORDER BY r.record_id""", [raw.platform_sources(con, "public_records_laws")]).fetchall()
     laws, rejected, fixes_by_source = [], [], {}
     for record_id, source_id, state, name, abbr, statute, days, guide in rows:
         values = {"law_name": name, "responseWithinDays": days, "day_type": "unknown", "statute": statute,

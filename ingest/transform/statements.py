@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ingest import dates
+from ingest import dates, raw
 from ingest.db import insert_frame
 from ingest.transform import catalog
 
@@ -17,8 +17,8 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         """SELECT r.record_id, r.source_id, r.raw_file_id, r.row_number, r.record::VARCHAR,
                   trim(r.record->>'agency_id'), trim(r.record->>'vendor'), lower(trim(r.record->>'kind')),
                   r.record->>'statement', r.record->>'date', trim(r.record->>'source_url')
-           FROM raw.records r JOIN meta.sources s USING (source_id)
-           WHERE s.platform = 'agency_statements' ORDER BY r.record_id""").fetchall()
+           FROM raw.records r
+           WHERE list_contains(?, r.source_id) ORDER BY r.record_id""", [raw.platform_sources(con, "agency_statements")]).fetchall()
     if not rows:
         return
     agencies = {r[0] for r in con.execute("SELECT agency_id FROM core.agencies").fetchall()}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from ingest import raw
 from ingest.classify import Classifier
 from ingest.db import insert_frame
 from ingest.redact import redact
@@ -47,7 +48,7 @@ AWARD_FIELDS = """
 SEARCH = f"""search AS (
     SELECT {AWARD_FIELDS}
     FROM raw.records r JOIN meta.sources s USING (source_id)
-    WHERE s.platform = 'usaspending' AND coalesce(r.record->>'awardId', r.record->>'Award ID') IS NOT NULL
+    WHERE list_contains($sources, r.source_id) AND coalesce(r.record->>'awardId', r.record->>'Award ID') IS NOT NULL
 )"""
 
 AWARDS = f"""
@@ -64,7 +65,7 @@ details AS (
            r.record->'place_of_performance'->>'county_name' AS place_county,
            r.record->'place_of_performance'->>'state_code' AS place_state
     FROM raw.records r JOIN meta.sources s USING (source_id)
-    WHERE s.platform = 'usaspending' AND r.record->>'generated_unique_award_id' IS NOT NULL
+    WHERE list_contains($sources, r.source_id) AND r.record->>'generated_unique_award_id' IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY upper(r.record->>'generated_unique_award_id') ORDER BY r.record_id DESC) = 1
 ),
 kept AS (
@@ -91,7 +92,7 @@ SELECT r.record_id, r.source_id, r.content_hash, upper(r.record->>'prime_award_i
        TRY_CAST(r.record->>'amount' AS DOUBLE) AS amount, TRY_CAST(r.record->>'action_date' AS DATE) AS start_date,
        r.record->>'description' AS description
 FROM raw.records r JOIN meta.sources s USING (source_id)
-WHERE s.platform = 'usaspending' AND r.record->>'prime_award_id' IS NOT NULL
+WHERE list_contains($sources, r.source_id) AND r.record->>'prime_award_id' IS NOT NULL
 QUALIFY row_number() OVER (PARTITION BY upper(r.record->>'prime_award_id'), coalesce(r.record->>'id', r.content_hash)
                            ORDER BY r.record_id DESC) = 1
 ORDER BY r.record_id
@@ -99,7 +100,8 @@ ORDER BY r.record_id
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
-    awards = con.execute(AWARDS).df()
+    sources = {"sources": raw.platform_sources(con, "usaspending")}
+    awards = con.execute(AWARDS, sources).df()
     if awards.empty:
         return
     classifier = Classifier.from_db(con)
@@ -114,7 +116,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         "agency": "awarding_agency", "subagency": "awarding_subagency", "record_id": "raw_record_id"}).assign(
         agency_id=None, agency_match=None))   # a prime award's buyer is the federal agency named in awarding_agency
     insert_federal_evidence(con, awards[awards["is_face_recognition"]].copy())
-    subawards = con.execute(SUBAWARDS).df()
+    subawards = con.execute(SUBAWARDS, sources).df()
     if not subawards.empty:
         insert_subawards(con, classifier, subawards, awards)
 
@@ -167,7 +169,7 @@ def insert_federal_evidence(con: duckdb.DuckDBPyConnection, fr: pd.DataFrame) ->
 
 
 def superseded_links(con: duckdb.DuckDBPyConnection, fr: pd.DataFrame) -> pd.DataFrame | None:
-    replaced = con.execute(SUPERSEDED).df()
+    replaced = con.execute(SUPERSEDED, {"sources": raw.platform_sources(con, "usaspending")}).df()
     links = replaced.merge(fr[["generated_id", "procurement_id"]].rename(columns={"procurement_id": "evidence_id"}),
                            on="generated_id")
     if links.empty:
