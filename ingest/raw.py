@@ -123,13 +123,20 @@ def rows_table(con: duckdb.DuckDBPyConnection, source_id: str, names: list[str])
                         [source_id, list(names)]).fetchall()
     if found:
         return found[0][0]
-    table = f"rows_{con.execute('SELECT count(*) + 1 FROM meta.raw_tables').fetchone()[0]}"
-    con.execute(f"CREATE TABLE raw.{table} AS SELECT 0::BIGINT AS record_id, ''::VARCHAR AS source_id, "
-                "0::BIGINT AS raw_file_id, 0::BIGINT AS run_id, 0::BIGINT AS row_number, 0::UBIGINT AS row_hash, "
-                "record FROM staged_rows LIMIT 0")
+    table = "rows_" + str(con.execute("SELECT count(*) + 1 FROM meta.raw_tables").fetchall()[0][0])
+    # The relation API names the new table: no identifier goes into SQL text.
+    con.sql("SELECT 0::BIGINT AS record_id, ''::VARCHAR AS source_id, 0::BIGINT AS raw_file_id, 0::BIGINT AS run_id, "
+            "0::BIGINT AS row_number, 0::UBIGINT AS row_hash, record FROM staged_rows LIMIT 0").create(qualified(table))
     con.execute("INSERT INTO meta.raw_tables VALUES (?, ?, ?)", [table, source_id, list(names)])
     write_records_view(con)
     return table
+
+
+def qualified(table: str) -> str:
+    """'rows_3' -> 'raw.rows_3', for a name of the one shape rows tables have (else ValueError)."""
+    if not ROWS_TABLE.fullmatch(table):
+        raise ValueError(f"{table!r} is not a rows table")
+    return "raw." + table
 
 
 def rows_tables(con: duckdb.DuckDBPyConnection, source_ids: list[str] | None = None) -> list[str]:
@@ -138,8 +145,7 @@ def rows_tables(con: duckdb.DuckDBPyConnection, source_ids: list[str] | None = N
         "SELECT table_name FROM meta.raw_tables WHERE $ids IS NULL OR list_contains($ids, source_id) "
         "ORDER BY table_name", {"ids": source_ids}).fetchall()]
     for table in tables:
-        if not ROWS_TABLE.fullmatch(table):
-            raise ValueError(f"meta.raw_tables names {table!r}, which is not a rows table")
+        qualified(table)   # raises on a name of any other shape, before it reaches SQL
     return tables
 
 
@@ -147,7 +153,7 @@ def write_records_view(con: duckdb.DuckDBPyConnection) -> None:
     """raw.records: every record of every source with its JSON text and sha256, whichever table holds it."""
     parts = ["SELECT record_id, source_id, raw_file_id, run_id, row_number, content_hash, record FROM raw.json_records"]
     parts += [f"SELECT record_id, source_id, raw_file_id, run_id, row_number, sha256(to_json(record)::VARCHAR) "
-              f"AS content_hash, to_json(record) AS record FROM raw.{table}" for table in rows_tables(con)]
+              f"AS content_hash, to_json(record) AS record FROM {qualified(table)}" for table in rows_tables(con)]
     con.execute("CREATE OR REPLACE VIEW raw.records AS\n" + "\nUNION ALL\n".join(parts))
 
 
@@ -159,7 +165,7 @@ def platform_sources(con: duckdb.DuckDBPyConnection, platform: str) -> list[str]
 
 
 def next_record_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(record_id), 0) + 1 FROM raw.records").fetchone()[0]
+    return con.execute("SELECT coalesce(max(record_id), 0) + 1 FROM raw.records").fetchall()[0][0]
 
 
 def _store_rows(con: duckdb.DuckDBPyConnection, table: str, source_id: str, raw_file_id: int,
@@ -169,28 +175,31 @@ def _store_rows(con: duckdb.DuckDBPyConnection, table: str, source_id: str, raw_
     Same rule as JSON records: a row already held for this source is not stored again, and a row repeated
     in one file is kept once with the repeat noted in quarantine. Rows are the same when their JSON text is
     (what raw.records.content_hash hashes); the 64-bit hash only picks which rows to compare."""
-    if not ROWS_TABLE.fullmatch(table):
-        raise ValueError(f"{table!r} is not a rows table")
+    target = qualified(table)
+    con.table(target).create_view("held_rows", replace=True)   # the SQL below reads it by this fixed name
     params = {"source": source_id, "file": raw_file_id, "run": run_id, "base": next_record_id(con) - 1}
     fetched, distinct, held = con.execute(
-        f"""SELECT count(*), count(DISTINCT row_hash),
-                   count(*) FILTER (WHERE row_hash IN (SELECT row_hash FROM raw.{table} WHERE source_id = $source))
-            FROM staged_rows""", {"source": source_id}).fetchone()
+        """SELECT count(*), count(DISTINCT row_hash),
+                  count(*) FILTER (WHERE row_hash IN (SELECT row_hash FROM held_rows WHERE source_id = $source))
+           FROM staged_rows""", {"source": source_id}).fetchall()[0]
+    # fetchall, not fetchone: DuckDB 2.x keeps a result that was not read to its end open, and the relation
+    # API below refuses to run beside it.
     if distinct == fetched and held == 0:
         # Nothing repeats and nothing is held already (a first load): every row is new, ids follow file order.
-        return fetched, con.execute(
-            f"INSERT INTO raw.{table} SELECT $base + rowid + 1, $source, $file, $run, rowid + 1, row_hash, record "
-            "FROM staged_rows", params).fetchone()[0]
+        con.sql("SELECT $base + rowid + 1, $source, $file, $run, rowid + 1, row_hash, record FROM staged_rows",
+                params=params).insert_into(target)
+        con.execute("DROP VIEW held_rows")
+        return fetched, fetched
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE staged_repeats AS
         WITH candidates AS (
             SELECT rowid + 1 AS row_number, to_json(record)::VARCHAR AS text FROM staged_rows
             WHERE row_hash IN (SELECT row_hash FROM staged_rows GROUP BY 1 HAVING count(*) > 1)
-               OR row_hash IN (SELECT row_hash FROM raw.{table} WHERE source_id = $source)
+               OR row_hash IN (SELECT row_hash FROM held_rows WHERE source_id = $source)
         )
         SELECT row_number, text, min(row_number) OVER (PARTITION BY text) AS first_row,
-               text IN (SELECT to_json(record)::VARCHAR FROM raw.{table}
+               text IN (SELECT to_json(record)::VARCHAR FROM held_rows
                         WHERE source_id = $source
                           AND row_hash IN (SELECT row_hash FROM staged_rows GROUP BY 1)) AS held
         FROM candidates
@@ -203,14 +212,16 @@ def _store_rows(con: duckdb.DuckDBPyConnection, table: str, source_id: str, raw_
         FROM staged_repeats WHERE row_number > first_row ORDER BY row_number
         """, {"source": source_id, "file": raw_file_id})
     new = con.execute(
-        f"""
-        INSERT INTO raw.{table}
+        """
+        CREATE OR REPLACE TEMP TABLE staged_new AS
         -- Ids follow file order (a sequence in a parallel SELECT would not), so a rebuild gives the same ids.
         SELECT $base + row_number() OVER (ORDER BY rowid), $source, $file, $run, rowid + 1, row_hash, record
         FROM staged_rows
         WHERE rowid + 1 NOT IN (SELECT row_number FROM staged_repeats WHERE held OR row_number > first_row)
         ORDER BY rowid
-        """, params).fetchone()[0]
+        """, params).fetchall()[0][0]
+    con.table("staged_new").insert_into(target)
+    con.execute("DROP TABLE staged_new; DROP VIEW held_rows")
     return fetched, new
 
 

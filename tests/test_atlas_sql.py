@@ -50,10 +50,10 @@ JOINS = [". ", "! ", "? ", ", ", " ", " ", " ", ".  ", ".\n", " \t", "; ", "."]
 def sql_kinds(pairs: list[tuple[str | None, str | None]], names: dict[str, list[str]]) -> dict:
     con = duckdb.connect()
     atlas.prepare(con)
-    con.execute("CREATE TABLE pairs (record_id BIGINT, summary VARCHAR, vendor_id VARCHAR)")
-    con.executemany("INSERT INTO pairs VALUES (?, ?, ?)", [(i, s, v) for i, (s, v) in enumerate(pairs)])
-    atlas.kind_sql(con, "pairs", "judged", names)
-    out = {r: (k, w) for r, k, w in con.execute("SELECT record_id, kind, why FROM judged").fetchall()}
+    con.execute("CREATE TABLE atlas_kind_input (record_id BIGINT, summary VARCHAR, vendor_id VARCHAR)")
+    con.executemany("INSERT INTO atlas_kind_input VALUES (?, ?, ?)", [(i, s, v) for i, (s, v) in enumerate(pairs)])
+    atlas.kind_sql(con, names)
+    out = {r: (k, w) for r, k, w in con.execute("SELECT record_id, kind, why FROM atlas_kinds").fetchall()}
     con.close()
     return out
 

@@ -77,6 +77,16 @@ COLUMNS = {"aos": "AOSNUMBER", "newaos": "NEWAOSNUMBER (ORI9)", "agency": "Agenc
                                    ("snap", " Snapshot"))}}
 
 
+# The transform's temp tables, dropped whether it succeeds or fails.
+CLEAN_UP = """
+    DROP VIEW IF EXISTS atlas_raw; DROP VIEW IF EXISTS atlas_kind_input;
+    DROP TABLE IF EXISTS atlas_json; DROP TABLE IF EXISTS atlas_keys; DROP TABLE IF EXISTS atlas_newest; DROP TABLE IF EXISTS atlas_rows;
+    DROP TABLE IF EXISTS atlas_links; DROP TABLE IF EXISTS atlas_dates; DROP TABLE IF EXISTS atlas_cited;
+    DROP TABLE IF EXISTS atlas_places; DROP TABLE IF EXISTS atlas_placed; DROP TABLE IF EXISTS atlas_vendors;
+    DROP TABLE IF EXISTS atlas_ev; DROP TABLE IF EXISTS atlas_kinds; DROP TABLE IF EXISTS atlas_shown;
+"""
+
+
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(STRIP_MACRO)
 
@@ -93,42 +103,42 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
             summaries(con)
             insert(con)
     finally:
-        con.execute("DROP VIEW IF EXISTS atlas_raw")
-        for table in ("atlas_json", "atlas_keys", "atlas_rows", "atlas_links", "atlas_dates", "atlas_cited", "atlas_places", "atlas_placed", "atlas_vendors",
-                      "atlas_ev", "atlas_kinds", "atlas_shown"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(CLEAN_UP)
 
 
 def stage(con: duckdb.DuckDBPyConnection) -> int:
     """The face-recognition rows to read: of all copies of one Atlas record, the one retrieved last."""
     atlas_raw(con)
     # One Atlas record, however its AOS number is written ("AOS0137", " aos000137 "); no number, no twin.
-    key = ("CASE WHEN regexp_full_match(aos, 'AOS0*[0-9]+') THEN 'AOS' || regexp_extract(aos, '^AOS0*([0-9]+)$', 1) "
-           "ELSE coalesce(NULLIF(aos, ''), 'record ' || record_id) END")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_keys AS
-                    SELECT record_id, source_id, raw_file_id, {key} AS aos_key
-                    FROM (SELECT record_id, source_id, raw_file_id, upper(atlas_strip(aos)) AS aos FROM atlas_raw)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_keys AS
+                   SELECT record_id, source_id, raw_file_id,
+                          CASE WHEN regexp_full_match(aos, 'AOS0*[0-9]+')
+                               THEN 'AOS' || regexp_extract(aos, '^AOS0*([0-9]+)$', 1)
+                               ELSE coalesce(NULLIF(aos, ''), 'record ' || record_id) END AS aos_key
+                   FROM (SELECT record_id, source_id, raw_file_id, upper(atlas_strip(aos)) AS aos FROM atlas_raw)""")
     copies, keys = con.execute("SELECT count(*), count(DISTINCT aos_key) FROM atlas_keys").fetchone()
-    if copies == keys:
-        newest = "SELECT record_id FROM atlas_keys"   # every record reached us once: nothing to choose
+    if copies == keys:   # every record reached us once: nothing to choose
+        con.execute("CREATE OR REPLACE TEMP TABLE atlas_newest AS SELECT record_id FROM atlas_keys")
     else:
-        newest = """
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE atlas_newest AS
             SELECT record_id FROM atlas_keys k
             JOIN meta.sources s USING (source_id) JOIN meta.raw_files f ON f.raw_file_id = k.raw_file_id
             QUALIFY row_number() OVER (
                 PARTITION BY aos_key
                 ORDER BY coalesce(try_cast(f.fetched_at AS TIMESTAMP), try_cast(left(f.fetched_at, 10) AS DATE)::TIMESTAMP)
-                         DESC NULLS LAST, s.mode = 'live' DESC, k.record_id DESC) = 1"""
-    fields = ", ".join(f"{name}" for name in COLUMNS if name not in ("agency", "city", "county", "state", "technology"))
+                         DESC NULLS LAST, s.mode = 'live' DESC, k.record_id DESC) = 1""")
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE atlas_rows AS
         SELECT record_id, source_id, raw_file_id, row_number,
-               trim(agency) AS agency, trim(city) AS city, trim(county) AS county, upper(trim(state)) AS state, {fields}
+               trim(agency) AS agency, trim(city) AS city, trim(county) AS county, upper(trim(state)) AS state,
+               * EXCLUDE (record_id, source_id, raw_file_id, row_number, agency, city, county, state, technology)
         FROM atlas_raw
-        WHERE technology = $fr AND record_id IN ({newest})
+        WHERE technology = $fr AND record_id IN (SELECT record_id FROM atlas_newest)
         """,
         {"fr": FACE_RECOGNITION})
+    con.execute("DROP TABLE atlas_newest")
     con.execute("DROP TABLE atlas_keys")
     return con.execute("SELECT count(*) FROM atlas_rows").fetchone()[0]
 
@@ -145,7 +155,7 @@ def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
     named = ", ".join(f'NULL::VARCHAR AS "{column}"' for column in COLUMNS.values())
     parts = [f"SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS source_id, NULL::BIGINT AS raw_file_id, "
              f"NULL::BIGINT AS row_number, {named} WHERE false", "SELECT * FROM atlas_json"]
-    parts += [f"SELECT record_id, source_id, raw_file_id, row_number, unnest(record) FROM raw.{table}"
+    parts += [f"SELECT record_id, source_id, raw_file_id, row_number, unnest(record) FROM {raw.qualified(table)}"
               for table in raw.rows_tables(con, atlas)]
     renamed = ", ".join(f'"{column}" AS {name}' for name, column in COLUMNS.items())
     con.execute("CREATE OR REPLACE TEMP VIEW atlas_raw AS SELECT record_id, source_id, raw_file_id, row_number, "
@@ -309,10 +319,10 @@ def kinds(con: duckdb.DuckDBPyConnection) -> None:
     A vendor not in the catalog is judged by its own label; both it and a summary with non-ASCII text go
     through Python, the rule's reference. The rest is judged in SQL by the same rule (see `kind_sql`)."""
     names = _vendor_names(con)
-    con.execute("CREATE OR REPLACE TEMP VIEW atlas_ev_sql AS SELECT record_id, summary, vendor_id FROM atlas_ev "
+    con.execute("CREATE OR REPLACE TEMP VIEW atlas_kind_input AS SELECT record_id, summary, vendor_id FROM atlas_ev "
                 "WHERE NOT in_python")
-    kind_sql(con, "atlas_ev_sql", "atlas_kinds", names)
-    con.execute("DROP VIEW atlas_ev_sql")
+    kind_sql(con, names)
+    con.execute("DROP VIEW atlas_kind_input")
     rows = con.execute("SELECT record_id, summary, vendor_id, label FROM atlas_ev WHERE in_python").fetchall()
     if rows:
         judged = []
@@ -326,8 +336,8 @@ def kinds(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO atlas_kinds SELECT * FROM atlas_judged; DROP TABLE atlas_judged")
 
 
-def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: dict[str, list[str]]) -> None:
-    """(record_id, summary, vendor_id) rows of `source` -> `target` (record_id, vendor_id, kind, why), judged in
+def kind_sql(con: duckdb.DuckDBPyConnection, names: dict[str, list[str]]) -> None:
+    """(record_id, summary, vendor_id) rows of atlas_kind_input -> atlas_kinds (record_id, vendor_id, kind, why), judged in
     SQL as ingest.claims.kind_from_summary judges ASCII text, `names` being the catalog's vendor names.
 
     Whitespace is collapsed and the text split into sentences where claims.SENTENCE splits; a sentence is in
@@ -370,7 +380,7 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
                                    THEN trim(regexp_replace(summary, {p(WHITESPACE + '+')}, ' ', 'g'))
                                    ELSE summary END AS text
             -- One summary per record (a row per vendor repeats it): grouped by the id, not by the text.
-            FROM (SELECT record_id, any_value(summary) AS summary FROM {source} GROUP BY record_id
+            FROM (SELECT record_id, any_value(summary) AS summary FROM atlas_kind_input GROUP BY record_id
                   HAVING atlas_strip(coalesce(any_value(summary), '')) <> '')
         ), pieces AS (
             SELECT record_id, unnest(parts) AS sentence, generate_subscripts(parts, 1) AS pos
@@ -387,12 +397,12 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
         SELECT record_id, pos, sentence, hits, CASE WHEN low IS NOT NULL THEN {mentioned} END AS mentioned
         FROM (SELECT *, {found_expr} AS found FROM judged)
     """, p)
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE atlas_first_hits AS
         SELECT k.record_id, k.vendor_id, any_value(k.summary) AS summary,
-               arg_min({{'kind': ($kinds::VARCHAR[])[h.rank], 'match': h.hit, 'sentence': h.sentence}}, (h.rank, h.pos))
+               arg_min({'kind': ($kinds::VARCHAR[])[h.rank], 'match': h.hit, 'sentence': h.sentence}, (h.rank, h.pos))
                    FILTER (WHERE h.hit IS NOT NULL) AS first
-        FROM {source} k
+        FROM atlas_kind_input k
         LEFT JOIN (SELECT s.record_id, s.pos, s.sentence, s.mentioned, h.hit, h.rank
                    FROM atlas_sentences s, LATERAL (SELECT unnest(s.hits) AS hit, generate_subscripts(s.hits, 1) AS rank) h
                    WHERE h.hit <> '') h
@@ -403,8 +413,8 @@ def kind_sql(con: duckdb.DuckDBPyConnection, source: str, target: str, names: di
     matches = [m for (m,) in con.execute(
         "SELECT DISTINCT first.match FROM atlas_first_hits WHERE first IS NOT NULL").fetchall()]
     register(con, "atlas_quoted", {"match": (matches, pa.string()), "quoted": ([repr(m) for m in matches], pa.string())})
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {target} AS
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE atlas_kinds AS
         SELECT h.record_id, h.vendor_id,
                CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN $no_summary_kind
                     ELSE coalesce(h.first.kind, $no_kind_kind) END AS kind,
