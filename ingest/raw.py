@@ -95,7 +95,7 @@ def load_csv(
     raw_file_id = con.execute(
         "INSERT INTO meta.raw_files VALUES (nextval('meta.raw_file_seq'), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING raw_file_id",
         [source_id, run_id, rel, url, fetched_at, sha, path.stat().st_size, columns],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     table = rows_table(con, source_id, con.sql("SELECT unnest(record) FROM staged_rows LIMIT 0").columns)
     fetched, new = _store_rows(con, table, source_id, raw_file_id, run_id)
     rejected = con.execute(

@@ -146,7 +146,7 @@ def stage(con: duckdb.DuckDBPyConnection) -> int:
 def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
     """atlas_raw: every raw record of every Atlas source, its columns renamed as in COLUMNS. CSV rows are read
     from their rows tables as they are; a record held as JSON is parsed once for all its fields."""
-    atlas = [s for (s,) in con.execute("SELECT source_id FROM meta.sources WHERE platform = 'atlas'").fetchall()]
+    atlas = raw.platform_sources(con, "atlas")
     shape = json.dumps({column: "VARCHAR" for column in COLUMNS.values()})
     con.execute("CREATE OR REPLACE TEMP TABLE atlas_json AS "
                 "SELECT record_id, source_id, raw_file_id, row_number, unnest(json_transform(record, $shape)) "

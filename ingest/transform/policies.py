@@ -19,7 +19,7 @@ def corrections(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, lis
     out: dict[str, list[dict]] = {}
     # A constant list of source ids lets DuckDB skip every other source's row groups: raw.records holds a
     # million rows at scale, and this runs once per kind of correction.
-    ids = [r[0] for r in con.execute("SELECT source_id FROM meta.sources WHERE platform = 'corrections'").fetchall()]
+    ids = raw.platform_sources(con, "corrections")
     for (record,) in con.execute(
             """SELECT record::VARCHAR FROM raw.records
                WHERE list_contains(?, source_id) AND record->>'source_id' = ? ORDER BY record_id""",
