@@ -67,6 +67,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                     WHEN county.latitude IS NOT NULL THEN 'census_county' END,
                'fbi_cde', f.record_id
         FROM fbi f LEFT JOIN city USING (ori) LEFT JOIN county USING (ori)
+        ORDER BY f.record_id   -- the same file builds the same table, row for row
         """,
         {"city_agency": CITY_AGENCY},
     )

@@ -81,8 +81,8 @@ COLUMNS = {"aos": "AOSNUMBER", "newaos": "NEWAOSNUMBER (ORI9)", "agency": "Agenc
 CLEAN_UP = """
     DROP VIEW IF EXISTS atlas_raw; DROP VIEW IF EXISTS atlas_kind_input;
     DROP TABLE IF EXISTS atlas_json; DROP TABLE IF EXISTS atlas_keys; DROP TABLE IF EXISTS atlas_newest; DROP TABLE IF EXISTS atlas_rows;
-    DROP TABLE IF EXISTS atlas_links; DROP TABLE IF EXISTS atlas_dates; DROP TABLE IF EXISTS atlas_cited;
-    DROP TABLE IF EXISTS atlas_places; DROP TABLE IF EXISTS atlas_placed; DROP TABLE IF EXISTS atlas_vendors;
+    DROP TABLE IF EXISTS atlas_link_lists; DROP TABLE IF EXISTS atlas_links; DROP TABLE IF EXISTS atlas_dates; DROP TABLE IF EXISTS atlas_cited;
+    DROP TABLE IF EXISTS atlas_places; DROP TABLE IF EXISTS atlas_vendors;
     DROP TABLE IF EXISTS atlas_ev; DROP TABLE IF EXISTS atlas_kinds; DROP TABLE IF EXISTS atlas_shown;
 """
 
@@ -163,35 +163,37 @@ def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def links(con: duckdb.DuckDBPyConnection) -> None:
-    """Each row's http(s) links, numbered in order, with their dates read by ingest/dates.py."""
-    def listed(part: str, wrap: str = "{}") -> str:
-        return "[" + ", ".join(wrap.format(f"{part}{n}") for n in LINKS) + "]"
-
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE atlas_links AS
-        SELECT record_id, n, url, source_name, link_type, date_text, snapshot_url,
-               row_number() OVER (PARTITION BY record_id ORDER BY n) AS link_number
-        FROM (SELECT record_id, unnest({list(LINKS)}) AS n, unnest({listed('link', "atlas_strip(coalesce({}, ''))")}) AS url,
-                     unnest({listed('source', "NULLIF({}, '')")}) AS source_name,
-                     unnest({listed('type', "NULLIF({}, '')")}) AS link_type, unnest({listed('date')}) AS date_text,
-                     unnest({listed('snap', "NULLIF({}, '')")}) AS snapshot_url
-              FROM atlas_rows)
-        WHERE starts_with(lower(url), 'http://') OR starts_with(lower(url), 'https://')   -- javascript:, data: never link
-        """)
-    texts = [t for (t,) in con.execute("SELECT DISTINCT date_text FROM atlas_links WHERE date_text IS NOT NULL").fetchall()]
+    """Each row's http(s) links, numbered in order, with their dates read by ingest/dates.py; and what each
+    evidence row cites (atlas_cited): the row's first link, and the earliest date among its links (the first
+    link's where two links share it)."""
+    # Every date a row gives (an http(s) link's or not): each distinct text is read once, in Python.
+    texts = [t for (t,) in con.execute(f"SELECT DISTINCT t FROM (SELECT unnest([{', '.join(f'date{n}' for n in LINKS)}]) "
+                                       "AS t FROM atlas_rows) WHERE t IS NOT NULL").fetchall()]
     parsed = [dates.parse(t) for t in texts]
     register(con, "atlas_dates", {"date_text": (texts, pa.string()), "link_date": ([d for d, _ in parsed], pa.date32()),
                                   "date_precision": ([p for _, p in parsed], pa.string())})
-    # What each evidence row cites: the row's first link, and the earliest date among its links (the first
-    # link's where two links share it). One row per record, so the evidence insert joins it once.
+    each = ", ".join(f"{{'n': {n}, 'url': atlas_strip(coalesce(r.link{n}, '')), 'source_name': NULLIF(r.source{n}, ''), "
+                     f"'link_type': NULLIF(r.type{n}, ''), 'date_text': r.date{n}, 'link_date': d{n}.link_date, "
+                     f"'date_precision': d{n}.date_precision, 'snapshot_url': NULLIF(r.snap{n}, '')}}" for n in LINKS)
+    dated = " ".join(f"LEFT JOIN atlas_dates d{n} ON d{n}.date_text = r.date{n}" for n in LINKS)
+    # A row's links as one list: numbered by position once javascript:, data: and empty links are dropped.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_link_lists AS
+                    SELECT r.record_id, list_filter([{each}], lambda l: starts_with(lower(l.url), 'http://')
+                                                                       OR starts_with(lower(l.url), 'https://')) AS links
+                    FROM atlas_rows r {dated}""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_links AS
+                   SELECT record_id, l.n, l.url, l.source_name, l.link_type, l.date_text, l.link_date, l.snapshot_url,
+                          link_number
+                   FROM (SELECT record_id, unnest(links) AS l, generate_subscripts(links, 1) AS link_number
+                         FROM atlas_link_lists)""")
+    # One row per record, so the evidence insert joins it once; the least (date, link number) is the cited date.
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_cited AS
-                   SELECT l.record_id, arg_min(l.url, l.link_number) AS url,
-                          arg_min(l.source_name, l.link_number) AS source_name,
-                          arg_min({'link_date': d.link_date, 'date_precision': d.date_precision}, (d.link_date, l.link_number))
-                              FILTER (WHERE d.link_date IS NOT NULL) AS dated
-                   FROM atlas_links l LEFT JOIN atlas_dates d USING (date_text)
-                   GROUP BY l.record_id""")
+                   SELECT record_id, links[1].url AS url, links[1].source_name AS source_name,
+                          list_sort(list_filter(list_transform(links, lambda l, i: {'link_date': l.link_date, 'i': i,
+                                                                                    'date_precision': l.date_precision}),
+                                                lambda d: d.link_date IS NOT NULL))[1] AS dated
+                   FROM atlas_link_lists WHERE len(links) > 0""")
+    con.execute("DROP TABLE atlas_link_lists")
 
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> None:
@@ -247,11 +249,11 @@ def place(con: duckdb.DuckDBPyConnection) -> None:
         for column, value in zip(out, (*key, agency_id, method, score, note, new_ori)):
             out[column].append(value)
     register(con, "atlas_places", {c: (v, pa.float64() if c == "score" else pa.string()) for c, v in out.items()})
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_placed AS
-                   SELECT r.record_id, p.agency_id, p.method, p.score, p.note, p.method = 'unplaced' AS new_agency, p.new_ori
-                   FROM atlas_rows r JOIN atlas_places p ON p.newaos IS NOT DISTINCT FROM r.newaos AND p.agency = r.agency
-                    AND p.state = r.state AND p.city IS NOT DISTINCT FROM r.city
-                   WHERE r.valid""")
+
+
+# A row's place: atlas_places is keyed by the agency as the rows give it (one row per distinct key, so small).
+PLACE_OF_ROW = """p.newaos IS NOT DISTINCT FROM r.newaos AND p.agency = r.agency AND p.state = r.state
+                  AND p.city IS NOT DISTINCT FROM r.city"""
 
 
 def resolve_agency(newaos: str | None, state: str | None, found, registry_oris: set[str]) -> tuple[str | None, str, float | None, str]:
@@ -294,11 +296,15 @@ def vendor_labels(con: duckdb.DuckDBPyConnection) -> None:
     register(con, "atlas_vendors", {"vendor": (out["vendor"], pa.string()), "pos": (out["pos"], pa.int32()),
                                     "label": (out["label"], pa.string()), "vendor_id": (out["vendor_id"], pa.string()),
                                     "unlisted": (out["unlisted"], pa.bool_())})
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_ev AS
-                   SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
-                          v.unlisted OR coalesce(strlen(r.summary) <> length(r.summary), false) AS in_python
-                   FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
-                   WHERE r.valid""")
+    # Each evidence row carries what its record says of it (source, AOS number, place): both lookups are
+    # small, and the evidence insert then joins fewer tables of a million rows.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_ev AS
+                    SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
+                           v.unlisted OR coalesce(strlen(r.summary) <> length(r.summary), false) AS in_python,
+                           r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
+                    FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
+                    JOIN atlas_places p ON {PLACE_OF_ROW}
+                    WHERE r.valid""")
 
 
 def _vendor_labels(vendor: str | None) -> list[str | None]:
@@ -369,45 +375,46 @@ def kind_sql(con: duckdb.DuckDBPyConnection, names: dict[str, list[str]]) -> Non
     mentioned = f"list_distinct(list_concat({', '.join([direct, *checks])}))" if checks else direct
     found_expr = f"regexp_extract_all(low, {p(names_pattern(every))})" if every else "[]::VARCHAR[]"
     rules = [("(?i)" if rule.flags & re.I else "") + rule.pattern for _, rule in claims.KIND_RULES]
-    hits = ", ".join(f"regexp_extract(sentence, {p(rule)})" for rule in rules)
+    # A sentence's first kind only: the winner over a record's sentences is the least (kind, position), and
+    # no other kind of a sentence can beat its first. RE2 tests cheaply; only the kind found is extracted.
+    first_kind = ("CASE " + " ".join(f"WHEN regexp_matches(sentence, {p(rule)}) "
+                                     f"THEN {{'rank': {rank}, 'hit': regexp_extract(sentence, {p(rule)})}}"
+                                     for rank, rule in enumerate(rules, start=1)) + " END")
     any_kind = p("|".join(f"(?:{rule})" for rule in rules))
-    nothing = "[" + ", ".join("''" for _ in rules) + "]"
     split = p(r'([.!?]) ([A-Z0-9"“])')   # claims.SENTENCE on collapsed whitespace: punctuation, one space, a capital
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE atlas_sentences AS
-        WITH texts AS (   -- whitespace collapsed as " ".join(text.split()) does, where there is any to collapse
+        WITH collapsed AS (   -- whitespace collapsed as " ".join(text.split()) does, where there is any to collapse
             SELECT record_id, CASE WHEN regexp_matches(summary, {p("^ | $|  |" + WHITESPACE.replace(" ", ""))})
                                    THEN trim(regexp_replace(summary, {p(WHITESPACE + '+')}, ' ', 'g'))
                                    ELSE summary END AS text
             -- One summary per record (a row per vendor repeats it): grouped by the id, not by the text.
-            FROM (SELECT record_id, any_value(summary) AS summary FROM atlas_kind_input GROUP BY record_id
-                  HAVING atlas_strip(coalesce(any_value(summary), '')) <> '')
+            FROM (SELECT record_id, any_value(summary) AS summary FROM atlas_kind_input GROUP BY record_id)
+        ), texts AS (   -- a sentence is a piece of the text whose word boundaries read the same: no kind in the text, none in it
+            SELECT * FROM collapsed WHERE regexp_matches(text, {any_kind})
         ), pieces AS (
-            SELECT record_id, unnest(parts) AS sentence, generate_subscripts(parts, 1) AS pos
+            SELECT record_id, unnest(parts) AS sentence, generate_subscripts(parts, 1) AS pos, len(parts) = 1 AS whole
             FROM (SELECT record_id, CASE WHEN regexp_matches(text, {split})
                                          THEN string_split(regexp_replace(text, {split}, '\\1' || chr(31) || '\\2', 'g'), chr(31))
                                          ELSE [text] END AS parts
                   FROM texts)
-        ), judged AS (   -- the first match of each kind's pattern; which vendors it names only where one matched
-            SELECT record_id, pos, sentence, hits,
-                   CASE WHEN hits <> {nothing} THEN lower(sentence) END AS low
-            FROM (SELECT *, CASE WHEN regexp_matches(sentence, {any_kind}) THEN [{hits}] ELSE {nothing} END AS hits
-                  FROM pieces WHERE sentence <> '')
+        ), judged AS (   -- a text that is one sentence is known to have a kind
+            SELECT record_id, pos, sentence, {first_kind} AS first, lower(sentence) AS low
+            FROM pieces WHERE whole OR regexp_matches(sentence, {any_kind})
         )
-        SELECT record_id, pos, sentence, hits, CASE WHEN low IS NOT NULL THEN {mentioned} END AS mentioned
+        -- Which vendors a sentence names: only for sentences with a kind.
+        SELECT record_id, pos, sentence, first.rank AS rank, first.hit AS hit, {mentioned} AS mentioned
         FROM (SELECT *, {found_expr} AS found FROM judged)
     """, p)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE atlas_first_hits AS
         SELECT k.record_id, k.vendor_id, any_value(k.summary) AS summary,
-               arg_min({'kind': ($kinds::VARCHAR[])[h.rank], 'match': h.hit, 'sentence': h.sentence}, (h.rank, h.pos))
-                   FILTER (WHERE h.hit IS NOT NULL) AS first
+               arg_min({'kind': ($kinds::VARCHAR[])[s.rank], 'match': s.hit, 'sentence': s.sentence}, (s.rank, s.pos))
+                   FILTER (WHERE s.rank IS NOT NULL) AS first
         FROM atlas_kind_input k
-        LEFT JOIN (SELECT s.record_id, s.pos, s.sentence, s.mentioned, h.hit, h.rank
-                   FROM atlas_sentences s, LATERAL (SELECT unnest(s.hits) AS hit, generate_subscripts(s.hits, 1) AS rank) h
-                   WHERE h.hit <> '') h
-               ON h.record_id = k.record_id
-              AND (len(h.mentioned) = 0 OR coalesce(list_contains(h.mentioned, k.vendor_id), false))
+        LEFT JOIN atlas_sentences s
+               ON s.record_id = k.record_id
+              AND (len(s.mentioned) = 0 OR coalesce(list_contains(s.mentioned, k.vendor_id), false))
         GROUP BY k.record_id, k.vendor_id   -- one row each in the source: a record names a vendor once
     """, {"kinds": [k for k, _ in claims.KIND_RULES]})
     matches = [m for (m,) in con.execute(
@@ -458,11 +465,15 @@ def overlapping(a: str, b: str) -> bool:
 def summaries(con: duckdb.DuckDBPyConnection) -> None:
     """The summary as shown: stripped, personal data redacted (ingest/redact.py) where there may be any."""
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_shown AS
-                    SELECT record_id, summary, NULLIF(atlas_strip(coalesce(summary, '')), '') AS shown,
+                    SELECT record_id, NULLIF(atlas_strip(coalesce(summary, '')), '') AS shown,
                            coalesce(strlen(summary) <> length(summary)
                                     OR regexp_matches(summary, $may_redact), false) AS in_python
-                    FROM (SELECT DISTINCT record_id, summary FROM atlas_ev)""", {"may_redact": MAY_REDACT})
-    rows = con.execute("SELECT record_id, summary FROM atlas_shown WHERE in_python").fetchall()
+                    -- One summary per record (a row per vendor repeats it).
+                    FROM (SELECT record_id, any_value(summary) AS summary FROM atlas_ev GROUP BY record_id)""",
+                {"may_redact": MAY_REDACT})
+    rows = con.execute("""SELECT record_id, any_value(summary) FROM atlas_ev
+                          WHERE record_id IN (SELECT record_id FROM atlas_shown WHERE in_python)
+                          GROUP BY record_id""").fetchall()
     if rows:
         register(con, "atlas_redacted", {"record_id": ([r for r, _ in rows], pa.int64()),
                                          "shown": ([redact((t or "").strip()) or None for _, t in rows], pa.string())})
@@ -473,7 +484,7 @@ def summaries(con: duckdb.DuckDBPyConnection) -> None:
 def insert(con: duckdb.DuckDBPyConnection) -> None:
     # Located at the Census point of the Atlas's own city (or county): a position, not an identity.
     con.execute(
-        """
+        f"""
         INSERT INTO core.agencies
         SELECT n.agency_id, n.ori, n.name, n.agency_type, n.city, n.county, n.state,
                coalesce(p.latitude, c.latitude), coalesce(p.longitude, c.longitude),
@@ -485,8 +496,8 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
                              r.record_id) AS agency_type,
                      arg_min(NULLIF(r.city, ''), r.record_id) AS city, arg_min(NULLIF(r.county, ''), r.record_id) AS county,
                      arg_min(r.state, r.record_id) AS state, min(r.record_id) AS raw_record_id
-              FROM atlas_rows r JOIN atlas_placed p USING (record_id)
-              WHERE p.new_agency GROUP BY p.agency_id) n   -- the first row naming the agency describes it
+              FROM atlas_rows r JOIN atlas_places p ON {PLACE_OF_ROW}
+              WHERE r.valid AND p.method = 'unplaced' GROUP BY p.agency_id) n   -- the first row naming the agency describes it
         LEFT JOIN (SELECT * FROM core.places WHERE kind = 'place'
                    QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY full_name LIKE '% CDP', geoid) = 1) p
                ON p.state = n.state AND lower(p.name) = lower(n.city)
@@ -508,16 +519,14 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
         ORDER BY min((e.record_id, e.pos))
         """
     )
-    evidence_id = "r.source_id || ':' || coalesce(r.aos, 'None') || ':' || coalesce(e.vendor_id, 'unnamed')"
+    evidence_id = "e.source_id || ':' || coalesce(e.aos, 'None') || ':' || coalesce(e.vendor_id, 'unnamed')"
     con.execute(
         f"""
         INSERT INTO core.evidence
-        SELECT {evidence_id}, p.agency_id, p.method, p.score, e.vendor_id, single.product_id,
-               k.kind, k.why || ' [agency: ' || p.note || ']', c.dated.link_date, c.dated.date_precision, NULL,
-               s.shown, r.source_id, c.source_name, c.url, r.record_id
+        SELECT {evidence_id}, e.agency_id, e.method, e.score, e.vendor_id, single.product_id,
+               k.kind, k.why || ' [agency: ' || e.note || ']', c.dated.link_date, c.dated.date_precision, NULL,
+               s.shown, e.source_id, c.source_name, c.url, e.record_id
         FROM atlas_ev e
-        JOIN atlas_rows r USING (record_id)
-        JOIN atlas_placed p USING (record_id)
         JOIN atlas_kinds k ON k.record_id = e.record_id AND k.vendor_id IS NOT DISTINCT FROM e.vendor_id
         JOIN atlas_shown s ON s.record_id = e.record_id
         JOIN atlas_cited c ON c.record_id = e.record_id
@@ -528,9 +537,8 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         INSERT INTO core.evidence_links
-        SELECT {evidence_id}, l.link_number, l.url, l.source_name, l.link_type, d.link_date, l.snapshot_url
-        FROM atlas_ev e JOIN atlas_rows r USING (record_id) JOIN atlas_links l ON l.record_id = e.record_id
-        LEFT JOIN atlas_dates d USING (date_text)
+        SELECT {evidence_id}, l.link_number, l.url, l.source_name, l.link_type, l.link_date, l.snapshot_url
+        FROM atlas_ev e JOIN atlas_links l ON l.record_id = e.record_id
         ORDER BY e.record_id, e.pos, l.link_number
         """
     )
