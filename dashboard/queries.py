@@ -113,8 +113,19 @@ def _words(text: str) -> str:
     return " ".join(text[:120].split()[:MAX_WORDS])
 
 
+# Best match first, for the list and for the records letter it preselects: whoever types "Miami" or "Dearborn"
+# most likely means the city's own police, then others in that city, then agencies named for it (Miami Beach,
+# Dearborn Heights), then the county's; a state or a word in many names keeps the alphabetical order.
+PLACE_RANK = """CASE WHEN lower(a.city) = lower(trim($typed)) AND starts_with(lower(a.name), lower(trim($typed))) THEN 0
+                     WHEN lower(a.city) = lower(trim($typed)) THEN 1
+                     WHEN starts_with(lower(a.name), lower(trim($typed))) THEN 2
+                     WHEN list_contains([lower(trim($typed)), lower(trim($typed)) || ' county',
+                                         lower(trim($typed)) || ' parish'], lower(a.county)) THEN 3
+                     ELSE 4 END"""
+
+
 def search_place(text: str) -> pd.DataFrame:
-    """Agencies with evidence whose name, city, county or state matches the words typed."""
+    """Agencies with evidence whose name, city, county or state matches the words typed, best match first."""
     text = _words(text)
     # served.agency_map: one row per agency with evidence, its claims summed up; search_text is
     # lower(concat_ws(' ', name, city, county, state, state_name)). The count stays a HUGEINT, as a sum is.
@@ -124,9 +135,9 @@ def search_place(text: str) -> pd.DataFrame:
                a.evidence_count::HUGEINT AS evidence_count, a.first_date, a.last_date
         FROM served.agency_map a
         WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(a.search_text, w))
-        ORDER BY a.state, a.name
+        ORDER BY """ + PLACE_RANK + """, a.state, a.name
         LIMIT 500
-    """, {"q": text})
+    """, {"q": text, "typed": text})
 
 
 def agencies_serving_zip(city: str, county: str, state: str) -> pd.DataFrame:
@@ -509,13 +520,15 @@ def jurisdiction_requests(level: str, name: str, state: str) -> pd.DataFrame:
 
 
 def place_agencies(text: str | None = None, zip_place: dict | None = None) -> pd.DataFrame:
-    """Every registry agency of a place, evidence or not: anyone can be sent a records request."""
+    """Every registry agency of a place, evidence or not: anyone can be sent a records request. Best match
+    first (a ZIP code's city counts as typed)."""
     prelude, params = _place(text, zip_place)
+    typed = zip_place["city"] if zip_place else _words(text or "")
     return query(prelude + """
         SELECT a.agency_id, a.name, a.state, a.agency_kind FROM here JOIN views.agencies a USING (agency_id)
-        ORDER BY a.name, a.state
+        ORDER BY """ + PLACE_RANK + """, a.name, a.state
         LIMIT 1000
-    """, params)
+    """, params | {"typed": typed})
 
 
 def jurisdiction_coverage(level: str, name: str, state: str) -> dict:

@@ -307,6 +307,23 @@ def test_place_by_city_name():
     assert "Detroit Police Department" in at.text_area[0].value
 
 
+def test_place_lists_the_best_match_first(db):
+    """Whoever types a city most likely means its own police: first in the list and the letter's addressee,
+    before agencies of other cities named for it or in its county (alphabetically, Aventura came first)."""
+    at = open_page("app_pages/place.py", q="Miami")
+    no_exception(at)
+    ids = page_link_agencies(at)
+    names = dict(db.execute("SELECT agency_id, name FROM views.agencies WHERE list_contains(?, agency_id)", [ids]).fetchall())
+    assert names[ids[0]] == "Miami Police Department"
+    assert at.selectbox(key="letter_agency").value == ids[0]
+    names = [names[a] for a in ids]
+    assert names.index("Miami Beach Police Department") < names.index("Aventura Police Department")
+    # No evidence in Dearborn: the letter still goes first to Dearborn's police, not to a town of Dearborn County.
+    at = open_page("app_pages/place.py", q="Dearborn")
+    no_exception(at)
+    assert at.selectbox(key="letter_agency").value == "MI8234300"
+
+
 def test_place_link_with_agency_preselects_the_letter():
     ids = page_link_agencies(open_page("app_pages/place.py", q="Detroit"))
     other = next(i for i in ids if i != DETROIT_PD)
