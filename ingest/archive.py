@@ -6,7 +6,9 @@
     <root>/runs.jsonl                                one line per run, loaded into meta.ingest_runs at every build
 
 A run writes into a hidden partial folder and is moved into place only when the whole fetch succeeded,
-so a crash or a fault mid-run leaves nothing half-written for the build to read. The database is
+so a crash or a fault mid-run leaves nothing half-written for the build to read. The folder's name carries
+the fetching process's id: the next fetch of the source removes the folders of processes that are gone
+(a run killed outright never gets to discard its own). The database is
 rebuilt from this folder, so it survives any database file and is what `--offline` rebuilds from.
 """
 from __future__ import annotations
@@ -55,7 +57,7 @@ class RunArchive:
     def __init__(self, root: Path, source_id: str, stamp: str | None = None):
         self.root, self.source_id = Path(root), source_id
         self.stamp = stamp or run_stamp()
-        self.partial = self.root / source_id / f"{PARTIAL_PREFIX}{self.stamp}"
+        self.partial = self.root / source_id / f"{PARTIAL_PREFIX}{self.stamp}-{os.getpid()}"
         self.final = self.root / source_id / self.stamp
         self.count = 0
 
@@ -86,6 +88,30 @@ class RunArchive:
 
     def discard(self) -> None:
         shutil.rmtree(self.partial, ignore_errors=True)
+
+
+def sweep_abandoned(root: Path, source_id: str) -> list[str]:
+    """Remove the partial runs of this source whose fetching process is gone; return their names.
+
+    A folder whose process still runs (or whose name gives none) is left alone: it may be a fetch in progress."""
+    folder = Path(root) / source_id
+    removed = []
+    for partial in sorted(folder.glob(f"{PARTIAL_PREFIX}*")) if folder.is_dir() else []:
+        pid = partial.name.rsplit("-", 1)[-1]
+        if partial.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(partial, ignore_errors=True)
+            removed.append(partial.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)   # signal 0: asks whether the process exists, sends nothing
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # it exists, under another user
+        return True
+    return True
 
 
 def runs_of(root: Path, source_id: str) -> list[Path]:

@@ -37,6 +37,7 @@ def fetch_source(client: Client, source: registry.Source, root: Path, *, since: 
                  advance: Callable[[int], None] = lambda n: None) -> RunResult:
     """Fetch one source into a partial archive run; commit it and its cursor only if all of it worked."""
     module = sources.platform(source.platform)
+    abandoned = archive.sweep_abandoned(root, source.source_id)
     run = archive.RunArchive(root, source.source_id)
     started = archive.now_utc()
     ctx = FetchContext(client=client, source=source, run=run, since=since,
@@ -55,6 +56,9 @@ def fetch_source(client: Client, source: registry.Source, root: Path, *, since: 
     finally:
         if not committed:
             run.discard()
+    if abandoned:
+        result.notes = [*result.notes, f"removed {len(abandoned)} partial run(s) left by a fetch that was killed: "
+                                       + ", ".join(abandoned)]
     archive.append_run(root, {"source_id": source.source_id, "started_at": started.isoformat(),
                               "finished_at": archive.now_utc().isoformat(), "status": result.status,
                               "fetched": result.fetched, "error": result.error, "archive_run": result.archive_run,

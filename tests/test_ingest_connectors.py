@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -105,6 +107,24 @@ def test_atlas_same_file_twice_adds_no_archive_run(httpserver, tmp_path):
     again = run_one("atlas", httpserver, tmp_path)
     assert again.status == "ok" and again.archive_run is None and "same file" in again.notes[0]
     assert len(archive.runs_of(tmp_path, "atlas")) == 1
+
+
+def test_a_killed_fetchs_partial_run_is_removed_by_the_next_fetch_not_a_running_ones(httpserver, tmp_path):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)   # that process has exited: its partial run can never be finished
+    folder = tmp_path / "atlas"
+    killed = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000000Z-{dead_pid}"
+    running = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000001Z-{os.getppid()}"   # pytest's parent: alive
+    unnamed = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000002Z"                     # no process id: kept
+    for partial in (killed, running, unnamed):
+        partial.mkdir(parents=True)
+        (partial / "1.csv").write_text("half a response")
+    httpserver.expect_request("/download.csv").respond_with_data((FIXTURES / "atlas_download.csv").read_bytes())
+    result = run_one("atlas", httpserver, tmp_path)
+    assert result.status == "ok" and result.archive_run
+    assert not killed.exists() and running.exists() and unnamed.exists()
+    assert any(killed.name in note and "killed" in note for note in result.notes), result.notes
+    assert [r.name for r in archive.runs_of(tmp_path, "atlas")] == [result.archive_run]   # partials are never runs
 
 
 def test_socrata_pages_with_limit_offset_and_sends_the_token_in_a_header(httpserver, tmp_path, monkeypatch):

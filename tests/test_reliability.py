@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ingest import archive
 from ingest.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,4 +283,8 @@ def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rer
         server.stop()
     assert live.stat().st_ino != before_inode, "the rerun must swap in a new file"
     assert data_counts(live) == data_counts(clean_dir / "watchdog.duckdb"), "no duplicates after a killed run"
+    # The killed run could not discard its partial folder: the rerun removed it, and said so in the run log.
+    assert not list((archived / "muckrock").glob(".partial-*"))
+    assert any("removed 1 partial run(s) left by a fetch that was killed" in note
+               for run in archive.read_runs(archived) if run["source_id"] == "muckrock" for note in run["notes"])
     assert data_counts(live)["raw.records"] > clean_counts["raw.records"], "the live records are in"
