@@ -2,8 +2,8 @@
 ingest/migrations/0030_served.sql), computed from the views once, after every other transform.
 
 Each table is the same rows its view computes, sorted so that DuckDB can skip row groups: evidence by
-state and agency (the map's state filter, an agency's profile), the agency map by evidence count (the
-map's own order). tests/test_materialize.py checks each against the view it stores.
+state and agency (the map's state filter, an agency's profile; by the agency's name, as the claims export
+sorts), the agency map by evidence count (the map's own order). tests/test_materialize.py checks each against the view it stores.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ TABLES = (
         JOIN views.agencies a USING (agency_id)
         JOIN served.claims c ON c.agency_id = e.agency_id
          AND c.vendor_id IS NOT DISTINCT FROM e.vendor_id AND c.product_id IS NOT DISTINCT FROM e.product_id
-    """, "state, agency_id"),
+    """, "state, agency_name, product, event_date, evidence_id"),   # the claims export's order: its sort is then quick
     # An agency's row on the unfiltered map: its strongest status, products, evidence and dates; contested
     # is true when any of its claims is, else NULL (as the map's LEFT JOIN gives it).
     ("served.agency_map", """
