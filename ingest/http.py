@@ -16,7 +16,7 @@ import stamina
 
 USER_AGENT = "WhosWatching/0.1 (open-source public-records watchdog; +https://github.com/whos-watching)"
 # Tokens are read from these variables, sent as headers only, and scrubbed from anything we print or store.
-SECRET_ENV = ("MUCKROCK_TOKEN", "SOCRATA_APP_TOKEN")
+SECRET_ENV = ("MUCKROCK_TOKEN", "MUCKROCK_REFRESH_TOKEN", "MUCKROCK_PASSWORD", "SOCRATA_APP_TOKEN")
 SECRET_PARAMS = frozenset({"$$app_token", "app_token", "token", "api_key", "apikey", "access_token"})
 MAX_RETRY_AFTER = 300.0   # a server asking for longer than this is treated as down, not waited for
 # Seconds between two requests to one host. The public APIs ask for politeness; a local mirror or a test
@@ -25,7 +25,12 @@ DEFAULT_INTERVAL = 1.0
 
 
 class FetchError(RuntimeError):
-    """A request that failed for good (after retries, or a status no retry can fix)."""
+    """A request that failed for good (after retries, or a status no retry can fix); `status` is the HTTP
+    status when the server answered with one."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class RetryableStatus(Exception):
@@ -77,8 +82,17 @@ def transport_cause(exc: httpx.TransportError) -> str:
     return "transport error"
 
 
+# Tokens a connector obtained while running (a signed-in session's access token): scrubbed like the others.
+_RUNTIME_SECRETS: set[str] = set()
+
+
+def add_secret(value: str) -> None:
+    if value:
+        _RUNTIME_SECRETS.add(value)
+
+
 def secrets() -> list[str]:
-    return [v for v in (os.environ.get(name) for name in SECRET_ENV) if v]
+    return [v for v in (os.environ.get(name) for name in SECRET_ENV) if v] + sorted(_RUNTIME_SECRETS)
 
 
 def scrub(text: str) -> str:
@@ -168,10 +182,10 @@ class Client:
                     if response.status_code == 429 or response.status_code >= 500:
                         raise RetryableStatus(response)
         except RetryableStatus as exc:
-            raise FetchError(f"{exc} after {tries} attempt(s)") from None
+            raise FetchError(f"{exc} after {tries} attempt(s)", exc.response.status_code) from None
         except httpx.TransportError as exc:
             raise FetchError(scrub(f"{transport_cause(exc)}: {type(exc).__name__} for {method} {strip_query(url)}: "
                                    f"{exc} (after {tries} attempt(s))")) from None
         if response.status_code >= 400:
-            raise FetchError(f"HTTP {response.status_code} from {method} {strip_query(url)}")
+            raise FetchError(f"HTTP {response.status_code} from {method} {strip_query(url)}", response.status_code)
         return response

@@ -169,6 +169,62 @@ def test_muckrock_follows_next_on_our_host_and_sends_the_token(httpserver, tmp_p
     assert "mr-secret" not in "".join(p.read_text() for p in tmp_path.rglob("*.json"))
 
 
+def archived_text(root: Path) -> str:
+    return "".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file())
+
+
+def test_muckrock_renews_an_expired_token_and_asks_again(httpserver, tmp_path, monkeypatch):
+    monkeypatch.setenv("MUCKROCK_TOKEN", "mr-access-old")
+    monkeypatch.setenv("MUCKROCK_REFRESH_TOKEN", "mr-refresh-1")
+    httpserver.expect_ordered_request("/api_v2/requests/", headers={"Authorization": "Bearer mr-access-old"}
+                                      ).respond_with_json({"detail": "Token is expired"}, status=401)
+    httpserver.expect_ordered_request("/api/refresh/", method="POST", json={"refresh": "mr-refresh-1"}
+                                      ).respond_with_json({"access": "mr-access-new", "refresh": "mr-refresh-2"})
+    httpserver.expect_ordered_request("/api_v2/requests/", headers={"Authorization": "Bearer mr-access-new"}
+                                      ).respond_with_json({"next": None, "results": []})
+    result = run_one("muckrock", httpserver, tmp_path)
+    assert result.status == "ok", result.error
+    httpserver.check_assertions()
+    # The page is archived; the accounts service's answer (it holds tokens) is not, and no token is anywhere.
+    (page,) = archive.responses(tmp_path, "muckrock")
+    assert page.meta["url"].startswith(httpserver.url_for("/api_v2/requests/")) and page.meta["status"] == 200
+    written = archived_text(tmp_path)
+    assert not any(t in written for t in ("mr-access-old", "mr-access-new", "mr-refresh-1", "mr-refresh-2"))
+
+
+def test_muckrock_signs_in_with_username_and_password_and_renews_mid_run(httpserver, tmp_path, monkeypatch):
+    monkeypatch.delenv("MUCKROCK_TOKEN", raising=False)
+    monkeypatch.setenv("MUCKROCK_USERNAME", "watchdog-reader")
+    monkeypatch.setenv("MUCKROCK_PASSWORD", "mr-password")
+    httpserver.expect_ordered_request("/api/token/", method="POST",
+                                      json={"username": "watchdog-reader", "password": "mr-password"}
+                                      ).respond_with_json({"access": "mr-a1", "refresh": "mr-r1"})
+    httpserver.expect_ordered_request("/api_v2/requests/", headers={"Authorization": "Bearer mr-a1"}
+                                      ).respond_with_json({"next": "https://www.muckrock.com/api_v2/requests/?cursor=x",
+                                                           "results": []})
+    httpserver.expect_ordered_request("/api_v2/requests/", query_string="cursor=x", headers={"Authorization": "Bearer mr-a1"}
+                                      ).respond_with_data("", status=403)   # the token expired between two pages
+    httpserver.expect_ordered_request("/api/refresh/", method="POST", json={"refresh": "mr-r1"}
+                                      ).respond_with_json({"access": "mr-a2", "refresh": "mr-r2"})
+    httpserver.expect_ordered_request("/api_v2/requests/", query_string="cursor=x", headers={"Authorization": "Bearer mr-a2"}
+                                      ).respond_with_json({"next": None, "results": []})
+    result = run_one("muckrock", httpserver, tmp_path)
+    assert result.status == "ok", result.error
+    httpserver.check_assertions()
+    assert len(archive.responses(tmp_path, "muckrock")) == 2
+    assert not any(t in archived_text(tmp_path) for t in ("mr-password", "mr-a1", "mr-a2", "mr-r1", "mr-r2"))
+
+
+def test_muckrock_expired_refresh_token_fails_the_source_saying_so(httpserver, tmp_path, monkeypatch):
+    monkeypatch.setenv("MUCKROCK_TOKEN", "mr-access-old")
+    monkeypatch.setenv("MUCKROCK_REFRESH_TOKEN", "mr-refresh-stale")
+    httpserver.expect_request("/api_v2/requests/").respond_with_data("", status=401)
+    httpserver.expect_request("/api/refresh/", method="POST").respond_with_json({"detail": "expired"}, status=401)
+    result = run_one("muckrock", httpserver, tmp_path)
+    assert_failed_and_left_nothing(result, tmp_path, "muckrock", "MUCKROCK_REFRESH_TOKEN may have expired", "HTTP 401")
+    assert "mr-refresh-stale" not in result.error and "mr-access-old" not in result.error
+
+
 def test_file_import_needs_its_mapped_columns(httpserver, tmp_path):
     leak = tmp_path / "list.csv"
     leak.write_text("Agency,ST,Vendor\nDetroit Police Department,MI,Clearview AI\n")
