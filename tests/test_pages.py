@@ -391,6 +391,25 @@ def test_agency_page_detroit(db):
     assert json.loads(raw[0].value)
 
 
+def test_agency_timeline_names_the_source_its_date_comes_from(db):
+    """An Atlas row's earliest date may come from its third link: the evidence cites that link, so the date is
+    never shown beside a source that does not give it (Miami's IDEMIA row: 2013 is the Pinellas County
+    Sheriff's page, and the Orlando Sentinel article its first link is from 2019)."""
+    agency_id, date, url, first = db.execute("""
+        WITH earliest AS (
+            SELECT evidence_id, arg_min(url, (link_date, link_number)) AS url, min(link_date) AS link_date,
+                   arg_min(url, link_number) AS first_url
+            FROM views.evidence_links WHERE link_date IS NOT NULL GROUP BY evidence_id)
+        SELECT e.agency_id, e.event_date, x.url, x.first_url
+        FROM views.evidence e JOIN earliest x USING (evidence_id)
+        WHERE x.url <> x.first_url
+        ORDER BY e.agency_id = 'FL0130600' DESC, e.evidence_id LIMIT 1""").fetchone()
+    at = open_page("app_pages/agency.py", agency=agency_id)
+    no_exception(at)
+    heading = next(m for m in markdown(at) if m.startswith(f"**earliest source {date:%Y-%m-%d}**"))
+    assert f"({url})" in heading and f"({first})" not in heading
+
+
 def test_agency_page_federal_ice():
     at = open_page("app_pages/agency.py", agency=ICE)
     no_exception(at)

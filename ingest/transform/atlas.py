@@ -164,8 +164,8 @@ def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
 
 def links(con: duckdb.DuckDBPyConnection) -> None:
     """Each row's http(s) links, numbered in order, with their dates read by ingest/dates.py; and what each
-    evidence row cites (atlas_cited): the row's first link, and the earliest date among its links (the first
-    link's where two links share it)."""
+    evidence row cites (atlas_cited): the earliest date among its links and the link that gives it (the first
+    such link where two share it), or the first link when none is dated."""
     # Every date a row gives (an http(s) link's or not): each distinct text is read once, in Python.
     texts = [t for (t,) in con.execute(f"SELECT DISTINCT t FROM (SELECT unnest([{', '.join(f'date{n}' for n in LINKS)}]) "
                                        "AS t FROM atlas_rows) WHERE t IS NOT NULL").fetchall()]
@@ -186,13 +186,19 @@ def links(con: duckdb.DuckDBPyConnection) -> None:
                           link_number
                    FROM (SELECT record_id, unnest(links) AS l, generate_subscripts(links, 1) AS link_number
                          FROM atlas_link_lists)""")
-    # One row per record, so the evidence insert joins it once; the least (date, link number) is the cited date.
+    # One row per record, so the evidence insert joins it once. The cited link is the one the date comes from
+    # (the least date, then link number), so that a date is never shown beside a source that does not give it;
+    # a row with no dated link cites its first link.
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_cited AS
-                   SELECT record_id, links[1].url AS url, links[1].source_name AS source_name,
-                          list_sort(list_filter(list_transform(links, lambda l, i: {'link_date': l.link_date, 'i': i,
-                                                                                    'date_precision': l.date_precision}),
-                                                lambda d: d.link_date IS NOT NULL))[1] AS dated
-                   FROM atlas_link_lists WHERE len(links) > 0""")
+                   SELECT record_id, coalesce(dated.url, links[1].url) AS url,
+                          CASE WHEN dated IS NULL THEN links[1].source_name ELSE dated.source_name END AS source_name,
+                          dated
+                   FROM (SELECT record_id, links,
+                                list_sort(list_filter(list_transform(links, lambda l, i: {
+                                              'link_date': l.link_date, 'i': i, 'date_precision': l.date_precision,
+                                              'url': l.url, 'source_name': l.source_name}),
+                                          lambda d: d.link_date IS NOT NULL))[1] AS dated
+                         FROM atlas_link_lists WHERE len(links) > 0)""")
     con.execute("DROP TABLE atlas_link_lists")
 
 
