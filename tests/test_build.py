@@ -68,6 +68,14 @@ def test_every_evidence_row_has_a_source_url_and_a_raw_record(db):
                         WHERE raw_file_url IS NULL OR raw_fetched_at IS NULL OR length(raw_file_sha256) <> 64""") == 0
 
 
+def test_source_names_are_shown_stripped(db):
+    # The Atlas has "Government document " with a trailing space: a citation would read "Government document , 2018".
+    for table in ("core.evidence", "core.evidence_links"):
+        padded = db.execute(f"SELECT count(*) FROM {table} WHERE source_name <> trim(source_name)").fetchone()[0]
+        assert padded == 0, table
+    assert db.execute("SELECT count(*) FROM core.evidence_links WHERE source_name = 'Government document'").fetchone()[0]
+
+
 def test_non_face_recognition_awards_yield_no_evidence(db):
     vendors = dict(db.execute("""SELECT vendor_label, bool_or(is_face_recognition) FROM core.procurement
                                  GROUP BY 1""").fetchall())

@@ -172,8 +172,10 @@ def links(con: duckdb.DuckDBPyConnection) -> None:
     parsed = [dates.parse(t) for t in texts]
     register(con, "atlas_dates", {"date_text": (texts, pa.string()), "link_date": ([d for d, _ in parsed], pa.date32()),
                                   "date_precision": ([p for _, p in parsed], pa.string())})
-    each = ", ".join(f"{{'n': {n}, 'url': atlas_strip(coalesce(r.link{n}, '')), 'source_name': NULLIF(r.source{n}, ''), "
-                     f"'link_type': NULLIF(r.type{n}, ''), 'date_text': r.date{n}, 'link_date': d{n}.link_date, "
+    # Names and types as shown, stripped ("Government document " would print as "Government document , 2018").
+    each = ", ".join(f"{{'n': {n}, 'url': atlas_strip(coalesce(r.link{n}, '')), "
+                     f"'source_name': NULLIF(atlas_strip(r.source{n}), ''), "
+                     f"'link_type': NULLIF(atlas_strip(r.type{n}), ''), 'date_text': r.date{n}, 'link_date': d{n}.link_date, "
                      f"'date_precision': d{n}.date_precision, 'snapshot_url': NULLIF(r.snap{n}, '')}}" for n in LINKS)
     dated = " ".join(f"LEFT JOIN atlas_dates d{n} ON d{n}.date_text = r.date{n}" for n in LINKS)
     # A row's links as one list: numbered by position once javascript:, data: and empty links are dropped.
