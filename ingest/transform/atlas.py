@@ -457,7 +457,10 @@ def _word(c: str) -> bool:
 
 def overlapping(a: str, b: str) -> bool:
     r"""Can an occurrence of \ba\b and one of \bb\b share a character in some (ASCII) text?"""
-    for offset in range(1 - len(b), len(a)):   # b starts `offset` characters after a
+    # b starts `offset` characters after a. The shared part starts with b[0] (offset >= 0) or with a[0]
+    # (offset < 0), so only offsets where that character lines up need the full comparison.
+    offsets = [i for i, c in enumerate(a) if c == b[:1]] + [-i for i in range(1, len(b)) if b[i] == a[:1]]
+    for offset in offsets:
         lo, hi = max(0, offset), min(len(a), offset + len(b))
         if a[lo:hi] != b[lo - offset:hi - offset]:
             continue
