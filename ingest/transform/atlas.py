@@ -192,14 +192,12 @@ def links(con: duckdb.DuckDBPyConnection) -> None:
     # (the least date, then link number), so that a date is never shown beside a source that does not give it;
     # a row with no dated link cites its first link.
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_cited AS
-                   SELECT record_id, coalesce(dated.url, links[1].url) AS url,
-                          CASE WHEN dated IS NULL THEN links[1].source_name ELSE dated.source_name END AS source_name,
-                          dated
+                   SELECT record_id, links[coalesce(pick, 1)].url AS url, links[coalesce(pick, 1)].source_name AS source_name,
+                          CASE WHEN pick IS NOT NULL THEN {'link_date': links[pick].link_date,
+                                                         'date_precision': links[pick].date_precision} END AS dated
                    FROM (SELECT record_id, links,
-                                list_sort(list_filter(list_transform(links, lambda l, i: {
-                                              'link_date': l.link_date, 'i': i, 'date_precision': l.date_precision,
-                                              'url': l.url, 'source_name': l.source_name}),
-                                          lambda d: d.link_date IS NOT NULL))[1] AS dated
+                                list_sort(list_filter(list_transform(links, lambda l, i: {'link_date': l.link_date, 'i': i}),
+                                                      lambda d: d.link_date IS NOT NULL))[1].i AS pick
                          FROM atlas_link_lists WHERE len(links) > 0)""")
     con.execute("DROP TABLE atlas_link_lists")
 
