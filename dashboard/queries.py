@@ -66,7 +66,7 @@ def map_agencies(filters: Filters) -> pd.DataFrame:
         return query("""
             SELECT agency_id, name, agency_kind, agency_type, state, city, county, latitude, longitude, placement,
                    location_note, status, products, evidence_count, first_date, last_date, contested
-            FROM served.agency_map ORDER BY evidence_count DESC, name
+            FROM served.agency_map ORDER BY evidence_count DESC, name, agency_id
         """)
     return query(FILTERED_CLAIMS + """
         SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
@@ -79,7 +79,7 @@ def map_agencies(filters: Filters) -> pd.DataFrame:
         FROM filtered f
         JOIN served.agency_map a USING (agency_id)
         GROUP BY ALL
-        ORDER BY evidence_count DESC, a.name
+        ORDER BY evidence_count DESC, a.name, agency_id
     """, filters.params())
 
 
@@ -401,7 +401,7 @@ def coverage_counts(states: list[str] | None = None) -> dict:
     frame = query("""
         SELECT research_status, count(*) AS n FROM views.coverage
         WHERE len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state)
-        GROUP BY 1
+        GROUP BY 1 ORDER BY 1
     """, {"states": states or []})
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
 
@@ -465,7 +465,7 @@ def place_coverage(text: str | None = None, zip_place: dict | None = None) -> di
     """Research status counts of the registry agencies of a place: the denominator for 'nothing found'."""
     prelude, params = _place(text, zip_place)
     frame = query(prelude + """
-        SELECT c.research_status, count(*) AS n FROM here JOIN views.coverage c USING (agency_id) GROUP BY 1
+        SELECT c.research_status, count(*) AS n FROM here JOIN views.coverage c USING (agency_id) GROUP BY 1 ORDER BY 1
     """, params)
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
 
@@ -537,7 +537,7 @@ def jurisdiction_coverage(level: str, name: str, state: str) -> dict:
         SELECT c.research_status, count(*) AS n
         FROM views.agencies a JOIN views.coverage c USING (agency_id)
         WHERE """ + JURISDICTION + """
-        GROUP BY 1
+        GROUP BY 1 ORDER BY 1
     """, {"level": level, "name": name, "state": state})
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
 
