@@ -303,6 +303,7 @@ def fips_prefixes(state: str, counties: list[str] | None = None) -> tuple[str, .
         SELECT DISTINCT CASE WHEN len($counties::VARCHAR[]) = 0 THEN left(geoid, 2) ELSE geoid END AS prefix
         FROM views.places WHERE kind = 'county' AND state = $state
           AND (len($counties::VARCHAR[]) = 0 OR list_contains($counties::VARCHAR[], lower(name)))
+        ORDER BY 1
     """, {"state": state, "counties": [c.lower() for c in counties or []]})
     return tuple(frame["prefix"])
 
@@ -393,7 +394,8 @@ def release_status() -> dict:
 
 def corrections_for(agency_id: str) -> pd.DataFrame:
     return query("""SELECT evidence_id, field, old_value, new_value, note, source_url, dated
-                    FROM views.corrections WHERE agency_id = $id""", {"id": agency_id})
+                    FROM views.corrections WHERE agency_id = $id ORDER BY dated, evidence_id, field""",
+                 {"id": agency_id})
 
 
 def coverage_counts(states: list[str] | None = None) -> dict:
@@ -416,6 +418,7 @@ def researched_without_evidence(states: list[str] | None = None) -> pd.DataFrame
         FROM views.coverage
         WHERE (research_status LIKE 'researched%' OR research_status LIKE 'asked%') AND latitude IS NOT NULL
           AND (len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state))
+        ORDER BY agency_id
     """, {"states": states or []})
 
 
