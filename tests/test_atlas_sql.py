@@ -169,3 +169,14 @@ def test_the_live_download_replaces_the_bundled_excerpt(first_run):  # noqa: F81
     assert sorted(aos for aos, _, _ in rows) == ["AOS009143", "AOS009144", "AOS009145", "AOS009146"]
     assert {(source, n) for _, source, n in rows} == {("atlas", 1)}
     assert query(first_run["db"], "SELECT count(*) FROM raw.records WHERE source_id = 'atlas_current'")[0][0] == 6
+
+
+def test_register_makes_only_the_transforms_own_tables():
+    # The one identifier `register` writes into SQL comes from a fixed list: anything else is refused.
+    con = duckdb.connect()
+    atlas.register(con, "atlas_quoted", {"match": (["x"], atlas.pa.string())})
+    assert con.execute("SELECT match FROM atlas_quoted").fetchall() == [("x",)]
+    with pytest.raises(ValueError, match="not one of"):
+        atlas.register(con, "x; DROP TABLE atlas_quoted", {"match": (["x"], atlas.pa.string())})
+    assert con.execute("SELECT count(*) FROM atlas_quoted").fetchone()[0] == 1
+    con.close()

@@ -162,27 +162,31 @@ def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
                 f"{renamed} FROM ({' UNION ALL BY NAME '.join(parts)})")
 
 
+# The links SQL, written out once from the fixed LINKS (column names only: no value is ever pasted in).
+LINK_DATES = "[" + ", ".join(f"date{n}" for n in LINKS) + "]"
+# Names and types as shown, stripped ("Government document " would print as "Government document , 2018").
+LINK_STRUCTS = "[" + ", ".join(
+    f"{{'n': {n}, 'url': atlas_strip(coalesce(r.link{n}, '')), 'source_name': NULLIF(atlas_strip(r.source{n}), ''), "
+    f"'link_type': NULLIF(atlas_strip(r.type{n}), ''), 'date_text': r.date{n}, 'link_date': d{n}.link_date, "
+    f"'date_precision': d{n}.date_precision, 'snapshot_url': NULLIF(r.snap{n}, '')}}" for n in LINKS) + "]"
+LINK_DATE_JOINS = " ".join(f"LEFT JOIN atlas_dates d{n} ON d{n}.date_text = r.date{n}" for n in LINKS)
+
+
 def links(con: duckdb.DuckDBPyConnection) -> None:
     """Each row's http(s) links, numbered in order, with their dates read by ingest/dates.py; and what each
     evidence row cites (atlas_cited): the earliest date among its links and the link that gives it (the first
     such link where two share it), or the first link when none is dated."""
     # Every date a row gives (an http(s) link's or not): each distinct text is read once, in Python.
-    texts = [t for (t,) in con.execute(f"SELECT DISTINCT t FROM (SELECT unnest([{', '.join(f'date{n}' for n in LINKS)}]) "
-                                       "AS t FROM atlas_rows) WHERE t IS NOT NULL").fetchall()]
+    texts = [t for (t,) in con.execute("SELECT DISTINCT t FROM (SELECT unnest(" + LINK_DATES + ") AS t FROM atlas_rows) "
+                                       "WHERE t IS NOT NULL").fetchall()]
     parsed = [dates.parse(t) for t in texts]
     register(con, "atlas_dates", {"date_text": (texts, pa.string()), "link_date": ([d for d, _ in parsed], pa.date32()),
                                   "date_precision": ([p for _, p in parsed], pa.string())})
-    # Names and types as shown, stripped ("Government document " would print as "Government document , 2018").
-    each = ", ".join(f"{{'n': {n}, 'url': atlas_strip(coalesce(r.link{n}, '')), "
-                     f"'source_name': NULLIF(atlas_strip(r.source{n}), ''), "
-                     f"'link_type': NULLIF(atlas_strip(r.type{n}), ''), 'date_text': r.date{n}, 'link_date': d{n}.link_date, "
-                     f"'date_precision': d{n}.date_precision, 'snapshot_url': NULLIF(r.snap{n}, '')}}" for n in LINKS)
-    dated = " ".join(f"LEFT JOIN atlas_dates d{n} ON d{n}.date_text = r.date{n}" for n in LINKS)
     # A row's links as one list: numbered by position once javascript:, data: and empty links are dropped.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_link_lists AS
-                    SELECT r.record_id, list_filter([{each}], lambda l: starts_with(lower(l.url), 'http://')
-                                                                       OR starts_with(lower(l.url), 'https://')) AS links
-                    FROM atlas_rows r {dated}""")
+    con.execute("CREATE OR REPLACE TEMP TABLE atlas_link_lists AS "
+                "SELECT r.record_id, list_filter(" + LINK_STRUCTS + ", lambda l: starts_with(lower(l.url), 'http://') "
+                "OR starts_with(lower(l.url), 'https://')) AS links "
+                "FROM atlas_rows r " + LINK_DATE_JOINS)
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_links AS
                    SELECT record_id, l.n, l.url, l.source_name, l.link_type, l.date_text, l.link_date, l.snapshot_url,
                           link_number
@@ -304,13 +308,13 @@ def vendor_labels(con: duckdb.DuckDBPyConnection) -> None:
                                     "unlisted": (out["unlisted"], pa.bool_())})
     # Each evidence row carries what its record says of it (source, AOS number, place): both lookups are
     # small, and the evidence insert then joins fewer tables of a million rows.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE atlas_ev AS
-                    SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
-                           v.unlisted OR coalesce(strlen(r.summary) <> length(r.summary), false) AS in_python,
-                           r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
-                    FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
-                    JOIN atlas_places p ON {PLACE_OF_ROW}
-                    WHERE r.valid""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_ev AS
+                   SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
+                          v.unlisted OR coalesce(strlen(r.summary) <> length(r.summary), false) AS in_python,
+                          r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
+                   FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
+                   JOIN atlas_places p ON """ + PLACE_OF_ROW + """
+                   WHERE r.valid""")
 
 
 def _vendor_labels(vendor: str | None) -> list[str | None]:
@@ -490,10 +494,14 @@ def summaries(con: duckdb.DuckDBPyConnection) -> None:
                        DROP TABLE atlas_redacted""")
 
 
+# An evidence row's id: its source, its AOS number and its vendor (columns of atlas_ev e).
+EVIDENCE_ID = "e.source_id || ':' || coalesce(e.aos, 'None') || ':' || coalesce(e.vendor_id, 'unnamed')"
+
+
 def insert(con: duckdb.DuckDBPyConnection) -> None:
     # Located at the Census point of the Atlas's own city (or county): a position, not an identity.
     con.execute(
-        f"""
+        """
         INSERT INTO core.agencies
         SELECT n.agency_id, n.ori, n.name, n.agency_type, n.city, n.county, n.state,
                coalesce(p.latitude, c.latitude), coalesce(p.longitude, c.longitude),
@@ -505,7 +513,7 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
                              r.record_id) AS agency_type,
                      arg_min(NULLIF(r.city, ''), r.record_id) AS city, arg_min(NULLIF(r.county, ''), r.record_id) AS county,
                      arg_min(r.state, r.record_id) AS state, min(r.record_id) AS raw_record_id
-              FROM atlas_rows r JOIN atlas_places p ON {PLACE_OF_ROW}
+              FROM atlas_rows r JOIN atlas_places p ON """ + PLACE_OF_ROW + """
               WHERE r.valid AND p.method = 'unplaced' GROUP BY p.agency_id) n   -- the first row naming the agency describes it
         LEFT JOIN (SELECT * FROM core.places WHERE kind = 'place'
                    QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY full_name LIKE '% CDP', geoid) = 1) p
@@ -528,11 +536,10 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
         ORDER BY min((e.record_id, e.pos))
         """
     )
-    evidence_id = "e.source_id || ':' || coalesce(e.aos, 'None') || ':' || coalesce(e.vendor_id, 'unnamed')"
     con.execute(
-        f"""
+        """
         INSERT INTO core.evidence
-        SELECT {evidence_id}, e.agency_id, e.method, e.score, e.vendor_id, single.product_id,
+        SELECT """ + EVIDENCE_ID + """, e.agency_id, e.method, e.score, e.vendor_id, single.product_id,
                k.kind, k.why || ' [agency: ' || e.note || ']', c.dated.link_date, c.dated.date_precision, NULL,
                s.shown, e.source_id, c.source_name, c.url, e.record_id
         FROM atlas_ev e
@@ -544,9 +551,9 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
         ORDER BY e.record_id, e.pos
         """)
     con.execute(
-        f"""
+        """
         INSERT INTO core.evidence_links
-        SELECT {evidence_id}, l.link_number, l.url, l.source_name, l.link_type, l.link_date, l.snapshot_url
+        SELECT """ + EVIDENCE_ID + """, l.link_number, l.url, l.source_name, l.link_type, l.link_date, l.snapshot_url
         FROM atlas_ev e JOIN atlas_links l ON l.record_id = e.record_id
         ORDER BY e.record_id, e.pos, l.link_number
         """
@@ -563,11 +570,17 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# The tables `register` makes: the one identifier it puts into SQL comes from this list.
+REGISTERED = frozenset({"atlas_dates", "atlas_places", "atlas_vendors", "atlas_judged", "atlas_quoted", "atlas_redacted"})
+
+
 def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[list, pa.DataType]]) -> None:
     """A temp table from Python lists, with the types given (never guessed from the values)."""
+    if name not in REGISTERED:
+        raise ValueError(f"{name!r} is not one of the Atlas transform's tables")
     table = pa.table({c: pa.array(values, type=kind) for c, (values, kind) in columns.items()})
-    con.register(f"{name}_in", table)
+    con.register("atlas_python_rows", table)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+        con.execute("CREATE OR REPLACE TEMP TABLE " + name + " AS SELECT * FROM atlas_python_rows")
     finally:
-        con.unregister(f"{name}_in")
+        con.unregister("atlas_python_rows")
