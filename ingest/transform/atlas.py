@@ -9,17 +9,14 @@ several Atlas sources: the 2020 export, the bundled current excerpt and a live d
 evidence once, from the copy retrieved last (a live download before a bundled file retrieved the
 same day); the other copies stay in raw as provenance.
 
-The work is set-based: per-row work runs in DuckDB. Python runs once per distinct value (an agency as
-the rows name it, a vendor field, a date as written, a matched phrase to quote) and on the rows
-SQL cannot read exactly as Python's `re` would: summaries with non-ASCII characters or text that may
-need redacting, vendors not in our catalog, and rows sent to quarantine. `tests/test_atlas_sql.py`
-checks the SQL against `ingest.claims.kind_from_summary`, the rule's reference.
+The work is set-based: per-row work runs in DuckDB, and the rules run in Python once per distinct value
+(an agency as the rows name it, a vendor field, a date as written, a summary and its vendor), each from
+its one implementation: ingest/matching.py, ingest/dates.py, ingest/claims.py, ingest/redact.py.
 """
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
@@ -34,41 +31,13 @@ US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
     "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP".split()
 )
-# Python's whitespace (str.split, str.strip), written for DuckDB's regular expressions (RE2).
-WHITESPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-# Text that ingest/redact.py might change, on ASCII text (anything else goes to Python): an @, ten digits
-# shaped like a phone number, a contact label before a colon or dash. A superset of what redact() rewrites.
-MAY_REDACT = (r"@|[0-9]{3}\)?[\t\n\x0b\x0c\r\x1c-\x1f .\-]?[0-9]{3}[\t\n\x0b\x0c\r\x1c-\x1f .\-]?[0-9]{4}"
-              r"|(?i:cor|poc|co|ko|officer|contact|attn)[\t\n\x0b\x0c\r\x1c-\x1f ]*[:\-]")
 LINKS = (1, 2, 3)
-NO_SUMMARY = ("used", "listed by the source with no summary; reported as use")
-NO_KIND = ("used", "summary reports use or access with no trial, purchase or end")
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class Params(dict):
-    """The values of one statement, each bound as $pN: the SQL text carries only its structure."""
-
-    def __call__(self, value) -> str:
-        name = f"p{len(self)}"
-        self[name] = value
-        return f"${name}"
-
-    def strings(self, values: Iterable[str]) -> str:
-        return self(list(values)) + "::VARCHAR[]"
-
-
-# atlas_strip(x): Python's str.strip(), which strips the code points str.isspace() accepts (all below U+3001;
-# the same set as WHITESPACE). A macro cannot take bound values, so the list is written out here. Text that
-# starts and ends with a printable ASCII character has nothing to strip, and that check is ten times faster.
-STRIP_MACRO = ("CREATE OR REPLACE TEMP MACRO atlas_strip(x) AS CASE WHEN x IS NULL OR x = '' THEN x "
-               "WHEN ascii(x) BETWEEN 33 AND 126 AND ascii(right(x, 1)) BETWEEN 33 AND 126 THEN x "
-               "ELSE trim(x, array_to_string(list_transform("
-               "[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, "
-               "8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288], lambda c: chr(c)), '')) END")
 COLUMNS = {"aos": "AOSNUMBER", "newaos": "NEWAOSNUMBER (ORI9)", "agency": "Agency", "city": "City",
            "county": "County", "state": "State", "lea_type": "Type of LEA", "juris_type": "Type of Juris",
            "summary": "Summary", "vendor": "Vendor", "technology": "Technology",
@@ -87,8 +56,18 @@ CLEAN_UP = """
 """
 
 
+def _strip(values: pa.Array) -> pa.Array:
+    return pa.array([None if v is None else v.strip() for v in values.to_pylist()], pa.string())
+
+
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(STRIP_MACRO)
+    """atlas_strip(x): Python's own str.strip, so that text is trimmed exactly as the rest of the code trims it."""
+    try:
+        con.remove_function("atlas_strip")
+    except duckdb.InvalidInputException:   # not registered on this connection yet
+        pass
+    con.create_function("atlas_strip", _strip, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
+                        type="arrow", side_effects=False)
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
@@ -310,7 +289,6 @@ def vendor_labels(con: duckdb.DuckDBPyConnection) -> None:
     # small, and the evidence insert then joins fewer tables of a million rows.
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_ev AS
                    SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
-                          v.unlisted OR coalesce(strlen(r.summary) <> length(r.summary), false) AS in_python,
                           r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
                    FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
                    JOIN atlas_places p ON """ + PLACE_OF_ROW + """
@@ -330,168 +308,43 @@ def _vendor_names(con) -> dict[str, list[str]]:
 
 
 def kinds(con: duckdb.DuckDBPyConnection) -> None:
-    """What each piece of evidence says happened (ingest/claims.py) -> atlas_kinds (record_id, vendor_id, kind, why).
+    """What each piece of evidence says happened -> atlas_kinds (record_id, vendor_id, kind, why).
 
-    A vendor not in the catalog is judged by its own label; both it and a summary with non-ASCII text go
-    through Python, the rule's reference. The rest is judged in SQL by the same rule (see `kind_sql`)."""
+    The rule is `ingest.claims.kind_from_summary`, run once per distinct (summary, vendor) pair: many rows
+    repeat a summary (one row per vendor named, and sources that reuse a sentence). A vendor not in the
+    catalog is judged by its own label."""
     names = _vendor_names(con)
-    con.execute("CREATE OR REPLACE TEMP VIEW atlas_kind_input AS SELECT record_id, summary, vendor_id FROM atlas_ev "
-                "WHERE NOT in_python")
-    kind_sql(con, names)
-    con.execute("DROP VIEW atlas_kind_input")
-    rows = con.execute("SELECT record_id, summary, vendor_id, label FROM atlas_ev WHERE in_python").fetchall()
-    if rows:
-        judged = []
-        for record_id, summary, vendor_id, label in rows:
-            own = names.get(vendor_id, [label] if label else [])
-            others = [n for v, vendor_names in names.items() if v != vendor_id for n in vendor_names]
-            judged.append((record_id, vendor_id, *claims.kind_from_summary(summary, own, others)))
-        register(con, "atlas_judged", {"record_id": ([j[0] for j in judged], pa.int64()),
-                                       **{c: ([j[i] for j in judged], pa.string())
-                                          for i, c in enumerate(("vendor_id", "kind", "why"), start=1)}})
-        con.execute("INSERT INTO atlas_kinds SELECT * FROM atlas_judged; DROP TABLE atlas_judged")
-
-
-def kind_sql(con: duckdb.DuckDBPyConnection, names: dict[str, list[str]]) -> None:
-    """(record_id, summary, vendor_id) rows of atlas_kind_input -> atlas_kinds (record_id, vendor_id, kind, why), judged in
-    SQL as ingest.claims.kind_from_summary judges ASCII text, `names` being the catalog's vendor names.
-
-    Whitespace is collapsed and the text split into sentences where claims.SENTENCE splits; a sentence is in
-    scope for a vendor when it names that vendor or names no catalog vendor; the first kind (in KIND_RULES
-    order) found in an in-scope sentence wins, quoting the first such sentence. On ASCII text RE2 (DuckDB)
-    and Python's `re` agree on these patterns (\\b, \\s, \\S, (?i)). Which vendors a sentence names comes
-    from one regexp_extract_all over every name, which returns matches that do not overlap, plus a check
-    of each vendor whose name could overlap a name found (see `overlapping`)."""
-    lowered = {v: sorted({n.strip().lower() for n in ns if n and n.strip()}, key=lambda n: (-len(n), n))
-               for v, ns in names.items()}
-    p = Params()
-    vendors_of: dict[str, list[str]] = {}
-    for vendor_id, ns in lowered.items():
-        for n in ns:
-            vendors_of.setdefault(n, []).append(vendor_id)
-    every = sorted(vendors_of, key=lambda n: (-len(n), n))
-    direct = ("list_distinct(flatten(list_transform(found, lambda n: CASE n "
-              + " ".join(f"WHEN {p(n)} THEN {p.strings(vs)}" for n, vs in vendors_of.items())
-              + " ELSE [] END)))") if vendors_of else "[]::VARCHAR[]"
-    hidden: dict[str, set[str]] = {}   # vendor -> the names found that could hide one of its names
-    for found in every:
-        for other in every:
-            if other != found and not set(vendors_of[other]) <= set(vendors_of[found]) and overlapping(found, other):
-                for vendor_id in set(vendors_of[other]) - set(vendors_of[found]):
-                    hidden.setdefault(vendor_id, set()).add(found)
-    checks = [f"CASE WHEN list_has_any(found, {p.strings(sorted(triggers))}) "
-              f"AND regexp_matches(low, {p(names_pattern(lowered[v]))}) THEN [{p(v)}] ELSE [] END"
-              for v, triggers in sorted(hidden.items())]
-    mentioned = f"list_distinct(list_concat({', '.join([direct, *checks])}))" if checks else direct
-    found_expr = f"regexp_extract_all(low, {p(names_pattern(every))})" if every else "[]::VARCHAR[]"
-    rules = [("(?i)" if rule.flags & re.I else "") + rule.pattern for _, rule in claims.KIND_RULES]
-    # A sentence's first kind only: the winner over a record's sentences is the least (kind, position), and
-    # no other kind of a sentence can beat its first. RE2 tests cheaply; only the kind found is extracted.
-    first_kind = ("CASE " + " ".join(f"WHEN regexp_matches(sentence, {p(rule)}) "
-                                     f"THEN {{'rank': {rank}, 'hit': regexp_extract(sentence, {p(rule)})}}"
-                                     for rank, rule in enumerate(rules, start=1)) + " END")
-    any_kind = p("|".join(f"(?:{rule})" for rule in rules))
-    split = p(r'([.!?]) ([A-Z0-9"“])')   # claims.SENTENCE on collapsed whitespace: punctuation, one space, a capital
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE atlas_sentences AS
-        WITH collapsed AS (   -- whitespace collapsed as " ".join(text.split()) does, where there is any to collapse
-            SELECT record_id, CASE WHEN regexp_matches(summary, {p("^ | $|  |" + WHITESPACE.replace(" ", ""))})
-                                   THEN trim(regexp_replace(summary, {p(WHITESPACE + '+')}, ' ', 'g'))
-                                   ELSE summary END AS text
-            -- One summary per record (a row per vendor repeats it): grouped by the id, not by the text.
-            FROM (SELECT record_id, any_value(summary) AS summary FROM atlas_kind_input GROUP BY record_id)
-        ), texts AS (   -- a sentence is a piece of the text whose word boundaries read the same: no kind in the text, none in it
-            SELECT * FROM collapsed WHERE regexp_matches(text, {any_kind})
-        ), pieces AS (
-            SELECT record_id, unnest(parts) AS sentence, generate_subscripts(parts, 1) AS pos, len(parts) = 1 AS whole
-            FROM (SELECT record_id, CASE WHEN regexp_matches(text, {split})
-                                         THEN string_split(regexp_replace(text, {split}, '\\1' || chr(31) || '\\2', 'g'), chr(31))
-                                         ELSE [text] END AS parts
-                  FROM texts)
-        ), judged AS (   -- a text that is one sentence is known to have a kind
-            SELECT record_id, pos, sentence, {first_kind} AS first, lower(sentence) AS low
-            FROM pieces WHERE whole OR regexp_matches(sentence, {any_kind})
-        )
-        -- Which vendors a sentence names: only for sentences with a kind.
-        SELECT record_id, pos, sentence, first.rank AS rank, first.hit AS hit, {mentioned} AS mentioned
-        FROM (SELECT *, {found_expr} AS found FROM judged)
-    """, p)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE atlas_first_hits AS
-        SELECT k.record_id, k.vendor_id, any_value(k.summary) AS summary,
-               arg_min({'kind': ($kinds::VARCHAR[])[s.rank], 'match': s.hit, 'sentence': s.sentence}, (s.rank, s.pos))
-                   FILTER (WHERE s.rank IS NOT NULL) AS first
-        FROM atlas_kind_input k
-        LEFT JOIN atlas_sentences s
-               ON s.record_id = k.record_id
-              AND (len(s.mentioned) = 0 OR coalesce(list_contains(s.mentioned, k.vendor_id), false))
-        GROUP BY k.record_id, k.vendor_id   -- one row each in the source: a record names a vendor once
-    """, {"kinds": [k for k, _ in claims.KIND_RULES]})
-    matches = [m for (m,) in con.execute(
-        "SELECT DISTINCT first.match FROM atlas_first_hits WHERE first IS NOT NULL").fetchall()]
-    register(con, "atlas_quoted", {"match": (matches, pa.string()), "quoted": ([repr(m) for m in matches], pa.string())})
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE atlas_kinds AS
-        SELECT h.record_id, h.vendor_id,
-               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN $no_summary_kind
-                    ELSE coalesce(h.first.kind, $no_kind_kind) END AS kind,
-               CASE WHEN atlas_strip(coalesce(h.summary, '')) = '' THEN $no_summary_why
-                    WHEN h.first IS NULL THEN $no_kind_why
-                    ELSE 'summary says ' || q.quoted || ': \u201c' || h.first.sentence || '\u201d' END AS why
-        FROM atlas_first_hits h LEFT JOIN atlas_quoted q ON q.match = h.first.match
-    """, {"no_summary_kind": NO_SUMMARY[0], "no_summary_why": NO_SUMMARY[1], "no_kind_kind": NO_KIND[0],
-          "no_kind_why": NO_KIND[1]})
-    con.execute("DROP TABLE atlas_sentences; DROP TABLE atlas_first_hits; DROP TABLE atlas_quoted")
-
-
-def names_pattern(names: Iterable[str]) -> str:
-    return r"\b(?:" + "|".join(escape(n) for n in names) + r")\b"
-
-
-def escape(name: str) -> str:
-    """A literal for RE2: every ASCII punctuation mark escaped (RE2 reads any escaped punctuation as itself)."""
-    return "".join("\\" + c if c.isascii() and not c.isalnum() and c != " " else c for c in name)
-
-
-def _word(c: str) -> bool:
-    return c.isascii() and (c.isalnum() or c == "_")
-
-
-def overlapping(a: str, b: str) -> bool:
-    r"""Can an occurrence of \ba\b and one of \bb\b share a character in some (ASCII) text?"""
-    # b starts `offset` characters after a. The shared part starts with b[0] (offset >= 0) or with a[0]
-    # (offset < 0), so only offsets where that character lines up need the full comparison.
-    offsets = [i for i, c in enumerate(a) if c == b[:1]] + [-i for i in range(1, len(b)) if b[i] == a[:1]]
-    for offset in offsets:
-        lo, hi = max(0, offset), min(len(a), offset + len(b))
-        if a[lo:hi] != b[lo - offset:hi - offset]:
-            continue
-        start, end = min(0, offset), max(len(a), offset + len(b))
-        text = "".join(a[p] if 0 <= p < len(a) else b[p - offset] for p in range(start, end))
-        # \b must hold at both ends of both; an end of the joined text can always be given a neighbour.
-        if all(e in (start, end) or _word(text[e - 1 - start]) != _word(text[e - start])
-               for e in {0, len(a), offset, offset + len(b)}):
-            return True
-    return False
+    others_of = {vendor_id: [n for v, ns in names.items() if v != vendor_id for n in ns] for vendor_id in names}
+    every_name = [n for ns in names.values() for n in ns]
+    pairs = con.execute("SELECT DISTINCT summary, vendor_id, label FROM atlas_ev").fetchall()
+    judged = []
+    for summary, vendor_id, label in pairs:
+        own = names.get(vendor_id, [label] if label else [])
+        judged.append(claims.kind_from_summary(summary, own, others_of.get(vendor_id, every_name)))
+    register(con, "atlas_judged", {"summary": ([p[0] for p in pairs], pa.string()),
+                                   "vendor_id": ([p[1] for p in pairs], pa.string()),
+                                   "label": ([p[2] for p in pairs], pa.string()),
+                                   "kind": ([k for k, _ in judged], pa.string()),
+                                   "why": ([w for _, w in judged], pa.string())})
+    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_kinds AS
+                   SELECT e.record_id, e.vendor_id, j.kind, j.why
+                   FROM atlas_ev e JOIN atlas_judged j
+                     ON j.summary IS NOT DISTINCT FROM e.summary AND j.vendor_id IS NOT DISTINCT FROM e.vendor_id
+                    AND j.label IS NOT DISTINCT FROM e.label;
+                   DROP TABLE atlas_judged""")
 
 
 def summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """The summary as shown: stripped, personal data redacted (ingest/redact.py) where there may be any."""
+    """The summary as shown: stripped, personal data redacted (ingest/redact.py), once per distinct text."""
+    texts = [t for (t,) in con.execute("SELECT DISTINCT summary FROM atlas_ev").fetchall()]
+    register(con, "atlas_redacted", {"summary": (texts, pa.string()),
+                                     "shown": ([redact((t or "").strip()) or None for t in texts], pa.string())})
+    # One summary per record (a row per vendor repeats it).
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_shown AS
-                    SELECT record_id, NULLIF(atlas_strip(coalesce(summary, '')), '') AS shown,
-                           coalesce(strlen(summary) <> length(summary)
-                                    OR regexp_matches(summary, $may_redact), false) AS in_python
-                    -- One summary per record (a row per vendor repeats it).
-                    FROM (SELECT record_id, any_value(summary) AS summary FROM atlas_ev GROUP BY record_id)""",
-                {"may_redact": MAY_REDACT})
-    rows = con.execute("""SELECT record_id, any_value(summary) FROM atlas_ev
-                          WHERE record_id IN (SELECT record_id FROM atlas_shown WHERE in_python)
-                          GROUP BY record_id""").fetchall()
-    if rows:
-        register(con, "atlas_redacted", {"record_id": ([r for r, _ in rows], pa.int64()),
-                                         "shown": ([redact((t or "").strip()) or None for _, t in rows], pa.string())})
-        con.execute("""UPDATE atlas_shown s SET shown = r.shown FROM atlas_redacted r WHERE r.record_id = s.record_id;
-                       DROP TABLE atlas_redacted""")
+                   SELECT e.record_id, any_value(r.shown) AS shown
+                   FROM atlas_ev e JOIN atlas_redacted r ON r.summary IS NOT DISTINCT FROM e.summary
+                   GROUP BY e.record_id;
+                   DROP TABLE atlas_redacted""")
 
 
 # An evidence row's id: its source, its AOS number and its vendor (columns of atlas_ev e).
@@ -570,14 +423,8 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-# The tables `register` makes: the one identifier it puts into SQL comes from this list.
-REGISTERED = frozenset({"atlas_dates", "atlas_places", "atlas_vendors", "atlas_judged", "atlas_quoted", "atlas_redacted"})
-
-
 def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[list, pa.DataType]]) -> None:
     """A temp table from Python lists, with the types given (never guessed from the values)."""
-    if name not in REGISTERED:
-        raise ValueError(f"{name!r} is not one of the Atlas transform's tables")
     table = pa.table({c: pa.array(values, type=kind) for c, (values, kind) in columns.items()})
     con.register("atlas_python_rows", table)
     try:
