@@ -5,11 +5,23 @@ from __future__ import annotations
 import duckdb
 
 from ingest import raw
+from ingest.matching import clean_registry_name
 
 CITY_AGENCY = r"^(.+?)\s+(Police Department|Police Dept\.?|Department of Public Safety|Public Safety Department|Police)$"
 
 
+def registry_name(name: str | None) -> str | None:
+    return None if name is None else clean_registry_name(name)
+
+
 def run(con: duckdb.DuckDBPyConnection) -> None:
+    # The registry's repeated suffixes ("... Police Department Police Department") are cleaned by the matcher's rule.
+    try:
+        con.remove_function("registry_name")
+    except duckdb.InvalidInputException:   # not registered on this connection yet
+        pass
+    con.create_function("registry_name", registry_name, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
+                        null_handling="special", side_effects=False)
     con.execute(
         """
         INSERT INTO core.states
@@ -25,10 +37,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE fbi AS
         SELECT record_id,
                trim(record->>'ori') AS ori,
-               CASE WHEN regexp_extract(trim(record->>'agency_name'), $repeat, 2) <> ''
-                     AND regexp_extract(trim(record->>'agency_name'), $repeat, 2) = regexp_extract(trim(record->>'agency_name'), $repeat, 3)
-                    THEN regexp_extract(trim(record->>'agency_name'), $repeat, 1)
-                    ELSE trim(record->>'agency_name') END AS name,
+               registry_name(record->>'agency_name') AS name,
                record->>'agency_type_name' AS agency_type,
                CASE trim(record->>'state_abbr') WHEN 'NB' THEN 'NE' ELSE trim(record->>'state_abbr') END AS state,
                trim(split_part(record->>'county_name', ';', 1)) AS county_raw,
@@ -37,8 +46,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         FROM raw.records
         WHERE source_id = 'fbi_cde_agencies' AND coalesce(trim(record->>'ori'), '') <> ''
         QUALIFY row_number() OVER (PARTITION BY trim(record->>'ori') ORDER BY record_id) = 1
-        """,
-        {"repeat": r"^(.+? (Police Department|Sheriff's Office)) (Police Department|Sheriff's Office)$"},
+        """
     )
     con.execute(
         """
