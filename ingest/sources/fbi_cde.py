@@ -2,8 +2,6 @@
 DELIM = ","
 REQUIRED = ("agency_name", "agency_type_name", "county_name", "latitude", "longitude", "ori",
             "state_abbr", "state_name")
-# The FBI list codes Nebraska as NB; every other file uses the USPS code.
-STATE_FIXES = {"NB": "NE"}
 
 
 def required_columns(path) -> tuple[str, ...]:

@@ -19,7 +19,3 @@ def run_all(con: duckdb.DuckDBPyConnection) -> None:
     for module in ORDER:
         module.run(con)
 
-
-def sources_of(con: duckdb.DuckDBPyConnection, platform: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT source_id FROM meta.sources WHERE platform = ? ORDER BY source_id", [platform]).fetchall()]

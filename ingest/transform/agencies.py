@@ -15,6 +15,7 @@ def registry_name(name: str | None) -> str | None:
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
+    # The FBI list codes Nebraska as NB; every other file uses the USPS code NE (the CASEs below).
     # The registry's repeated suffixes ("... Police Department Police Department") are cleaned by the matcher's rule.
     try:
         con.remove_function("registry_name")
