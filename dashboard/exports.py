@@ -6,14 +6,9 @@ import io
 
 import pandas as pd
 
-# A cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, -2+3, @SUM): prefix it with a quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+# A cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, -2+3, @SUM, and the same behind a space,
+# a tab or a zero-width character): the one rule every CSV writer uses, shared with the command line.
+from ingest.csvsafe import FORMULA_START, neutralise  # noqa: F401  (FORMULA_START: for callers checking a file)
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

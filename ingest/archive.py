@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ingest.http import public_params, scrub
+from ingest.http import left_host, public_params, scrub, strip_query
 from ingest.paths import DATA_DIR
 
 PARTIAL_PREFIX = ".partial-"
@@ -60,6 +60,7 @@ class RunArchive:
         self.partial = self.root / source_id / f"{PARTIAL_PREFIX}{self.stamp}-{os.getpid()}"
         self.final = self.root / source_id / self.stamp
         self.count = 0
+        self.redirects: dict[tuple[str, str], int] = {}   # (asked host, answering host) -> responses
 
     def save(self, body: bytes, *, url: str, ext: str, params: dict | None = None, status: int = 200,
              content_type: str | None = None, kind: str = "page", extra: dict | None = None) -> Archived:
@@ -75,9 +76,21 @@ class RunArchive:
 
     def save_response(self, response, *, ext: str, params: dict | None = None, kind: str = "page",
                       extra: dict | None = None) -> Archived:
+        """Archive a response under the URL that answered it; one that a redirect brought from another host
+        also records the URL that was asked for, and the run's notes say so."""
+        moved = left_host(response)
+        if moved:
+            self.redirects[moved] = self.redirects.get(moved, 0) + 1
+            extra = {**(extra or {}), "redirected_from": scrub(strip_query(str(response.history[0].request.url)))}
         return self.save(response.content, url=str(response.url), ext=ext, params=params,
                          status=response.status_code, content_type=response.headers.get("content-type"),
                          kind=kind, extra=extra)
+
+    def notes(self) -> list[str]:
+        """What cross-host redirects did in this run, one sentence per pair of hosts."""
+        return [f"{n} response(s) asked of {asked} came from {came} after a redirect: followed because those "
+                f"requests carried no token, and archived under {came}'s address"
+                for (asked, came), n in sorted(self.redirects.items())]
 
     def commit(self) -> Path | None:
         """Move the run into place; a run that saved nothing leaves nothing behind."""

@@ -56,6 +56,8 @@ def fetch_source(client: Client, source: registry.Source, root: Path, *, since: 
     finally:
         if not committed:
             run.discard()
+    if committed:
+        result.notes = [*result.notes, *run.notes()]
     if abandoned:
         result.notes = [*result.notes, f"removed {len(abandoned)} partial run(s) left by a fetch that was killed: "
                                        + ", ".join(abandoned)]

@@ -1,6 +1,12 @@
 """The one HTTP client every connector uses: timeouts, a user agent naming the project, retries with
 backoff on 429, 5xx and transport errors (honouring Retry-After), a per-host rate limit, and tokens
-that never reach a log, an archive or an error message.
+that never reach a log, an archive, an error message or another host.
+
+Redirects are followed here, one hop at a time, not by httpx: httpx drops `Authorization` on a redirect
+to another origin but keeps every other header, so a Socrata `X-App-Token` would follow a redirect
+anywhere. A request that carries a credential is never sent on to another host: the redirect is refused
+with a sentence. One that carries none follows it, and the response keeps the hops in `history` so the
+archive can say where it really came from.
 """
 from __future__ import annotations
 
@@ -22,6 +28,11 @@ MAX_RETRY_AFTER = 300.0   # a server asking for longer than this is treated as d
 # Seconds between two requests to one host. The public APIs ask for politeness; a local mirror or a test
 # server may allow less (WATCHDOG_HTTP_INTERVAL=0).
 DEFAULT_INTERVAL = 1.0
+MAX_REDIRECTS = 10
+# Headers that are credentials by name; any header whose name has one of these words, or whose value holds
+# a configured token, counts too. Cookies are left to httpx's cookie jar, which scopes them to their domain.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-app-token"})
+SECRET_HEADER_WORDS = ("token", "secret", "auth", "api-key", "apikey", "password")
 
 
 class FetchError(RuntimeError):
@@ -125,6 +136,48 @@ def base_url_for(platform: str, override: str | None = None) -> str | None:
     return override or os.environ.get(f"WATCHDOG_{platform.upper()}_BASE_URL") or None
 
 
+def same_host(a: httpx.URL, b: httpx.URL) -> bool:
+    """Whether a credential meant for `a` may go to `b`: the same host and port, or the same host moving
+    from http to https on the default ports. A move to plain http is another place for a token."""
+    if a.host != b.host:
+        return False
+    if a.scheme == b.scheme:
+        return a.port == b.port
+    return a.scheme == "http" and b.scheme == "https" and a.port is None and b.port is None
+
+
+def host_of(url: httpx.URL | str) -> str:
+    return httpx.URL(str(url)).netloc.decode("ascii")
+
+
+def credentials_in(request: httpx.Request) -> list[str]:
+    """What in this request is a credential: header names, and 'body' when the body holds a known token
+    (a sign-in's password, a refresh token)."""
+    values = secrets()
+    found = [name for name, value in request.headers.items()
+             if name.lower() in SECRET_HEADERS or any(w in name.lower() for w in SECRET_HEADER_WORDS)
+             or any(v in value for v in values)]
+    body = request.content if isinstance(request.stream, httpx.ByteStream) else b""
+    if body and any(v.encode() in body for v in values):
+        found.append("body")
+    return found
+
+
+def refuse_redirect(request: httpx.Request, response: httpx.Response, credentials: list[str]) -> FetchError:
+    what = "token" if credentials != ["body"] else "password or token in its body"
+    return FetchError(f"{host_of(request.url)} redirected {request.method} {strip_query(str(request.url))} to "
+                      f"{host_of(response.next_request.url)}; not followed, since the {what} it carries "
+                      f"({', '.join(credentials)}) is only for {host_of(request.url)}", response.status_code)
+
+
+def left_host(response: httpx.Response) -> tuple[str, str] | None:
+    """(asked host, answering host) when redirects took this response to another host, else None."""
+    if not getattr(response, "history", None):
+        return None
+    asked, came = response.history[0].request.url, response.request.url
+    return None if same_host(asked, came) else (host_of(asked), host_of(came))
+
+
 class RateLimit:
     """At most one request per `interval` seconds to each host, shared by every connector in the process."""
 
@@ -153,7 +206,7 @@ class Client:
         if min_interval is None:
             min_interval = float(os.environ.get("WATCHDOG_HTTP_INTERVAL") or DEFAULT_INTERVAL)
         self.rate = RateLimit(min_interval)
-        self._http = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True,
+        self._http = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False,
                                   headers={"User-Agent": USER_AGENT, **(headers or {})})
 
     def __enter__(self) -> "Client":
@@ -178,7 +231,8 @@ class Client:
                 with attempt:
                     tries += 1
                     self.rate.wait(host)
-                    response = self._http.request(method, url, params=params, json=json, headers=headers)
+                    response = self._send(self._http.build_request(method, url, params=params, json=json,
+                                                                   headers=headers))
                     if response.status_code == 429 or response.status_code >= 500:
                         raise RetryableStatus(response)
         except RetryableStatus as exc:
@@ -189,3 +243,22 @@ class Client:
         if response.status_code >= 400:
             raise FetchError(f"HTTP {response.status_code} from {method} {strip_query(url)}", response.status_code)
         return response
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """Send, following redirects hop by hop; a credential never leaves the host it was sent to."""
+        first, credentials = request.url, credentials_in(request)
+        history: list[httpx.Response] = []
+        while True:
+            response = self._http.send(request, follow_redirects=False)
+            if response.next_request is None:
+                response.history = history
+                return response
+            if len(history) >= MAX_REDIRECTS:
+                raise FetchError(f"{host_of(first)} redirected more than {MAX_REDIRECTS} times for "
+                                 f"{strip_query(str(first))}; not followed further", response.status_code)
+            following = response.next_request
+            if credentials and not same_host(first, following.url):
+                raise refuse_redirect(request, response, credentials)
+            history.append(response)
+            request = following
+            self.rate.wait(request.url.netloc.decode("ascii"))
