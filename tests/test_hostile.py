@@ -322,13 +322,32 @@ def test_typing_sql_into_the_place_box():
 
 # --------------------------------------------------------------------------------------------- privacy
 
-def test_no_environment_token_reaches_the_build_output_or_the_database(tmp_path):
+def test_no_environment_token_reaches_the_run_output_the_archive_or_the_database(tmp_path):
+    """A real fetch of every live source with tokens set (the server sees them, so they were read and sent),
+    then the database it built, the archive and everything printed are searched for them."""
+    from pytest_httpserver import HTTPServer
+
+    from tests.test_ingest_live import play_every_source
+
     token = "secret-test-token-3f9c2a"
-    env = {**os.environ, "MUCKROCK_TOKEN": token, "WATCHDOG_API_TOKEN": token, "GITHUB_TOKEN": token}
+    env = {**os.environ, "MUCKROCK_TOKEN": token, "SOCRATA_APP_TOKEN": token, "WATCHDOG_API_TOKEN": token,
+           "GITHUB_TOKEN": token, "WATCHDOG_ARCHIVE": str(tmp_path / "archive"), "WATCHDOG_HTTP_INTERVAL": "0"}
     target = tmp_path / "watchdog.duckdb"
-    proc = subprocess.run([sys.executable, "-m", "ingest", "build", "--db", str(target)], cwd=ROOT, env=env,
-                          capture_output=True, timeout=300)
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        play_every_source(server)
+        proc = subprocess.run([sys.executable, "-m", "ingest", "run", "all", "--base-url",
+                               server.url_for("/").rstrip("/"), "--db", str(target)], cwd=ROOT, env=env,
+                              capture_output=True, timeout=600)
+        seen = [req.headers for req, _ in server.log]
+    finally:
+        server.clear()
+        server.stop()
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    assert any(h.get("Authorization") == f"Bearer {token}" for h in seen), "MuckRock was not asked with the token"
+    assert any(h.get("X-App-Token") == token for h in seen), "Socrata was not asked with the token"
+    assert list((tmp_path / "archive").rglob("*.meta.json")), "nothing was archived"
     assert token.encode() not in proc.stdout + proc.stderr
     # Every text value in every table and view, as text (the file's bytes are compressed, so a byte scan
     # alone could miss it), and the raw bytes of everything the build wrote beside it.
