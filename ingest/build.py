@@ -22,11 +22,42 @@ class SourceReport:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Built:
+    """What a build did: the file it swapped in, what each source gave, leftovers of killed builds removed."""
+    database: Path
+    reports: list[SourceReport]
+    removed_leftovers: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Published:
+    """What the feeds step wrote, and a sentence for each thing it could not write."""
+    folder: Path
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def sentence(self) -> str:
+        if not self.written:
+            return f"Feeds were not written: {' '.join(self.problems)} The database was updated."
+        return " ".join([f"Feeds written: {len(self.written)} in {self.folder}.", *self.problems])
+
+
 def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None,
           archive: Path | None = None) -> list[SourceReport]:
+    """Build the database, swap it in, then publish the feeds (a step that cannot undo or fail the build)."""
+    built = build_database(db_path, data_dir, progress, archive)
+    publish_feeds(built.database)
+    return built.reports
+
+
+def build_database(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None,
+                   archive: Path | None = None) -> Built:
     """Build from the bundled files and, given an archive folder, every archived live response.
-    The live file is replaced only if every step succeeds."""
+    The live file is replaced only if every step succeeds; nothing runs after the swap."""
     live = Path(db_path or paths.db_path())
+    live.parent.mkdir(parents=True, exist_ok=True)
+    removed = db.remove_dead_builds(live)
     reports = []
     with db.swapped_build(live) as con:
         db.migrate(con)
@@ -44,8 +75,7 @@ def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress
         transform.run_all(con)
         seed_ladder(con)
         changes.record(con, live if live.exists() else None, datetime.now(timezone.utc).replace(tzinfo=None))
-    write_feeds(live)
-    return reports
+    return Built(live, reports, removed)
 
 
 def in_this_build(catalog: list[registry.Source], archive: Path | None) -> list[registry.Source]:
@@ -58,17 +88,33 @@ def in_this_build(catalog: list[registry.Source], archive: Path | None) -> list[
             or archive_mod.runs_of(Path(archive), s.source_id)]
 
 
-def write_feeds(live: Path) -> Path:
-    """The What's new Atom feed beside the database (data/feeds/ for the default database)."""
-    folder = live.parent / "feeds"
-    folder.mkdir(parents=True, exist_ok=True)
-    con = db.connect(live, read_only=True)
+def publish_feeds(live: Path) -> Published:
+    """The Atom feeds beside the database (data/feeds/ for the default database): What's new and one per
+    watchlist. Runs after the swap, so it never raises: what it could not write comes back as sentences."""
+    published = Published(Path(live).parent / "feeds")
     try:
-        (folder / "whats-new.xml").write_text(changes.atom(con), encoding="utf-8")
-        changes.write_watch_feeds(con, folder, watchlists.load())
+        published.folder.mkdir(parents=True, exist_ok=True)
+        watches = watchlists.load_checked()
+        if watches.problem:
+            published.problems.append(f"Watchlist feeds: {watches.problem}")
+        con = db.connect(live, read_only=True)
+    except Exception as exc:  # noqa: BLE001 - after the swap, every failure is reported, none raised
+        published.problems.append(f"the feeds folder or the new database could not be opened ({exc}).")
+        return published
+    try:
+        feeds = [("whats-new.xml", lambda: changes.atom(con))] + [
+            (f"watch-{w.slug}.xml", lambda w=w: changes.atom(con, title=f"Who's Watching: {w.name}",
+                                                              feed_id=f"watch-{w.slug}", watch=w))
+            for w in watches.items]
+        for name, make in feeds:
+            try:
+                changes.write_atomically(published.folder / name, make())
+                published.written.append(published.folder / name)
+            except Exception as exc:  # noqa: BLE001 - one feed's failure leaves the others written
+                published.problems.append(f"{name} was not written ({exc}).")
     finally:
         con.close()
-    return folder / "whats-new.xml"
+    return published
 
 
 def seed_ladder(con: duckdb.DuckDBPyConnection) -> None:

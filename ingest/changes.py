@@ -3,10 +3,12 @@ history in meta.changes and published as an Atom feed (all of it, and one per wa
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import duckdb
+from feedgen.feed import FeedGenerator
 
 COLUMNS = "evidence_id, agency_id, agency_name, state, vendor, product, kind, summary, source_url"
 CURRENT = "SELECT " + COLUMNS + " FROM views.evidence"
@@ -52,35 +54,59 @@ def matching(con: duckdb.DuckDBPyConnection, watch=None, state: str | None = Non
     """, {"value": watch.value if watch else state, "limit": limit}).fetchall()
 
 
-def write_watch_feeds(con: duckdb.DuckDBPyConnection, folder: Path, watches) -> list[Path]:
-    written = []
-    for watch in watches:
-        target = folder / f"watch-{watch.slug}.xml"
-        target.write_text(atom(con, title=f"Who's Watching: {watch.name}", feed_id=f"watch-{watch.slug}", watch=watch),
-                          encoding="utf-8")
-        written.append(target)
-    return written
+def write_atomically(target: Path, text: str) -> None:
+    """A reader (a feed reader polling the folder) sees the old feed or the new one, never half of one."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# XML 1.0 allows tab, line feed, carriage return and these ranges; anything else (NUL and the other C0
+# controls, lone surrogates, U+FFFE/U+FFFF) makes the whole document unreadable, so it is dropped.
+NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value) -> str:
+    """Record text as it may stand in XML: a string with what XML 1.0 forbids removed (escaping is lxml's)."""
+    return NOT_XML.sub("", value) if isinstance(value, str) else ("" if value is None else xml_text(str(value)))
+
+
+def http_link(url) -> str | None:
+    """Feeds link only to http(s) URLs: a javascript: or data: URL from a record is no link at all."""
+    url = xml_text(url).strip()
+    return url if re.match(r"(?i)^https?://[^\s]+$", url) else None
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
 
 
 def atom(con: duckdb.DuckDBPyConnection, title: str = "Who's Watching: what's new", feed_id: str = "whats-new",
          where_state: str | None = None, limit: int = 200, watch=None) -> str:
-    """An Atom 1.0 feed of the latest changes, newest first: all, one state's, or one watchlist's."""
+    """An Atom 1.0 feed of the latest changes, newest first: all, one state's, or one watchlist's.
+
+    Built with feedgen (lxml escapes every value): record text is always text, never markup."""
     rows = matching(con, watch, where_state, limit)
-    updated = (rows[0][0] if rows else dt.datetime(2020, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    entries = []
+    feed = FeedGenerator()
+    feed.id(f"urn:whos-watching:{xml_text(feed_id)}")
+    feed.title(xml_text(title))
+    feed.updated(utc(rows[0][0] if rows else dt.datetime(2020, 1, 1)))
+    feed.author({"name": "Who's Watching"})
+    feed.generator("Who's Watching")
     for built_at, change, evidence_id, agency, state, product, kind, summary, url in rows:
-        when = built_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        entry_title = f"{change}: {agency} ({state or 'federal'}), {product}, {kind}"
-        href = escape(url or "", {'"': "&quot;"})
-        entries.append(
-            "  <entry>\n"
-            f"    <id>urn:whos-watching:{escape(change)}:{escape(evidence_id)}:{when}</id>\n"
-            f"    <title>{escape(entry_title)}</title>\n"
-            f"    <updated>{when}</updated>\n"
-            f'    <link href="{href}"/>\n'
-            f"    <summary>{escape(summary or '')}</summary>\n"
-            "  </entry>")
-    return ("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-            f"  <id>urn:whos-watching:{escape(feed_id)}</id>\n  <title>{escape(title)}</title>\n"
-            f"  <updated>{updated}</updated>\n  <author><name>Who's Watching</name></author>\n"
-            + "\n".join(entries) + ("\n" if entries else "") + "</feed>\n")
+        when = utc(built_at)
+        entry = feed.add_entry(order="append")
+        entry.id(xml_text(f"urn:whos-watching:{change}:{evidence_id}:{when:%Y-%m-%dT%H:%M:%SZ}"))
+        entry.title(xml_text(f"{change}: {agency} ({state or 'federal'}), {product}, {kind}"))
+        entry.updated(when)
+        link = http_link(url)
+        if link:
+            entry.link(href=link)
+            entry.summary(xml_text(summary), type="text")
+        else:
+            # RFC 4287: an entry without an alternate link carries its text as content.
+            entry.content(xml_text(summary) or "No summary.", type="text")
+    return feed.atom_str(pretty=True).decode("utf-8")

@@ -16,20 +16,26 @@ console = Console(stderr=True, soft_wrap=True)
 
 
 def cmd_build(args) -> int:
-    from ingest.build import build
+    from ingest.build import build_database, publish_feeds
 
     target = Path(args.db) if args.db else paths.db_path()
     with console.status("Building the database from data/ ...") as status:
         # The archive of live responses is part of the data: a plain rebuild must not drop what `run` fetched.
         from ingest.archive import archive_dir
 
-        reports = build(target, progress=lambda s: status.update(f"Loaded {s}"), archive=archive_dir())
+        built = build_database(target, progress=lambda s: status.update(f"Loaded {s}"), archive=archive_dir())
+    if built.removed_leftovers:
+        console.print(f"Removed {len(built.removed_leftovers)} file(s) left behind by builds that were killed: "
+                      + ", ".join(p.name for p in built.removed_leftovers) + ".")
     table = Table(title=f"Built {target}")
     for column in ("source", "records read", "new", "quarantined", "notes"):
         table.add_column(column)
-    for r in reports:
+    for r in built.reports:
         table.add_row(r.source_id, str(r.fetched), str(r.new), str(r.rejected), "\n".join(r.notes))
     console.print(table)
+    console.print(f"Built {target} and swapped it in.")
+    # Its own step, after the swap: it reports what it could not write and never fails the build.
+    console.print(publish_feeds(target).sentence(), markup=False)
     con = db.connect(target, read_only=True)
     try:
         counts = con.execute(
@@ -219,11 +225,17 @@ def cmd_release(args) -> int:
 
     from ingest import release
 
+    version = date.today().isoformat() if args.version is None else args.version
+    try:
+        release.check_version(version)   # before anything is written: a version names a folder and a line
+    except ValueError as exc:
+        console.print(f"Nothing was written. {exc}", markup=False, highlight=False)
+        return 2
     database = Path(args.db) if args.db else paths.db_path()
     if not database.exists():
-        raise FileNotFoundError(f"no database at {database}: run `make data` first")
-    folder = release.write(database, Path(args.out) if args.out else paths.releases_dir(),
-                           args.version or date.today().isoformat())
+        console.print(f"There is no database at {database}: run `make data` first.", markup=False)
+        return 1
+    folder = release.write(database, Path(args.out) if args.out else paths.releases_dir(), version)
     manifest = json.loads((folder / "manifest.json").read_text())
     console.print(f"Release {manifest['version']} in {folder}: " + ", ".join(
         f"{n} claims {k}" for k, n in manifest["claims"].items()) + f" (since {manifest['previous'] or 'nothing'})")
@@ -267,15 +279,26 @@ def parser() -> argparse.ArgumentParser:
     cl.add_argument("--db")
     cl.set_defaults(func=cmd_claims)
     rel = sub.add_parser("release", help="write a dated release: Parquet per table, manifest, changelog")
-    rel.add_argument("--version", help="release label (default: today's date, YYYY-MM-DD)")
+    rel.add_argument("--version", help="release label (default: today's date, YYYY-MM-DD): a letter or digit, "
+                                       "then up to 63 letters, digits, '.', '-' or '_'")
     rel.add_argument("--out", help="releases folder (default: $WATCHDOG_RELEASES or releases/)")
     rel.add_argument("--db")
     rel.set_defaults(func=cmd_release)
     return p
 
 
+def live_stamp(args) -> tuple[int, int] | None:
+    """Which file is live (inode and modification time), to tell afterwards whether a build swapped it."""
+    try:
+        stat = (Path(args.db) if getattr(args, "db", None) else paths.db_path()).stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    before = live_stamp(args)
     try:
         return args.func(args)
     except BrokenPipeError:  # the reader (| head) went away: nothing is wrong
@@ -284,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a clear one-line error for the user, not a traceback
         console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
         if args.command in ("build", "run"):
-            console.print("The live database was not changed.")
+            # Said only when true: an error after the swap must not claim the old file is still live.
+            console.print("The live database was not changed." if live_stamp(args) == before else
+                          "The live database was replaced by the new build before this error.")
         return 1
 
 

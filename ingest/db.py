@@ -7,7 +7,9 @@ that already has the old file open keeps reading the old inode undisturbed.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -42,12 +44,44 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def building_path(live: Path, pid: int) -> Path:
+    """The file a build by process `pid` writes before the swap; DuckDB adds `<it>.wal` beside it."""
+    return live.with_name(f".{live.name}.{pid}.building")
+
+
+def process_is_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)   # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:   # it exists, run by someone else
+        return False
+    return False
+
+
+def remove_dead_builds(live: Path) -> list[Path]:
+    """Delete the `.building`/`.wal` files that builds killed mid-way left beside `live`; return them.
+
+    Only those of processes that no longer exist: a build still running elsewhere keeps its files."""
+    live = Path(live)
+    pattern = re.compile(r"^\." + re.escape(live.name) + r"\.(\d+)\.building(\.wal)?$")
+    removed = []
+    for leftover in sorted(live.parent.glob(f".{glob.escape(live.name)}.*.building*")):
+        found = pattern.match(leftover.name)
+        if not found or int(found.group(1)) == os.getpid() or not process_is_gone(int(found.group(1))):
+            continue
+        with contextlib.suppress(FileNotFoundError):   # another build may have removed it a moment ago
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
+
 @contextlib.contextmanager
 def swapped_build(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a fresh file that replaces `live` only if the block succeeds."""
     live = Path(live)
     live.parent.mkdir(parents=True, exist_ok=True)
-    building = live.with_name(f".{live.name}.{os.getpid()}.building")
+    building = building_path(live, os.getpid())
     for leftover in (building, Path(f"{building}.wal")):
         leftover.unlink(missing_ok=True)
     con = connect(building)

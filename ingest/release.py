@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -50,9 +51,22 @@ def previous_release(root: Path, version: str) -> Path | None:
     return older[-1] if older else None
 
 
+# A version names one folder directly under the releases folder, and a line of CHANGELOG.md: a letter or
+# digit, then up to 63 letters, digits, dots, hyphens or underscores. No slash, no "." or "..", no line break.
+VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_version(version: str) -> str:
+    """The version itself, or ValueError with a sentence saying what a version may be."""
+    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
+        raise ValueError(f"{str(version)[:80]!r} cannot be a release version: use a letter or digit followed by up "
+                         "to 63 letters, digits, dots, hyphens or underscores (for example 2026-12-06 or v1.2).")
+    return version
+
+
 def write(database: Path, root: Path, version: str) -> Path:
     """Write release `version` under `root`; return its folder."""
-    folder = root / version
+    folder = Path(root) / check_version(version)
     folder.mkdir(parents=True, exist_ok=True)
     con = db.connect(database, read_only=True)
     try:
@@ -124,8 +138,14 @@ def changelog_markdown(version: str, previous: str | None, changelog: dict[str, 
              f"Claims compared with release {previous}." if previous else "First release: every claim is new.", ""]
     for section, rows in changelog.items():
         lines += [f"## {section.capitalize()} ({len(rows)})", ""]
-        for agency, state, product, was, now in rows:
+        for agency, state, product, was, now in map(one_line, rows):
             move = {"added": f"{now}", "removed": f"was {was}", "changed": f"{was} -> {now}"}[section]
             lines.append(f"- {agency} ({state or 'federal'}), {product}: {move}")
         lines.append("")
     return "\n".join(lines)
+
+
+def one_line(row: tuple) -> tuple:
+    """Record text on one changelog line: a line break or other control character in a name becomes a space."""
+    return tuple(" ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", v).split()) if isinstance(v, str) else v
+                 for v in row)

@@ -1,16 +1,25 @@
 """A local tracker of the records requests a user has sent: when, to whom, under which law, and
-when the answer is due (ingest/deadlines.py). Kept in a JSON file on this machine, no account."""
+when the answer is due (ingest/deadlines.py). Kept in a JSON file on this machine, no account.
+
+A damaged file (not JSON, not a list, an entry with a bad date or status) never breaks the page and
+is never overwritten: ingest/statefile.py keeps it aside and says so.
+"""
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from ingest import statefile
 from ingest.paths import DATA_DIR
+from ingest.statefile import EntryError
 
 STATUSES = ("sent", "acknowledged", "answered", "denied", "appealed", "closed")
+# A request date outside these years is a typo, and counting business days there has no holiday calendar.
+EARLIEST, LATEST = date(1960, 1, 1), date(2099, 12, 31)
+FIELDS = ("agency_id", "agency_name", "state", "sent_on")
+OPTIONAL = ("status", "note")
 
 
 @dataclass
@@ -31,30 +40,61 @@ def path() -> Path:
     return Path(os.environ.get("WATCHDOG_REQUESTS") or DATA_DIR / "requests.json")
 
 
+def check_date(text: str) -> date:
+    try:
+        sent = date.fromisoformat(text)
+    except ValueError:
+        raise EntryError(f"the date {text[:40]!r} is not a date written YYYY-MM-DD") from None
+    if not EARLIEST <= sent <= LATEST:
+        raise EntryError(f"the date {sent.isoformat()} is outside {EARLIEST.year}-{LATEST.year}")
+    return sent
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise EntryError(f"the status must be one of {', '.join(STATUSES)}, not {status[:40]!r}")
+    return status
+
+
+def parse(entry) -> Request:
+    """One entry of the file as a Request, or EntryError saying what is wrong with it."""
+    entry = statefile.require_object(entry, FIELDS, OPTIONAL)
+    values = {k: statefile.require_text(entry, k) for k in (*FIELDS, *(k for k in OPTIONAL if k in entry))}
+    check_date(values["sent_on"])
+    check_status(values.get("status", "sent"))
+    return Request(**values)
+
+
+def load_checked(file: Path | None = None) -> statefile.Loaded:
+    """The tracked requests, and a sentence if the file was damaged (then kept aside)."""
+    return statefile.read(file or path(), parse, "tracked requests")
+
+
 def load(file: Path | None = None) -> list[Request]:
-    file = file or path()
-    return [Request(**r) for r in json.loads(file.read_text(encoding="utf-8"))] if file.exists() else []
+    return load_checked(file).items
+
+
+def kept_aside(file: Path | None = None) -> list[Path]:
+    return statefile.kept_aside(file or path())
 
 
 def save(requests: list[Request], file: Path | None = None) -> None:
-    file = file or path()
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_text(json.dumps([asdict(r) for r in requests], indent=2) + "\n", encoding="utf-8")
+    statefile.write(file or path(), [asdict(r) for r in requests])
 
 
 def add(request: Request, file: Path | None = None) -> list[Request]:
-    date.fromisoformat(request.sent_on)   # a clear error for a malformed date, before anything is written
-    if request.status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    # Checked before anything is written: a clear sentence for a malformed date or status.
+    parse(asdict(request))
     requests = load(file) + [request]
     save(requests, file)
     return requests
 
 
 def update(index: int, status: str, file: Path | None = None) -> list[Request]:
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    check_status(status)
     requests = load(file)
+    if not 0 <= index < len(requests):
+        raise EntryError("that request is no longer in the list; reload the page")
     requests[index].status = status
     save(requests, file)
     return requests
