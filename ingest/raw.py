@@ -1,15 +1,14 @@
-"""Load a source file into raw unchanged: every value as text, deduplicated, readable through raw.records.
+"""Load a source file into raw unchanged: every record as JSON text with its sha256, deduplicated, in raw.records.
 
 This is the only code that writes raw records. Source modules say how a file is read
-(delimiter, required columns); they never touch the database themselves.
+(delimiter, required columns); they never touch the database themselves. Every kind of file (CSV, a JSON
+response, a spreadsheet's rows) ends in the same table through the same dedupe (`_store_staged`).
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import json
-import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,30 +73,19 @@ def load_csv(
     delim: str = ",",
     required: tuple[str, ...] = (),
 ) -> LoadResult:
-    """A CSV file's rows into the source's rows table, each row one STRUCT of text as DuckDB read it.
-
-    Reading the file is most of the cost: nothing per row is built here but a 64-bit hash to find repeats.
-    The row's JSON and sha256 (raw.records.record, .content_hash) are worked out when read."""
+    """A CSV file's rows into raw.records, each row the JSON object of its header's columns and text values."""
     columns = csv_columns(path, delim)
     require_columns(path, columns, required)
-    rel = str(path.resolve().relative_to(ROOT)) if path.resolve().is_relative_to(ROOT) else str(path)
     con.execute("DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
-    # The file's sha256 is read in a thread while DuckDB reads the rows (both let go of the GIL).
     # A temp table keeps file order, so its rowid numbers the rows without a window over the whole file.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        file_hash = pool.submit(sha256_file, path)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT t AS record, hash(t) AS row_hash "
-            f"FROM {_read_csv(delim, rejects=True)} AS t",
-            {"path": str(path), "delim": delim},
-        )
-        sha = file_hash.result()
-    raw_file_id = con.execute(
-        "INSERT INTO meta.raw_files VALUES (nextval('meta.raw_file_seq'), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING raw_file_id",
-        [source_id, run_id, rel, url, fetched_at, sha, path.stat().st_size, columns],
-    ).fetchall()[0][0]
-    table = rows_table(con, source_id, con.sql("SELECT unnest(record) FROM staged_rows LIMIT 0").columns)
-    fetched, new = _store_rows(con, table, source_id, raw_file_id, run_id)
+    con.execute("CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT to_json(t)::VARCHAR AS record "
+                "FROM " + _read_csv(delim, rejects=True) + " AS t", {"path": str(path), "delim": delim})
+    con.execute("CREATE OR REPLACE TEMP TABLE staged AS "
+                "SELECT rowid + 1 AS row_number, record, sha256(record) AS content_hash FROM staged_rows ORDER BY rowid;"
+                "DROP TABLE staged_rows")
+    raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
+                                 fetched_at=fetched_at, columns=columns)
+    fetched, new = _store_staged(con, source_id, raw_file_id, run_id)
     rejected = con.execute(
         """
         INSERT INTO core.quarantine
@@ -109,52 +97,8 @@ def load_csv(
     dupes = con.execute(
         "SELECT count(*) FROM core.quarantine WHERE raw_file_id = ? AND reason LIKE 'identical%'", [raw_file_id]
     ).fetchone()[0]
-    con.execute("DROP TABLE staged_rows; DROP TABLE IF EXISTS staged_repeats; DROP TABLE IF EXISTS load_rejects; "
-                "DROP TABLE IF EXISTS load_reject_scans")
+    con.execute("DROP TABLE staged; DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
     return LoadResult(raw_file_id, columns, fetched=fetched, new=new, rejected=rejected + dupes)
-
-
-ROWS_TABLE = re.compile(r"rows_[0-9]+")
-
-
-def rows_table(con: duckdb.DuckDBPyConnection, source_id: str, names: list[str]) -> str:
-    """The rows table of this source and header (made on first use, with raw.records rewritten to read it)."""
-    found = con.execute("SELECT table_name FROM meta.raw_tables WHERE source_id = ? AND columns = ?::VARCHAR[]",
-                        [source_id, list(names)]).fetchall()
-    if found:
-        return found[0][0]
-    table = "rows_" + str(con.execute("SELECT count(*) + 1 FROM meta.raw_tables").fetchall()[0][0])
-    # The relation API names the new table: no identifier goes into SQL text.
-    con.sql("SELECT 0::BIGINT AS record_id, ''::VARCHAR AS source_id, 0::BIGINT AS raw_file_id, 0::BIGINT AS run_id, "
-            "0::BIGINT AS row_number, 0::UBIGINT AS row_hash, record FROM staged_rows LIMIT 0").create(qualified(table))
-    con.execute("INSERT INTO meta.raw_tables VALUES (?, ?, ?)", [table, source_id, list(names)])
-    write_records_view(con)
-    return table
-
-
-def qualified(table: str) -> str:
-    """'rows_3' -> 'raw.rows_3', for a name of the one shape rows tables have (else ValueError)."""
-    if not ROWS_TABLE.fullmatch(table):
-        raise ValueError(f"{table!r} is not a rows table")
-    return "raw." + table
-
-
-def rows_tables(con: duckdb.DuckDBPyConnection, source_ids: list[str] | None = None) -> list[str]:
-    """The rows tables (raw.rows_N) holding these sources' CSV rows (all sources when None), checked by name."""
-    tables = [t for (t,) in con.execute(
-        "SELECT table_name FROM meta.raw_tables WHERE $ids IS NULL OR list_contains($ids, source_id) "
-        "ORDER BY table_name", {"ids": source_ids}).fetchall()]
-    for table in tables:
-        qualified(table)   # raises on a name of any other shape, before it reaches SQL
-    return tables
-
-
-def write_records_view(con: duckdb.DuckDBPyConnection) -> None:
-    """raw.records: every record of every source with its JSON text and sha256, whichever table holds it."""
-    parts = ["SELECT record_id, source_id, raw_file_id, run_id, row_number, content_hash, record FROM raw.json_records"]
-    parts += [f"SELECT record_id, source_id, raw_file_id, run_id, row_number, sha256(to_json(record)::VARCHAR) "
-              f"AS content_hash, to_json(record) AS record FROM {qualified(table)}" for table in rows_tables(con)]
-    con.execute("CREATE OR REPLACE VIEW raw.records AS\n" + "\nUNION ALL\n".join(parts))
 
 
 def platform_sources(con: duckdb.DuckDBPyConnection, platform: str) -> list[str]:
@@ -168,65 +112,11 @@ def next_record_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(record_id), 0) + 1 FROM raw.records").fetchall()[0][0]
 
 
-def _store_rows(con: duckdb.DuckDBPyConnection, table: str, source_id: str, raw_file_id: int,
-                run_id: int) -> tuple[int, int]:
-    """Move `staged_rows` (record, row_hash; in file order) into raw.<table>: (fetched, new).
-
-    Same rule as JSON records: a row already held for this source is not stored again, and a row repeated
-    in one file is kept once with the repeat noted in quarantine. Rows are the same when their JSON text is
-    (what raw.records.content_hash hashes); the 64-bit hash only picks which rows to compare."""
-    target = qualified(table)
-    con.table(target).create_view("held_rows", replace=True)   # the SQL below reads it by this fixed name
-    params = {"source": source_id, "file": raw_file_id, "run": run_id, "base": next_record_id(con) - 1}
-    fetched, distinct, held = con.execute(
-        """SELECT count(*), count(DISTINCT row_hash),
-                  count(*) FILTER (WHERE row_hash IN (SELECT row_hash FROM held_rows WHERE source_id = $source))
-           FROM staged_rows""", {"source": source_id}).fetchall()[0]
-    # fetchall, not fetchone: DuckDB 2.x keeps a result that was not read to its end open, and the relation
-    # API below refuses to run beside it.
-    if distinct == fetched and held == 0:
-        # Nothing repeats and nothing is held already (a first load): every row is new, ids follow file order.
-        con.sql("SELECT $base + rowid + 1, $source, $file, $run, rowid + 1, row_hash, record FROM staged_rows",
-                params=params).insert_into(target)
-        con.execute("DROP VIEW held_rows")
-        return fetched, fetched
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE staged_repeats AS
-        WITH candidates AS (
-            SELECT rowid + 1 AS row_number, to_json(record)::VARCHAR AS text FROM staged_rows
-            WHERE row_hash IN (SELECT row_hash FROM staged_rows GROUP BY 1 HAVING count(*) > 1)
-               OR row_hash IN (SELECT row_hash FROM held_rows WHERE source_id = $source)
-        )
-        SELECT row_number, text, min(row_number) OVER (PARTITION BY text) AS first_row,
-               text IN (SELECT to_json(record)::VARCHAR FROM held_rows
-                        WHERE source_id = $source
-                          AND row_hash IN (SELECT row_hash FROM staged_rows GROUP BY 1)) AS held
-        FROM candidates
-        """, {"source": source_id})
-    con.execute(
-        """
-        INSERT INTO core.quarantine
-        SELECT $source, $file, row_number, NULL,
-               'identical to record ' || first_row || ' of the same file: kept once', text
-        FROM staged_repeats WHERE row_number > first_row ORDER BY row_number
-        """, {"source": source_id, "file": raw_file_id})
-    new = con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE staged_new AS
-        -- Ids follow file order (a sequence in a parallel SELECT would not), so a rebuild gives the same ids.
-        SELECT $base + row_number() OVER (ORDER BY rowid), $source, $file, $run, rowid + 1, row_hash, record
-        FROM staged_rows
-        WHERE rowid + 1 NOT IN (SELECT row_number FROM staged_repeats WHERE held OR row_number > first_row)
-        ORDER BY rowid
-        """, params).fetchall()[0][0]
-    con.table("staged_new").insert_into(target)
-    con.execute("DROP TABLE staged_new; DROP VIEW held_rows")
-    return fetched, new
-
-
 def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: int, run_id: int) -> tuple[int, int]:
-    """Move `staged` (row_number, record, content_hash; in row_number order) into raw.json_records: (fetched, new)."""
+    """Move `staged` (row_number, record, content_hash; in row_number order) into raw.records: (fetched, new).
+
+    A record already held for this source (an earlier run) is not stored again, and a record repeated in one
+    file is kept once with the repeat noted in quarantine, so a rerun adds nothing and nothing vanishes."""
     params = {"source": source_id, "file": raw_file_id, "run": run_id}
     fetched, distinct, held = con.execute(
         """SELECT count(*), count(DISTINCT content_hash),
@@ -236,7 +126,7 @@ def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: i
         # Nothing repeats and nothing is held already (a first load): every row is new, ids follow file order.
         return fetched, con.execute(
             """
-            INSERT INTO raw.json_records
+            INSERT INTO raw.records
             SELECT (SELECT coalesce(max(record_id), 0) FROM raw.records) + row_number,
                    $source, $file, $run, row_number, content_hash, record::JSON
             FROM staged
@@ -256,7 +146,7 @@ def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: i
     )
     new = con.execute(
         """
-        INSERT INTO raw.json_records
+        INSERT INTO raw.records
         -- Ids follow file order (a sequence in a parallel SELECT would not), so a rebuild gives the same ids.
         SELECT (SELECT coalesce(max(record_id), 0) FROM raw.records) + row_number() OVER (ORDER BY row_number),
                $source, $file, $run, row_number, content_hash, record::JSON

@@ -76,7 +76,7 @@ def test_one_atlas_record_from_several_sources_is_one_evidence_row_from_the_late
                     [file_id, source_id, retrieved])
         for n, record in enumerate(records, start=1):
             record_id += 1
-            con.execute("INSERT INTO raw.json_records VALUES (?, ?, ?, 1, ?, md5(?), ?)",
+            con.execute("INSERT INTO raw.records VALUES (?, ?, ?, 1, ?, md5(?), ?)",
                         [record_id, source_id, file_id, n, record, record])
     con.execute("INSERT INTO core.states VALUES ('TX', 'Texas')")
     con.execute("INSERT INTO core.agencies VALUES ('TX0430600', 'TX0430600', 'Plano Police Department', 'City', "

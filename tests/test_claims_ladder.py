@@ -17,7 +17,7 @@ def con():
         ('paper', 'Synthetic test publication', 'atlas', '', 'http://127.0.0.1/p', NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled'),
         ('leak', 'Synthetic test leak', 'file', '', 'http://127.0.0.1/l', NULL, 'test', 'test', '2026', 'weak', 'synthetic', 'live')""")
     c.execute("INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])")
-    c.execute("""INSERT INTO raw.json_records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{"synthetic": true}'
+    c.execute("""INSERT INTO raw.records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{"synthetic": true}'
                  FROM range(1, 20) t(i)""")
     c.execute("INSERT INTO core.agencies VALUES ('T1', NULL, 'Synthetic Test Police Department', 'City', NULL, NULL, "
               "'ZZ', NULL, NULL, NULL, 'atlas', 1)")

@@ -28,7 +28,7 @@ def con():
     c.execute("""INSERT INTO meta.sources VALUES ('paper', 'Synthetic test source', 'atlas', '', 'http://127.0.0.1/p',
                  NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled')""")
     c.execute("INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])")
-    c.execute("INSERT INTO raw.json_records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{}' FROM range(1, 9) t(i)")
+    c.execute("INSERT INTO raw.records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{}' FROM range(1, 9) t(i)")
     c.execute("""INSERT INTO core.agencies VALUES
         ('T1', NULL, 'Testville Police Department', 'City', 'Testville', 'Test County', 'ZZ', 1, 1, 'fbi', 'fbi_cde', 1),
         ('T2', NULL, 'Otherville Police Department', 'City', 'Otherville', 'Test County', 'ZZ', 1, 1, 'fbi', 'fbi_cde', 2)""")

@@ -136,7 +136,7 @@ def test_a_correction_that_contradicts_itself_is_quarantined_not_applied():
               "source": "http://127.0.0.1/s", "date": "2026-11-28"}
              for f, v in (("day_type", "none"), ("responseWithinDays", "10"))]
     for n, (source, record) in enumerate([("laws", law)] + [("fixes", f) for f in fixes], start=1):
-        con.execute("INSERT INTO raw.json_records VALUES (?, ?, 1, 1, ?, md5(?), ?)", [n, source, n, str(n), json.dumps(record)])
+        con.execute("INSERT INTO raw.records VALUES (?, ?, 1, 1, ?, md5(?), ?)", [n, source, n, str(n), json.dumps(record)])
     records_laws.run(con)
     assert con.execute("SELECT response_days, day_type FROM core.records_laws").fetchall() == [(None, "unknown")]
     (reason,) = con.execute("SELECT reason FROM core.quarantine WHERE source_id = 'corrections'").fetchone()

@@ -123,22 +123,16 @@ def stage(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
-    """atlas_raw: every raw record of every Atlas source, its columns renamed as in COLUMNS. CSV rows are read
-    from their rows tables as they are; a record held as JSON is parsed once for all its fields."""
-    atlas = raw.platform_sources(con, "atlas")
+    """atlas_raw: every raw record of every Atlas source, its columns renamed as in COLUMNS (a column a file
+    lacks reads as NULL: the 2020 export has no NEWAOSNUMBER)."""
     shape = json.dumps({column: "VARCHAR" for column in COLUMNS.values()})
     con.execute("CREATE OR REPLACE TEMP TABLE atlas_json AS "
                 "SELECT record_id, source_id, raw_file_id, row_number, unnest(json_transform(record, $shape)) "
-                "FROM raw.json_records WHERE list_contains($atlas, source_id)", {"shape": shape, "atlas": atlas})
-    # Every column named, even one no file has: a 2020 export has no NEWAOSNUMBER (read as NULL, as JSON gave).
-    named = ", ".join(f'NULL::VARCHAR AS "{column}"' for column in COLUMNS.values())
-    parts = [f"SELECT NULL::BIGINT AS record_id, NULL::VARCHAR AS source_id, NULL::BIGINT AS raw_file_id, "
-             f"NULL::BIGINT AS row_number, {named} WHERE false", "SELECT * FROM atlas_json"]
-    parts += [f"SELECT record_id, source_id, raw_file_id, row_number, unnest(record) FROM {raw.qualified(table)}"
-              for table in raw.rows_tables(con, atlas)]
+                "FROM raw.records WHERE list_contains($atlas, source_id)",
+                {"shape": shape, "atlas": raw.platform_sources(con, "atlas")})
     renamed = ", ".join(f'"{column}" AS {name}' for name, column in COLUMNS.items())
     con.execute("CREATE OR REPLACE TEMP VIEW atlas_raw AS SELECT record_id, source_id, raw_file_id, row_number, "
-                f"{renamed} FROM ({' UNION ALL BY NAME '.join(parts)})")
+                + renamed + " FROM atlas_json")
 
 
 # The links SQL, written out once from the fixed LINKS (column names only: no value is ever pasted in).
