@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from ingest import archive as archive_mod
 from ingest import changes, db, paths, raw, registry, sources, transform, watchlists
@@ -60,7 +61,7 @@ def build_database(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR,
     removed = db.remove_dead_builds(live)
     reports = []
     with db.swapped_build(live) as con:
-        db.migrate(con)
+        db.create_schema(con)
         everything = registry.load()
         register_sources(con, everything)
         catalog = in_this_build(everything, archive)
@@ -203,21 +204,36 @@ def load_archived(con, source: registry.Source, module, item: archive_mod.Archiv
                   fetched_at=item.meta["fetched_at"], run_id=run_id)
     if item.kind in ("lookup", "document"):
         return raw.load_rows(con, **common, rows=module.archived_rows(item))
-    if item.kind not in ("page", "import"):
+    if item.kind == "import":
+        return load_import(con, source, module, item, common)
+    if item.kind != "page":
         return None
     required = tuple(module.required_fields(source, item.meta))
     if item.path.suffix == ".csv":
-        result = raw.load_csv(con, **common, delim=item.meta.get("delimiter", ","), required=required)
-    elif item.path.suffix == ".json":
-        result = raw.load_json(con, **common, records_path=item.meta.get("records_path", module.RECORDS_PATH),
-                               required=required)
-    else:
-        result = raw.load_rows(con, **common, rows=module.archived_rows(item))
-    if item.kind == "import":
-        con.execute("INSERT INTO meta.file_imports VALUES (?, ?, ?, ?, ?, ?)",
-                    [result.raw_file_id, source.source_id, item.meta["original_name"],
-                     item.meta.get("title") or item.meta["original_name"], item.meta["sha256"],
-                     json.dumps(item.meta["mapping"])])
+        return raw.load_csv(con, **common, delim=item.meta.get("delimiter", ","), required=required)
+    if item.path.suffix == ".json":
+        return raw.load_json(con, **common, records_path=item.meta.get("records_path", module.RECORDS_PATH),
+                             required=required)
+    return raw.load_rows(con, **common, rows=module.archived_rows(item))
+
+
+def load_import(con, source: registry.Source, module, item: archive_mod.Archived, common: dict) -> raw.LoadResult:
+    """A file given to `ingest run file`, read by its module as the run read it (CSV in any encoding the
+    workbench reads, XLSX, JSON). Rows that are not records, and a file that cannot be read at all, go to
+    quarantine with the reason: one bad file in the archive must never stop a build."""
+    name = item.meta["original_name"]
+    try:
+        rows, rejects = module.archived_records(item)
+    except Exception as exc:   # whatever the file holds; the reason is kept, the build goes on
+        rows, rejects = [], [(None, f"the imported file {name} could not be read: {type(exc).__name__}: {exc}", None)]
+    result = raw.load_rows(con, **common, rows=rows)
+    db.insert_frame(con, "core.quarantine", pd.DataFrame(
+        [(source.source_id, result.raw_file_id, n, None, reason, text) for n, reason, text in rejects],
+        columns=["source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"]))
+    result.rejected += len(rejects)
+    con.execute("INSERT INTO meta.file_imports VALUES (?, ?, ?, ?, ?, ?)",
+                [result.raw_file_id, source.source_id, name, item.meta.get("title") or name, item.meta["sha256"],
+                 json.dumps(item.meta["mapping"])])
     return result
 
 

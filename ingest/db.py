@@ -1,4 +1,4 @@
-"""DuckDB files: numbered migrations, and the build-then-swap that keeps readers safe.
+"""DuckDB files: the schema, and the build-then-swap that keeps readers safe.
 
 DuckDB lets one process write a file and no process read it meanwhile, so a build never
 touches the live file: it writes a sibling file and swaps it in with os.replace. A reader
@@ -15,7 +15,10 @@ from typing import Iterator
 
 import duckdb
 
-from ingest.paths import MIGRATIONS_DIR
+from ingest.paths import SCHEMA_DIR
+
+# sources -> raw -> core -> views -> served: each file reads only the ones before it.
+SCHEMAS = ("meta", "raw", "core", "views", "served")
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -24,24 +27,11 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
-def migrations() -> list[Path]:
-    return sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
-
-
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply the migrations this file has not seen yet, in order; return their names."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
-    )
-    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
-    applied = []
-    for path in migrations():
-        if path.name in done:
-            continue
-        con.execute(path.read_text())
-        con.execute("INSERT INTO schema_migrations VALUES (?, now())", [path.name])
-        applied.append(path.name)
-    return applied
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schemas in an empty file, in data-flow order. Every build starts from an empty file, so the
+    SQL files hold the schema in its final form: there is nothing to migrate."""
+    for name in SCHEMAS:
+        con.execute((SCHEMA_DIR / f"{name}.sql").read_text(encoding="utf-8"))
 
 
 def building_path(live: Path, pid: int) -> Path:

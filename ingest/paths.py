@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SOURCES_FILE = DATA_DIR / "sources.csv"
 
 

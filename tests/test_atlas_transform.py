@@ -56,7 +56,7 @@ def atlas_record(aos: str, summary: str, *, newaos: str | None = None, agency: s
 
 def test_one_atlas_record_from_several_sources_is_one_evidence_row_from_the_latest():
     con = dbmod.connect(":memory:")
-    dbmod.migrate(con)
+    dbmod.create_schema(con)
     copies = [   # source, mode, retrieved, records
         ("atlas_2020", "bundled", "2020-10-07", [
             atlas_record("AOS0137", "SYNTHETIC 2020 copy: Plano used Vigilant Solutions."),

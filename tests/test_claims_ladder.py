@@ -11,7 +11,7 @@ from ingest.build import seed_ladder
 @pytest.fixture
 def con():
     c = db.connect(":memory:")
-    db.migrate(c)
+    db.create_schema(c)
     seed_ladder(c)
     c.execute("""INSERT INTO meta.sources VALUES
         ('paper', 'Synthetic test publication', 'atlas', '', 'http://127.0.0.1/p', NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled'),

@@ -23,7 +23,7 @@ def test_every_registry_agency_has_a_research_status(db):
 def con():
     """A database with SYNTHETIC fixture rows only."""
     c = db.connect(":memory:")
-    db.migrate(c)
+    db.create_schema(c)
     seed_ladder(c)
     c.execute("""INSERT INTO meta.sources VALUES ('paper', 'Synthetic test source', 'atlas', '', 'http://127.0.0.1/p',
                  NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled')""")

@@ -126,7 +126,7 @@ def test_a_correction_that_contradicts_itself_is_quarantined_not_applied():
     from ingest.transform import records_laws
 
     con = db.connect(":memory:")
-    db.migrate(con)
+    db.create_schema(con)
     con.execute("""INSERT INTO meta.sources (source_id, name, platform, url, license, attribution, weight) VALUES
         ('laws', 'SYNTHETIC laws', 'public_records_laws', 'http://127.0.0.1/l', 'test', 'test', 'reference'),
         ('fixes', 'SYNTHETIC corrections', 'corrections', 'http://127.0.0.1/c', 'test', 'test', 'reference')""")

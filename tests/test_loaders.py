@@ -16,7 +16,7 @@ ATLAS = ROOT / "data" / "atlas_of_surveillance"
 @pytest.fixture
 def con():
     c = db.connect(":memory:")
-    db.migrate(c)
+    db.create_schema(c)
     yield c
     c.close()
 

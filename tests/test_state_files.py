@@ -80,6 +80,26 @@ def test_tracking_a_request_over_a_damaged_file_keeps_the_old_file(tmp_path):
     assert aside.read_text(encoding="utf-8") == "[{\"agency_id\": "
 
 
+def test_a_damaged_file_that_cannot_be_set_aside_is_never_written_over(tmp_path, monkeypatch):
+    from ingest import statefile
+
+    def refuse(*args):
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr(statefile.os, "rename", refuse)
+    requests, watches = tmp_path / "requests.json", tmp_path / "watchlists.json"
+    requests.write_text("not json", encoding="utf-8")
+    watches.write_text("{}", encoding="utf-8")
+    assert "could not be set aside (read-only folder)" in tracker.load_checked(requests).problem
+    with pytest.raises(ValueError, match="it was left as it is"):
+        tracker.add(tracker.Request(**GOOD), requests)
+    with pytest.raises(ValueError, match="it was left as it is"):
+        watchlists.add(watchlists.Watch("Detroit", "city", "Detroit"), watches)
+    with pytest.raises(ValueError, match="it was left as it is"):
+        watchlists.remove("Detroit", watches)
+    assert requests.read_text(encoding="utf-8") == "not json" and watches.read_text(encoding="utf-8") == "{}"
+
+
 def test_a_bad_request_is_refused_with_a_sentence_before_anything_is_written(tmp_path):
     file = tmp_path / "requests.json"
     with pytest.raises(ValueError, match="outside 1960-2099"):
@@ -144,7 +164,7 @@ HOSTILE = "".join(chr(c) for c in range(0x20)) + "\ufffe\uffff<script>alert('x')
 def hostile_changes(tmp_path):
     path = tmp_path / "feed.duckdb"
     con = db.connect(path)
-    db.migrate(con)
+    db.create_schema(con)
     at = dt.datetime(2026, 12, 1, 12, 0)
     rows = [(at, "added", "e1\x00", "A1", "Police\x07 <i>Dept</i>", "MI", "V", "P\x1b", "procured", HOSTILE,
              "javascript:alert(document.cookie)"),

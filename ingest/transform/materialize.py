@@ -1,5 +1,5 @@
 """The last step of the build: store what the dashboard's busiest pages read (schema `served`, see
-ingest/migrations/0030_served.sql), computed from the views once, after every other transform.
+ingest/schema/served.sql), computed from the views once, after every other transform.
 
 Each table is the same rows its view computes, sorted so that DuckDB can skip row groups: evidence by
 state and agency (the map's state filter, an agency's profile; by the agency's name, as the claims export

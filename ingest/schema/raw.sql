@@ -1,8 +1,7 @@
 -- raw: every record exactly as the source served it (all values kept as text), one row per record.
 -- One table for all sources so that any evidence row points at its record by a single id.
-CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA raw;
 
-CREATE SEQUENCE raw.record_seq START 1;
 CREATE TABLE raw.records (
     record_id     BIGINT NOT NULL,
     source_id     VARCHAR NOT NULL,

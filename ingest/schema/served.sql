@@ -7,4 +7,4 @@
 --   served.agency_map  = one row per agency with evidence: the unfiltered map's row, and the place search's text
 --   served.headline    = the unfiltered headline counts
 -- A table here is rebuilt whole at every build and never edited; change the view, not the table.
-CREATE SCHEMA IF NOT EXISTS served;
+CREATE SCHEMA served;

@@ -1,5 +1,5 @@
 -- core: cleaned entities and evidence, each row pointing back at raw.records.
-CREATE SCHEMA IF NOT EXISTS core;
+CREATE SCHEMA core;
 
 CREATE TABLE core.places (
     geoid      VARCHAR PRIMARY KEY,
@@ -102,7 +102,12 @@ CREATE TABLE core.procurement (
     product_id       VARCHAR,
     reason           VARCHAR NOT NULL,
     url              VARCHAR,
-    raw_record_id    BIGINT NOT NULL
+    raw_record_id    BIGINT NOT NULL,
+    -- A procurement line's own link to an agency (a federal sub-award placed on the registry by rule; NULL where
+    -- the buyer is named only in awarding_agency) and where the work is performed.
+    agency_id        VARCHAR,   -- registry agency, matched by rule only
+    agency_match     VARCHAR,   -- the matcher's rule that placed it
+    place_of_performance VARCHAR   -- "New York, New York County, NY"
 );
 
 CREATE TABLE core.policies (
@@ -130,4 +135,75 @@ CREATE TABLE core.quarantine (
     raw_record_id  BIGINT,
     reason         VARCHAR NOT NULL,
     raw_text       VARCHAR
+);
+
+-- Other names an agency goes by: curated ones (data/agency_aliases.csv) and the names sources used
+-- for an agency they were matched to. The matcher reads them; each keeps where it came from.
+CREATE TABLE core.agency_aliases (
+    agency_id      VARCHAR NOT NULL,
+    alias          VARCHAR NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    source_url     VARCHAR,
+    raw_record_id  BIGINT
+);
+
+-- Records requests (MuckRock): evidence that someone asked, never that an agency used anything; what came
+-- of it, and what its released pages name.
+CREATE TABLE core.records_requests (
+    request_id     VARCHAR PRIMARY KEY,   -- source_id:upstream id
+    source_id      VARCHAR NOT NULL,
+    title          VARCHAR,
+    status         VARCHAR,
+    agency_ref     VARCHAR,               -- the upstream agency id
+    agency_name    VARCHAR,
+    agency_id      VARCHAR,               -- our registry's agency, when matched by rule; NULL otherwise
+    submitted_on   DATE,
+    done_on        DATE,
+    terms          VARCHAR[],             -- which catalog terms the request mentions
+    url            VARCHAR NOT NULL,
+    raw_record_id  BIGINT NOT NULL,
+    outcome        VARCHAR,               -- done | no documents | rejected | pending | withdrawn
+    about_face_recognition BOOLEAN,       -- its own words name face recognition or a catalog vendor/product
+    product_ids    VARCHAR[],             -- catalog products it asks about
+    vendor_ids     VARCHAR[],             -- catalog vendors it asks about
+    document_product_ids VARCHAR[],       -- products its released pages name
+    document_vendor_ids  VARCHAR[],       -- vendors its released pages name
+    pages_read     INTEGER                -- released PDF pages read at build time
+);
+
+-- Public-records laws by state (and federal FOIA as state 'US'), for request letters and deadlines.
+CREATE TABLE core.records_laws (
+    state          VARCHAR PRIMARY KEY,   -- USPS code, or US for federal FOIA
+    law_name       VARCHAR NOT NULL,
+    abbreviation   VARCHAR,
+    statute        VARCHAR,               -- NULL: the table does not give it
+    response_days  INTEGER,               -- NULL: no fixed deadline known here
+    day_type       VARCHAR NOT NULL,      -- business | calendar | unknown
+    guide_url      VARCHAR NOT NULL,      -- the guide to verify the row against
+    caveat         VARCHAR,
+    raw_record_id  BIGINT NOT NULL,
+    -- What the law says about timing in its own words, for the request letter (from a sourced row of
+    -- data/corrections.csv, field deadline_note); day_type 'none': a source says no fixed number of days.
+    deadline_note  VARCHAR
+);
+
+-- Corrections applied to evidence at build time (data/corrections.csv, source_id 'evidence'): what
+-- changed, why, on whose word. Shown on the claim; the original stays in raw.
+CREATE TABLE core.corrections (
+    evidence_id  VARCHAR NOT NULL,
+    field        VARCHAR NOT NULL,
+    old_value    VARCHAR,
+    new_value    VARCHAR,
+    note         VARCHAR NOT NULL,
+    source_url   VARCHAR NOT NULL,
+    dated        VARCHAR
+);
+
+-- How far each registry agency has been researched (views.coverage), so an empty map area never reads as
+-- "no facial recognition here".
+CREATE TABLE core.research (
+    agency_id      VARCHAR NOT NULL,
+    source_id      VARCHAR NOT NULL,
+    technologies   VARCHAR[] NOT NULL,   -- what the source lists for the agency (not face recognition)
+    raw_record_id  BIGINT NOT NULL
 );
