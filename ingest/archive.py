@@ -2,6 +2,7 @@
 
     <root>/<source_id>/<run-stamp>/<n>.<ext>         the body, byte for byte
     <root>/<source_id>/<run-stamp>/<n>.meta.json     url, params (secrets removed), status, fetched_at, sha256, ...
+                                                     (redirected_from: the URL asked, when another host answered)
     <root>/<source_id>/cursor.json                   where the next incremental run starts
     <root>/runs.jsonl                                one line per run, loaded into meta.ingest_runs at every build
 
