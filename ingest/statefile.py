@@ -27,6 +27,13 @@ class EntryError(ValueError):
 class Loaded:
     items: list = field(default_factory=list)
     problem: str | None = None   # a sentence when the file was damaged and kept aside
+    left_damaged: bool = False   # damaged and could not be set aside: writing would destroy it
+
+    def for_update(self) -> list:
+        """The entries to change and write back; refused while writing would overwrite a damaged file."""
+        if self.left_damaged:
+            raise EntryError(self.problem)
+        return self.items
 
 
 def read(file: Path, parse: Callable[[object], T], what: str) -> Loaded:
@@ -62,9 +69,12 @@ def _set_aside(file: Path, salvaged: list, what: str, reason: str) -> Loaded:
     except FileNotFoundError:
         # Another session set it aside a moment ago: what it wrote in its place is the file to read.
         return Loaded(salvaged, f"The {what} file was damaged and another session has just set it aside.")
+    except OSError as exc:
+        return Loaded(salvaged, f"The {what} file {file} could not be used as it was ({reason}), and it could not "
+                                f"be set aside ({_short(exc)}); it was left as it is.", left_damaged=True)
     if salvaged:
         write(file, [asdict(item) for item in salvaged])
-    kept = f"the {len(salvaged)} entries that were fine are kept" if salvaged else "a new, empty list was started"
+    kept = f"the entries that were fine ({len(salvaged)}) are kept" if salvaged else "a new, empty list was started"
     return Loaded(salvaged, f"The {what} file {file} could not be used as it was ({reason}). It was kept aside, "
                             f"unchanged, as {aside.name}; {kept}.")
 

@@ -85,14 +85,14 @@ def save(requests: list[Request], file: Path | None = None) -> None:
 def add(request: Request, file: Path | None = None) -> list[Request]:
     # Checked before anything is written: a clear sentence for a malformed date or status.
     parse(asdict(request))
-    requests = load(file) + [request]
+    requests = load_checked(file).for_update() + [request]
     save(requests, file)
     return requests
 
 
 def update(index: int, status: str, file: Path | None = None) -> list[Request]:
     check_status(status)
-    requests = load(file)
+    requests = load_checked(file).for_update()
     if not 0 <= index < len(requests):
         raise EntryError("that request is no longer in the list; reload the page")
     requests[index].status = status

@@ -95,7 +95,7 @@ def save(watches: list[Watch], file: Path | None = None) -> None:
 def add(watch: Watch, file: Path | None = None) -> list[Watch]:
     """Add a watchlist, or replace the one of the same name; ValueError (a sentence) if it is refused."""
     check(watch)
-    others = [w for w in load(file) if w.name != watch.name]
+    others = [w for w in load_checked(file).for_update() if w.name != watch.name]
     taken = next((w for w in others if w.slug == watch.slug), None)
     if taken:
         raise EntryError(f"the name {watch.name!r} is too close to the watchlist {taken.name!r}: both would publish "
@@ -106,6 +106,6 @@ def add(watch: Watch, file: Path | None = None) -> list[Watch]:
 
 
 def remove(name: str, file: Path | None = None) -> list[Watch]:
-    watches = [w for w in load(file) if w.name != name]
+    watches = [w for w in load_checked(file).for_update() if w.name != name]
     save(watches, file)
     return watches
