@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -75,7 +75,7 @@ def build_database(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR,
             reports += load_archive(con, [s for s in catalog if s.mode == "live"], Path(archive), progress)
         transform.run_all(con)
         seed_ladder(con)
-        changes.record(con, live if live.exists() else None, datetime.now(timezone.utc).replace(tzinfo=None))
+        changes.record(con, live if live.exists() else None, datetime.now(UTC).replace(tzinfo=None))
     return Built(live, reports, removed)
 
 

@@ -14,9 +14,11 @@ COLUMNS = "evidence_id, agency_id, agency_name, state, vendor, product, kind, su
 CURRENT = "SELECT " + COLUMNS + " FROM views.evidence"
 BEFORE = "SELECT " + COLUMNS + " FROM previous.views.evidence"
 DIFF = ("INSERT INTO meta.changes "
-        "SELECT ?, 'added', * FROM (" + CURRENT + ") WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + BEFORE + ")) "
+        "SELECT ?, 'added', * FROM (" + CURRENT + ") "
+        "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + BEFORE + ")) "
         "UNION ALL "
-        "SELECT ?, 'removed', * FROM (" + BEFORE + ") WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + CURRENT + "))")
+        "SELECT ?, 'removed', * FROM (" + BEFORE + ") "
+        "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + CURRENT + "))")
 
 
 def record(con: duckdb.DuckDBPyConnection, previous: Path | None, built_at: dt.datetime) -> int:
@@ -81,7 +83,7 @@ def http_link(url) -> str | None:
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def atom(con: duckdb.DuckDBPyConnection, title: str = "Who's Watching: what's new", feed_id: str = "whats-new",

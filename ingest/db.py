@@ -10,8 +10,8 @@ import contextlib
 import glob
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 

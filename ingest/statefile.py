@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 DAMAGED = ".damaged-"
@@ -54,7 +55,8 @@ def read(file: Path, parse: Callable[[object], T], what: str) -> Loaded:
         except EntryError as exc:
             bad.append(f"entry {number}: {exc}")
     if bad:
-        return _set_aside(file, items, what, "; ".join(bad[:3]) + (f"; and {len(bad) - 3} more" if len(bad) > 3 else ""))
+        more = f"; and {len(bad) - 3} more" if len(bad) > 3 else ""
+        return _set_aside(file, items, what, "; ".join(bad[:3]) + more)
     return Loaded(items)
 
 
@@ -63,7 +65,7 @@ def _short(exc: Exception) -> str:
 
 
 def _set_aside(file: Path, salvaged: list, what: str, reason: str) -> Loaded:
-    aside = file.with_name(f"{file.name}{DAMAGED}{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}")
+    aside = file.with_name(f"{file.name}{DAMAGED}{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
     try:
         os.rename(file, aside)
     except FileNotFoundError:
@@ -80,7 +82,7 @@ def _set_aside(file: Path, salvaged: list, what: str, reason: str) -> Loaded:
 
 
 def write(file: Path, items: list[dict]) -> None:
-    """Write the whole list (of plain dicts) to a temporary file and rename it over `file`: never a half-written file."""
+    """Write the list (of plain dicts) to a temporary file, then rename it over `file`: never a half-written file."""
     file.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
     try:

@@ -23,7 +23,8 @@ NAME_LIMIT = 80
 VALUE_LIMIT = 200
 # Each kind filters meta.changes joined to the agency; the column names come from this fixed map only.
 FILTERS = {"city": "lower(a.city) = lower($value)", "county": "lower(a.county) = lower($value)",
-           "state": "c.state = upper($value)", "agency": "c.agency_id = $value", "vendor": "lower(c.vendor) = lower($value)"}
+           "state": "c.state = upper($value)", "agency": "c.agency_id = $value",
+           "vendor": "lower(c.vendor) = lower($value)"}
 
 
 @dataclass(frozen=True)
