@@ -10,15 +10,21 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ingest import textfile
 from ingest.matching import Matcher
 from ingest.redact import redact
 
 MAX_ROWS = 200_000
+MB = 1024 * 1024
+# A workbook is a zip: a few hundred kilobytes can unpack to gigabytes of one repeated cell. What it may
+# unpack to, in megabytes (a CSV of the same table is read without this limit, up to UPLOAD_MAX_MB).
+XLSX_UNPACKED_MAX_MB = 200
 # Columns that hold people, not agencies: emptied whole, whatever their cells look like.
 PERSONAL_COLUMN = re.compile(r"e-?mail|phone|mobile|contact|user(name)?|officer|employee|staff|first.?name|"
                              r"last.?name|full.?name|person|login|account.?holder", re.I)
@@ -37,16 +43,22 @@ class Upload:
 
 
 def read_upload(name: str, data: bytes) -> Upload:
-    """CSV (UTF-8, UTF-16 with a BOM, or Latin-1) or XLSX -> a redacted table of text."""
+    """CSV (UTF-8, UTF-16 with or without a BOM, or Latin-1) or XLSX -> a redacted table of text, each cell at
+    most textfile.CELL_MAX characters."""
     if not data:
         raise UploadError("The file is empty.")
+    if len(data) > textfile.UPLOAD_MAX_MB * MB:
+        raise UploadError(f"{name} is {len(data) / MB:,.0f} MB; the workbench reads files up to "
+                          f"{textfile.UPLOAD_MAX_MB} MB: split it and upload the parts.")
     notes = []
     suffix = Path(name).suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
+            check_unpacked_size(name, data)
             frame = pd.read_excel(io.BytesIO(data), dtype=str, nrows=MAX_ROWS + 1)
+            frame = frame.map(lambda v: textfile.clean(v) if isinstance(v, str) else v)
         elif suffix in (".csv", ".txt", ""):
-            text, encoding = decode(data)
+            text, encoding = textfile.decode(data)
             if encoding != "utf-8":
                 notes.append(f"Read as {encoding}.")
             check_row_lengths(text)
@@ -62,10 +74,42 @@ def read_upload(name: str, data: bytes) -> Upload:
         raise UploadError(f"{name} has more than {MAX_ROWS:,} rows: split it and upload the parts.")
     if frame.empty or not len(frame.columns):
         raise UploadError(f"{name} has no rows.")
-    frame.columns = [str(c).strip() or f"column {i + 1}" for i, c in enumerate(frame.columns)]
-    frame, redacted = redact_frame(frame.fillna(""))
-    notes += redacted
+    frame.columns = [textfile.cap(textfile.clean(str(c)).strip())[0] or f"column {i + 1}"
+                     for i, c in enumerate(frame.columns)]
+    frame, cut = cap_cells(frame.fillna(""))
+    frame, redacted = redact_frame(frame)
+    notes += cut + redacted
     return Upload(name, hashlib.sha256(data).hexdigest(), frame, notes)
+
+
+def check_unpacked_size(name: str, data: bytes) -> None:
+    """Refuse a workbook that unpacks to more than XLSX_UNPACKED_MAX_MB, before anything unpacks it.
+    (The sizes are the zip's own: Python's zip reader stops at the size a member declares.)"""
+    try:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except zipfile.BadZipFile:
+        raise UploadError(f"{name} could not be read as a table: it is not an XLSX workbook. Save it again "
+                          "as .xlsx, or as CSV.") from None
+    if unpacked > XLSX_UNPACKED_MAX_MB * MB:
+        raise UploadError(f"{name} unpacks to {unpacked / MB:,.0f} MB, more than the {XLSX_UNPACKED_MAX_MB} MB a "
+                          "workbook may hold here: save it as CSV and upload that.")
+
+
+def cap_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Cut every cell longer than textfile.CELL_MAX characters, visibly: it ends in textfile.CUT_MARK, and a note
+    says how many were cut and where. Cutting comes before redaction, which then reads at most that much."""
+    out, cut = frame.copy(), {}
+    for column in out.columns:
+        values = out[column].astype(str)
+        long = values.str.len() > textfile.CELL_MAX
+        if long.any():
+            out[column] = values.mask(long, values[long].map(lambda v: textfile.cap(v)[0]))
+            cut[column] = int(long.sum())
+    if not cut:
+        return out, []
+    where = ", ".join(f"“{column}” ({count:,})" for column, count in cut.items())
+    return out, [f"{sum(cut.values()):,} cell(s) were longer than {textfile.CELL_MAX:,} characters and were cut: "
+                 f"each ends in “{textfile.CUT_MARK}”. In {where}."]
 
 
 def check_row_lengths(text: str) -> None:
@@ -78,15 +122,6 @@ def check_row_lengths(text: str) -> None:
                               "fix the file (a missing quote?) and upload it again.")
         if number > MAX_ROWS + 1:
             return
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
 
 
 def redact_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
