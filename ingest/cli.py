@@ -242,6 +242,25 @@ def cmd_release(args) -> int:
     return 0
 
 
+def cmd_new_source(args) -> int:
+    from ingest import scaffold
+
+    try:
+        made = scaffold.create(args.name, args.platform, Path(args.file), Path(args.root) if args.root else paths.ROOT)
+    except scaffold.Refused as exc:
+        console.print(str(exc), markup=False, highlight=False)
+        return 2
+    console.print(f"Source {made.name} (platform {made.platform}) scaffolded:", markup=False)
+    for path in made.files:
+        console.print(f"  created {path.relative_to(made.root)}", markup=False, highlight=False)
+    console.print("  appended a draft row to data/sources.csv and registered the transform in "
+                  "ingest/transform/__init__.py", markup=False)
+    console.print(f"Next: fill in every TODO (the module, the sources.csv row), add a row to data/SOURCES.md, then "
+                  f"run .venv/bin/python -m pytest tests/test_source_{made.platform}.py tests/test_scaffold.py -q "
+                  "(see CONTRIBUTING.md).", markup=False, highlight=False)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -284,6 +303,13 @@ def parser() -> argparse.ArgumentParser:
     rel.add_argument("--out", help="releases folder (default: $WATCHDOG_RELEASES or releases/)")
     rel.add_argument("--db")
     rel.set_defaults(func=cmd_release)
+    ns = sub.add_parser("new-source", help="scaffold a new bundled source: platform module, transform, test, "
+                                           "fixture and a draft row in data/sources.csv (see CONTRIBUTING.md)")
+    ns.add_argument("name", help="source id, e.g. eff_campus_police_2021")
+    ns.add_argument("--platform", required=True, help="platform module name, e.g. eff_campus_police")
+    ns.add_argument("--file", required=True, help="the dataset's CSV, already copied under data/")
+    ns.add_argument("--root", help="repository to write into (default: this checkout)")
+    ns.set_defaults(func=cmd_new_source)
     return p
 
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 import duckdb
 
 from ingest.transform import _registry
-from ingest.transform import (agencies, atlas, catalog, corrections, coverage, files, materialize, muckrock, places,
-                              policies, records_laws, socrata, statements, usaspending)
+from ingest.transform import (agencies, atlas, atlas_layout, catalog, corrections, coverage, files, materialize, muckrock,
+                              places, policies, records_laws, socrata, statements, usaspending)
+
+# Sources added with `python -m ingest new-source` (one import line each, above ADDED). They run after
+# atlas_layout (which starts them an empty table) and before the Atlas transform, which reads their
+# face-recognition rows as evidence; coverage reads their other rows. The scaffold adds a new module here.
+ADDED = ()
 
 # Live sources come after the Atlas (whose agencies and aliases the matcher uses) and before corrections;
 # socrata last of them, as it adds agencies (the others share one matcher). materialize stores what the
 # dashboard reads from everything before it, so it stays last.
-ORDER = (places, agencies, catalog, atlas, usaspending, muckrock, files, socrata, statements, policies, records_laws,
-         corrections, coverage, materialize)
+ORDER = (places, agencies, catalog, atlas_layout, *ADDED, atlas, usaspending, muckrock, files, socrata, statements,
+         policies, records_laws, corrections, coverage, materialize)
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:
     _registry.reset()
     for module in ORDER:
         module.run(con)
-

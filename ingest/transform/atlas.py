@@ -25,7 +25,7 @@ from ingest import claims, dates, raw
 from ingest.matching import Matcher
 from ingest.redact import redact
 from ingest.sources.atlas import FACE_RECOGNITION, ori_from_newaosnumber, surrogate_id
-from ingest.transform import catalog
+from ingest.transform import atlas_layout, catalog
 
 US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
@@ -126,9 +126,13 @@ def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
     """atlas_raw: every raw record of every Atlas source, its columns renamed as in COLUMNS (a column a file
     lacks reads as NULL: the 2020 export has no NEWAOSNUMBER)."""
     shape = json.dumps({column: "VARCHAR" for column in COLUMNS.values()})
+    # With the Atlas's own sources, the EFF datasets in other layouts, restated in its columns (atlas_layout.py).
     con.execute("CREATE OR REPLACE TEMP TABLE atlas_json AS "
                 "SELECT record_id, source_id, raw_file_id, row_number, unnest(json_transform(record, $shape)) "
-                "FROM raw.records WHERE list_contains($atlas, source_id)",
+                "FROM (SELECT record_id, source_id, raw_file_id, row_number, record FROM raw.records "
+                "      WHERE list_contains($atlas, source_id) "
+                "      UNION ALL SELECT record_id, source_id, raw_file_id, row_number, record FROM "
+                + atlas_layout.ensure(con) + ")",
                 {"shape": shape, "atlas": raw.platform_sources(con, "atlas")})
     renamed = ", ".join(f'"{column}" AS {name}' for name, column in COLUMNS.items())
     con.execute("CREATE OR REPLACE TEMP VIEW atlas_raw AS SELECT record_id, source_id, raw_file_id, row_number, "

@@ -1,4 +1,5 @@
-"""Which registry agencies a research source covered at all (the full Atlas export -> core.research).
+"""Which registry agencies a research source covered at all (the full Atlas export and the EFF datasets
+restated in its columns -> core.research).
 
 Only exact rules place a name (ingest/matching.py); an agency the matcher cannot place is simply not
 counted as researched, which errs towards 'not researched' rather than a false 'nothing found'."""
@@ -11,14 +12,17 @@ from ingest import raw
 from ingest.db import insert_frame
 from ingest.matching import Matcher
 from ingest.sources.atlas import FACE_RECOGNITION
+from ingest.transform import atlas_layout
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(
         """SELECT r.record_id, r.source_id, trim(r.record->>'Agency'), upper(trim(r.record->>'State')),
                   trim(r.record->>'City'), r.record->>'Technology'
-           FROM raw.records r
-           WHERE list_contains(?, r.source_id) AND r.record->>'Technology' <> ?
+           FROM (SELECT record_id, source_id, record FROM raw.records WHERE list_contains(?, source_id)
+                 -- the EFF datasets in other layouts, restated in the Atlas's columns (atlas_layout.py)
+                 UNION ALL SELECT record_id, source_id, record FROM """ + atlas_layout.ensure(con) + """) r
+           WHERE r.record->>'Technology' <> ?
            ORDER BY r.record_id""", [raw.platform_sources(con, "atlas_coverage"), FACE_RECOGNITION]).fetchall()
     if not rows:
         return

@@ -1,0 +1,105 @@
+"""`python -m ingest new-source`: run for real (a subprocess) in a copy of the tree it writes into; the test it
+generates must pass there, and a second run must write nothing. The dataset is real EFF data (border
+communities, 2020), under a made-up source name."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "data" / "eff_border_communities_2020" / "aos-bordercounties_-_01.10.2020.csv"
+GENERATED = ("ingest/sources/sample.py", "ingest/transform/sample.py", "tests/test_source_sample.py",
+             "tests/fixtures/sample/border.csv")
+
+
+def new_source(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ingest", "new-source", *args], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory) -> Path:
+    """The code, the registry and the reference data a small build reads (large folders linked, not copied)."""
+    root = tmp_path_factory.mktemp("repo")
+    shutil.copytree(ROOT / "ingest", root / "ingest", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "tests").mkdir()
+    for name in ("__init__.py", "small_build.py"):
+        shutil.copy(ROOT / "tests" / name, root / "tests" / name)
+    shutil.copy(ROOT / "pytest.ini", root / "pytest.ini")
+    (root / "data").mkdir()
+    for name in ("sources.csv", "agency_aliases.csv"):
+        shutil.copy(ROOT / "data" / name, root / "data" / name)
+    for folder in ("fbi_cde", "census_gazetteer_2025", "catalog"):
+        (root / "data" / folder).symlink_to(ROOT / "data" / folder)
+    (root / "data" / "sample").mkdir()
+    shutil.copy(DATASET, root / "data" / "sample" / "border.csv")
+    return root
+
+
+def test_new_source_writes_a_module_a_transform_a_test_a_fixture_and_a_draft_row(tree):
+    done = new_source(tree, "sample_2020", "--platform", "sample", "--file", "data/sample/border.csv")
+    assert done.returncode == 0, done.stderr
+    for path in GENERATED:
+        assert (tree / path).is_file(), path
+    module = (tree / "ingest/sources/sample.py").read_text()
+    assert "'Technology': 'TechnologyType'" in module and "FACE_RECOGNITION = ('Face Recognition', 'Face recognition')" in module
+    assert "Iris scanning" not in module
+    with open(tree / "data" / "sources.csv", newline="", encoding="utf-8") as fh:
+        row = list(csv.DictReader(fh))[-1]
+    assert (row["source_id"], row["platform"], row["files"], row["weight"]) == \
+        ("sample_2020", "sample", "sample/border.csv", "weak")
+    assert all(row[f].startswith("TODO") for f in ("url", "license", "attribution")), row
+    init = (tree / "ingest/transform/__init__.py").read_text()
+    assert "from ingest.transform import sample\n" in init and "sample,)" in init
+    # The fixture is the dataset's own rows: a few face-recognition rows and a few others.
+    fixture = list(csv.DictReader(open(tree / "tests/fixtures/sample/border.csv", newline="", encoding="utf-8")))
+    assert sum(r["TechnologyType"].lower() == "face recognition" for r in fixture) == 3
+    assert sum(r["TechnologyType"].lower() != "face recognition" for r in fixture) == 3
+    # The generated test passes as generated, through the real loader and transforms.
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_source_sample.py"],
+                         cwd=tree, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "2 passed" in run.stdout
+
+
+def test_a_second_run_writes_nothing_and_says_why(tree):
+    before = snapshot(tree)
+    done = new_source(tree, "sample_2020", "--platform", "sample", "--file", "data/sample/border.csv")
+    assert done.returncode == 2
+    message = " ".join(done.stderr.split())
+    assert message.startswith("Nothing was written, because ingest/sources/sample.py exists")
+    assert "data/sources.csv already has a source 'sample_2020'" in message and "Traceback" not in message
+    # Another source name, same platform: still refused, as the platform's files exist.
+    assert new_source(tree, "other_2020", "--platform", "sample", "--file", "data/sample/border.csv").returncode == 2
+    assert snapshot(tree) == before
+
+
+@pytest.mark.parametrize("args, said", [
+    (("Bad-Name", "--platform", "x1", "--file", "data/sample/border.csv"), "The source name 'Bad-Name' must be"),
+    (("ok_name", "--platform", "class", "--file", "data/sample/border.csv"), "The platform 'class' must be"),
+    (("ok_name", "--platform", "ok_platform", "--file", "data/sample/missing.csv"), "There is no file at"),
+    (("ok_name", "--platform", "ok_platform", "--file", "/etc/hostname"), "is not under"),
+])
+def test_bad_arguments_are_refused_in_a_sentence(tree, args, said):
+    before = snapshot(tree)
+    done = new_source(tree, *args)
+    assert done.returncode == 2 and said in " ".join(done.stderr.split()) and "Traceback" not in done.stderr
+    assert snapshot(tree) == before
+
+
+def test_no_registered_source_is_left_a_draft():
+    # The scaffold's row says TODO where only the contributor knows the answer: it must not be committed so.
+    with open(ROOT / "data" / "sources.csv", newline="", encoding="utf-8") as fh:
+        drafts = [r["source_id"] for r in csv.DictReader(fh) if any("TODO" in (v or "") for v in r.values())]
+    assert drafts == []
