@@ -10,7 +10,9 @@ from ingest.transform import (agencies, atlas, atlas_layout, catalog, correction
 # Sources added with `python -m ingest new-source` (one import line each, above ADDED). They run after
 # atlas_layout (which starts them an empty table) and before the Atlas transform, which reads their
 # face-recognition rows as evidence; coverage reads their other rows. The scaffold adds a new module here.
-ADDED = ()
+from ingest.transform import eff_campus_police
+from ingest.transform import eff_border_communities
+ADDED = (eff_campus_police, eff_border_communities,)
 
 # Live sources come after the Atlas (whose agencies and aliases the matcher uses) and before corrections;
 # socrata last of them, as it adds agencies (the others share one matcher). materialize stores what the

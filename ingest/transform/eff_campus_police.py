@@ -1,0 +1,15 @@
+"""raw -> core for eff_campus_police_2021: its rows restated in the Atlas's columns, so that the Atlas transform reads
+the face-recognition rows as evidence and coverage the others, each by its one set of rules.
+
+Scaffolded by `python -m ingest new-source`; runs in ORDER (ingest/transform/__init__.py) before the Atlas.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from ingest.sources import eff_campus_police as source
+from ingest.transform import atlas_layout
+
+
+def run(con: duckdb.DuckDBPyConnection) -> None:
+    atlas_layout.stage(con, "eff_campus_police", source.ATLAS_COLUMNS, source.FACE_RECOGNITION)
