@@ -10,7 +10,7 @@ The files have the shape of the real raw inputs, so the real build reads them un
 - SYNTHETIC_sources.csv: a source registry with those two and the small real reference sources (Census
   places and counties, the vendor catalog, bans, records laws), which the build needs to place and name things.
 
-Usage: python -m bench.synthetic --rows 10000 --out DIR
+Usage: python -m bench.synthetic --rows 10000 --out DIR [--build]
 """
 from __future__ import annotations
 
@@ -120,11 +120,31 @@ def generate(rows: int, folder: Path, seed: int = 6) -> tuple[Path, Path]:
     return write_sources(folder, atlas.name, rows), atlas
 
 
+def build(rows: int, folder: Path) -> Path:
+    """The SYNTHETIC files for `rows` evidence rows built by the real build into folder/SYNTHETIC_watchdog.duckdb."""
+    from ingest import build as build_module
+
+    sources_csv, _ = generate(rows, folder)
+    # The build reads data/sources.csv; point it at the SYNTHETIC registry instead (this process only).
+    real_load = registry.load
+    registry.load = lambda path=None: real_load(sources_csv)
+    db = folder / "SYNTHETIC_watchdog.duckdb"
+    try:
+        build_module.build(db, data_dir=folder)
+    finally:
+        registry.load = real_load
+    return db
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--build", action="store_true", help="also build them into OUT/SYNTHETIC_watchdog.duckdb")
     args = parser.parse_args()
+    if args.build:
+        print(f"SYNTHETIC database: {build(args.rows, Path(args.out))} ({args.rows:,} rows)")
+        return
     sources, atlas = generate(args.rows, Path(args.out))
     print(f"SYNTHETIC data: {atlas} ({args.rows:,} rows), registry {sources}")
 

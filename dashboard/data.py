@@ -27,6 +27,35 @@ class DatabaseMissing(RuntimeError):
     pass
 
 
+class DatabaseDamaged(DatabaseMissing):
+    """The file at the database path cannot be read: the pages show this sentence as they do a missing file."""
+
+
+REBUILD = "then rebuild it with `make data` (or `python -m ingest build`)"
+
+
+def damaged(path: Path, error: BaseException) -> DatabaseDamaged:
+    """What is wrong with the file at `path` and how to rebuild it, as one sentence a reader can act on.
+    The build reads the previous file to record what changed, so it too needs the damaged file out of the way."""
+    if path.is_dir():
+        return DatabaseDamaged(f"The database path {path} is a folder, not a database file. Move that folder "
+                               "elsewhere, then build the database with `make data` (or `python -m ingest build`).")
+    if isinstance(error, duckdb.CatalogException):
+        return DatabaseDamaged(f"The database file at {path} does not hold the tables this dashboard reads (it is "
+                               f"from another version or another program). Move it elsewhere, {REBUILD}.")
+    return DatabaseDamaged(f"The database file at {path} cannot be read (it is damaged or not a DuckDB file). "
+                           f"Move it elsewhere or delete it, {REBUILD}.")
+
+
+def unreadable(error: duckdb.Error, path: Path) -> bool:
+    """True for DuckDB's answers about the database file itself (short, garbled, a checksum that does not match,
+    tables missing), as opposed to a query's own mistake or a full spill folder (an IOException naming another file)."""
+    if isinstance(error, (duckdb.SerializationException, duckdb.CatalogException)):
+        return True
+    message = str(error)
+    return "corrupt database file" in message.lower() or (isinstance(error, duckdb.IOException) and str(path) in message)
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_ino, stat.st_mtime_ns
@@ -57,7 +86,12 @@ def connection() -> duckdb.DuckDBPyConnection:
     path = db_path()
     if not path.exists():
         raise DatabaseMissing(f"No database at {path}. Run `make data` (or `python -m ingest build`).")
-    return _connection(str(path), _stamp(path))
+    if path.is_dir():
+        raise damaged(path, IsADirectoryError(str(path)))
+    try:
+        return _connection(str(path), _stamp(path))   # a failed ATTACH is not cached: a rebuilt file is read afresh
+    except duckdb.Error as exc:
+        raise damaged(path, exc) from exc
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -78,6 +112,11 @@ def query(sql: str, params: dict | list | None = None) -> pd.DataFrame:
         table = cur.sql(sql, params=params or {}).to_arrow_table()
         converted = frame(table)
         return converted if converted is not None else cur.execute(sql, params or {}).df()
+    except duckdb.Error as exc:
+        # A file that opens can still be damaged further in (a block whose checksum fails, a table missing).
+        if unreadable(exc, db_path()):
+            raise damaged(db_path(), exc) from exc
+        raise
     finally:
         cur.close()
 
@@ -133,5 +172,11 @@ def _matcher(path: str, stamp: tuple[int, int]):
 
 def matcher():
     """The claims engine's agency matcher over this database, built once per database file."""
+    connection()   # a missing or damaged file is told in a sentence here, not by the matcher's first query
     path = db_path()
-    return _matcher(str(path), _stamp(path))
+    try:
+        return _matcher(str(path), _stamp(path))
+    except duckdb.Error as exc:
+        if unreadable(exc, path):
+            raise damaged(path, exc) from exc
+        raise
