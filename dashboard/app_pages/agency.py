@@ -1,4 +1,6 @@
 """One agency: its claims, the evidence timeline, each row's sources and the raw record behind it."""
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -89,7 +91,7 @@ if ui.guard_database():
                         st.markdown(f"- {row.kind}: “{ui.text(row.summary)}” · "
                                     + ui.link(ui.text(row.source_name) or row.source, row.source_url))
         st.subheader(f"Evidence timeline ({len(evidence)})")
-        ui.downloads(evidence, f"evidence-{agency_id}", key="agency_dl")
+        ui.downloads(partial(queries.agency_evidence, agency_id), f"evidence-{agency_id}", key="agency_dl")
         for row in evidence.itertuples():
             with st.container(border=True):
                 when = "undated" if pd.isna(row.event_date) else (

@@ -1,4 +1,6 @@
 """The US map of agencies with public evidence, its filters, and the same selection as a table."""
+from functools import partial
+
 import streamlit as st
 
 from dashboard import charts, queries, ui
@@ -88,7 +90,9 @@ if ui.guard_database():
         "agency_kind": "type", "evidence_count": "evidence",
         "first_date": st.column_config.DateColumn("first dated", format="YYYY-MM-DD"),
         "last_date": st.column_config.DateColumn("last dated", format="YYYY-MM-DD")})
-    ui.downloads(agencies, "agencies", key="map_dl", what="Agencies")
+    ui.downloads(partial(queries.map_agencies, filters), "agencies", key="map_dl", what="Agencies")
     st.caption("Downloads carry one row per agency; each agency's evidence, with its source URL and raw record, "
                "is on its page and in the claims export.")
-    ui.downloads(queries.claims_export(filters), "evidence", key="claims_dl", what="Evidence with provenance")
+    # Queried on click only. A frame, or a function defined in this page (which holds the page's variables), would
+    # stay in the server for as long as the session lives: 0.9 GB per visit at 1M rows.
+    ui.downloads(partial(queries.claims_export, filters), "evidence", key="claims_dl", what="Evidence with provenance")

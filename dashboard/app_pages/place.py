@@ -2,6 +2,7 @@
 evidence, and a public-records request letter to ask for more."""
 import re
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -117,7 +118,7 @@ if ui.guard_database():
             with st.container(horizontal=True):
                 st.download_button("Download as text", letter, file_name=f"records-request-{agency_id}.txt",
                                    mime="text/plain", on_click="ignore", icon=":material/download:")
-                st.download_button("Download as PDF", lambda: text_to_pdf("Public records request", letter),
+                st.download_button("Download as PDF", partial(text_to_pdf, "Public records request", letter),
                                    file_name=f"records-request-{agency_id}.pdf", mime="application/pdf",
                                    on_click="ignore", icon=":material/download:")
                 if st.button("I sent it today: track it", icon=":material/schedule:"):

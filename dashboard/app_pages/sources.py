@@ -50,10 +50,10 @@ if ui.guard_database():
     st.subheader(f"Quarantine ({len(rejects)})")
     st.caption("Rows that were not loaded as evidence, with the reason. Nothing is dropped silently.")
     st.dataframe(rejects, hide_index=True)
-    ui.downloads(rejects, "quarantine", key="quarantine_dl")
+    ui.downloads(queries.quarantine, "quarantine", key="quarantine_dl")
 
     st.subheader("The whole database")
     st.caption("One DuckDB file with every table: raw records, core evidence, views and provenance. "
                "Open it with DuckDB (`duckdb watchdog.duckdb`).")
-    st.download_button("Download watchdog.duckdb", lambda: db_path().read_bytes(), file_name="watchdog.duckdb",
+    st.download_button("Download watchdog.duckdb", db_path().read_bytes, file_name="watchdog.duckdb",
                        mime="application/octet-stream", on_click="ignore", icon=":material/database:")

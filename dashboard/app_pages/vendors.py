@@ -18,7 +18,7 @@ if ui.guard_database():
                     config=charts.PLOTLY_CONFIG, key="vendor_share")
     st.dataframe(summary, hide_index=True, column_config={
         "spend_on_record": st.column_config.NumberColumn("spend on record ($)", format="%.0f")})
-    ui.downloads(summary, "vendors", key="vendors_dl")
+    ui.downloads(queries.vendor_summary, "vendors", key="vendors_dl")
 
     st.subheader("Agencies by the year the record first shows them")
     by_year = queries.vendor_agencies_by_year()
@@ -36,4 +36,4 @@ if ui.guard_database():
         st.plotly_chart(px.bar(spend, x="year", y="amount", color="vendor", hover_data=["awards"]).update_layout(
             height=340, margin={"l": 0, "r": 0, "t": 10, "b": 0}), config=charts.PLOTLY_CONFIG, key="vendor_spend")
         st.dataframe(spend, hide_index=True)
-        ui.downloads(spend, "spend-by-year", key="spend_dl")
+        ui.downloads(queries.spend_by_year, "spend-by-year", key="spend_dl")
