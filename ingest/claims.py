@@ -1,34 +1,68 @@
 """What a piece of evidence says happened, and the ladder that turns evidence into a claim status.
 
-Kinds come from the source's own words, sentence by sentence: a sentence that names another
-vendor and not this one says nothing about this vendor ("It also subscribed to Clearview AI ...
-but then ceased using the software" is not evidence that DataWorks use ended).
+Kinds come from the source's own words, sentence by sentence, and only from the words: a summary with no
+words of use, access, purchase, trial or plan says only that the source lists the agency (`listed`), never
+that the agency used the product. A sentence that names another vendor and not this one says nothing about
+this vendor ("It also subscribed to Clearview AI ... but then ceased using the software" is not evidence that
+DataWorks use ended); where the summary names this vendor, only the sentences that name it speak for it (the
+Ohio BCI "operates a massive face recognition system" and "is pursuing a $21.4 million upgrade through the
+vendor NEC": the NEC claim is a plan).
 """
 from __future__ import annotations
 
 import re
 
-# Checked in this order; the first kind whose pattern appears in an in-scope sentence wins.
+FACE = r"(face|facial) (recognition|analysis)"
+
+# Checked in this order; the first kind whose pattern appears in an in-scope sentence wins. A trial is checked
+# before use because "used it during a free trial" is a trial; a plan only when nothing stronger is said.
 KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("denied", re.compile(r"\b(denied|denies) (ever )?(using|use|having used)|\bnever used\b|\bdid not use\b", re.I)),
     ("ended", re.compile(r"\b(ceased|stopped|discontinued|ended|suspended) (its |the )?(use|using)\b|"
                          r"\bno longer (uses?|using|has access)\b|\bpreviously\b[^.]{0,40}\bused\b", re.I)),
     # Verbs of buying only: "driver's license photos" and "a confidentiality agreement" are not purchases.
     ("procured", re.compile(r"\b(signed|awarded|renewed) (a |an |the )?(\S+ )?(contract|agreement)|\bcontract(ed)? with\b|"
-                            r"\b(purchased|paid|spent|bought|acquired|subscribed)\b|\bentered (into )?an agreement\b", re.I)),
+                            r"\b(purchased|paid|spent|bought|acquired|subscribed)\b|\bentered (into )?an agreement\b|"
+                            r"\bpaying customer\b|\bat (an? )?(initial |annual |total )?cost of\b", re.I)),
     ("trialled", re.compile(r"\b(free trial|trial|trialed|trialled|pilot|piloted|pilot program|tested|testing)\b", re.I)),
+    # Words of use or access by the agency itself. Not "shares images with", "responds to requests", "offers
+    # access to" others, nor an infinitive or a capability ("to access", "can run"): those are checked apart.
+    ("used", re.compile(r"\b(uses|used|using|utilizes|utilized|deployed|deploys|uploaded|connects)\b|"
+                        r"\b(has|had) (direct )?access\b|\bwith access to\b|\baccess(es|ed)\b|\baccess the\b|"
+                        r"\b(has|have|had) (run|conducted)\b|\bconducted\b[^.]{0,40}\b(searches|scans|queries)\b|"
+                        r"\b(ran|runs?)\b[^.]{0,30}\b(searches|scans|queries|through " + FACE + r")\b|"
+                        r"\b(runs|ran|operates|operated|maintains|maintained) (the|a|an|its)\b|"
+                        r"\b(has|had) (a|an|its own) [^.]{0,30}" + FACE + r" (system|program|database)\b|"
+                        r"\bshar(e|es|ed|ing) (a|the) " + FACE + r" (database|system)\b|"
+                        r"\bincluded \W?(a|an) " + FACE + r" system\b", re.I)),
+    ("planned", re.compile(r"\b(budget|budgets|budgeted|proposed|proposes|proposal|approved|sought|seeks|seeking|"
+                           r"pursues|pursuing|plans to|planned to|planning to|intends to|intended to|"
+                           r"will (buy|purchase|acquire|install|deploy)|to be (bought|purchased|installed)|"
+                           r"requires?\b[^.]{0,60}\bto install)\b", re.I)),
 )
-LADDER = ("procured", "used", "trialled", "ended", "denied", "unconfirmed")
+LADDER = ("procured", "used", "trialled", "planned", "listed", "ended", "denied", "unconfirmed")
 DEFINITIONS = {
     "procured": "A contract, purchase order or payment for the product is on record.",
     "used": "A cited public source reports that the agency used or had access to the product.",
     "trialled": "A cited source reports a free trial, pilot or test, and nothing stronger.",
+    "planned": "A cited source says the product was budgeted, proposed, approved, sought or to be bought, "
+               "and nothing stronger.",
+    "listed": "A cited source lists the agency for face recognition, but its text states no use, access, purchase, "
+              "trial or plan.",
     "ended": "The latest dated evidence says the agency stopped using it.",
     "denied": "The agency says it never used it, and no other evidence says it did.",
     "banned": "A local or state policy prohibits it (shown from the policy table, beside the agency).",
     "unconfirmed": "A single weak source (a leak, an unverified list) and nothing else.",
 }
+NO_WORDS = "the source lists the agency for face recognition; its text states no use, access, purchase, trial or plan"
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
+# A word of use whose subject is someone else's capability or intent is not the agency's use: "to access its
+# database", "can also access the database", "were able to access the system", "does not allow ... to use".
+NOT_DONE = re.compile(r"\b(to|can|could|may|might|able to|not|never)( \w+)?( \w+)?\s*$", re.I)
+# A sentence about what other agencies do ("However, some local law enforcement agencies can ...",
+# "A variety of federal agencies also have access") says nothing about this agency's own use.
+OTHERS = re.compile(r"^(however, |but )?(some|other|many|several|various|hundreds of|a variety of)\b[^.]{0,60}"
+                    r"\b(agencies|entities|agents)\b", re.I)
 
 
 def sentences(text: str) -> list[str]:
@@ -40,17 +74,32 @@ def mentions(sentence: str, names: list[str]) -> bool:
     return any(n and re.search(r"\b" + re.escape(n.lower()) + r"\b", low) for n in names)
 
 
+def in_scope(summary: str, vendor_names: list[str], other_vendor_names: list[str]) -> list[str]:
+    """The sentences that speak for this vendor: those that name it, if any do; else those naming no other vendor."""
+    all_sentences = sentences(summary)
+    naming = [s for s in all_sentences if mentions(s, vendor_names)]
+    return naming or [s for s in all_sentences if not mentions(s, other_vendor_names)]
+
+
+def _hit(kind: str, pattern: re.Pattern[str], sentence: str) -> re.Match[str] | None:
+    for hit in pattern.finditer(sentence):
+        if kind == "used" and (OTHERS.search(sentence) or NOT_DONE.search(sentence[: hit.start()])):
+            continue
+        return hit
+    return None
+
+
 def kind_from_summary(summary: str | None, vendor_names: list[str], other_vendor_names: list[str]) -> tuple[str, str]:
-    """Return (kind, reason) for one vendor's evidence in an Atlas-style summary."""
+    """Return (kind, reason) for one vendor's evidence in an Atlas-style summary.
+
+    The reason quotes the words that set the kind, or says that no words did (`listed`)."""
     if not summary or not summary.strip():
-        return "used", "listed by the source with no summary; reported as use"
-    in_scope = [
-        s for s in sentences(summary)
-        if mentions(s, vendor_names) or not mentions(s, other_vendor_names)
-    ]
+        return "listed", "the source lists the agency for face recognition with no summary; it states no use, " \
+                         "access, purchase, trial or plan"
+    scope = in_scope(summary, vendor_names, other_vendor_names)
     for kind, pattern in KIND_RULES:
-        for s in in_scope:
-            hit = pattern.search(s)
+        for s in scope:
+            hit = _hit(kind, pattern, s)
             if hit:
                 return kind, f"summary says {hit.group(0)!r}: \u201c{s.strip()}\u201d"
-    return "used", "summary reports use or access with no trial, purchase or end"
+    return "listed", NO_WORDS

@@ -133,7 +133,7 @@ def test_policy_caveats_are_carried_not_hidden(db):
 
 def test_claims_ladder_and_kinds(db):
     statuses = dict(db.execute("SELECT status, count(*) FROM views.claims GROUP BY 1").fetchall())
-    assert set(statuses) <= {"procured", "used", "trialled", "ended", "denied", "unconfirmed"}
+    assert set(statuses) <= {"procured", "used", "trialled", "planned", "listed", "ended", "denied", "unconfirmed"}
     assert statuses["procured"] >= 20 and statuses["used"] > 100
     # "completed a free 90-day trial ... then paid $10,000": the purchase is the stronger fact.
     assert db.execute("""SELECT c.status FROM views.claims c WHERE c.agency_name = 'Volusia County Sheriff''s Office'

@@ -72,3 +72,30 @@ def test_each_product_is_its_own_claim(con):
     add(con, 1, "procured", "2020-01-01", product="p1")
     add(con, 2, "trialled", "2020-01-01", product="p2")
     assert claim(con, "p1")[0] == "procured" and claim(con, "p2")[0] == "trialled"
+
+
+def test_planned_and_listed_sit_below_trial_and_above_nothing(con):
+    add(con, 1, "listed", "2019-01-01")
+    assert claim(con)[0] == "listed"
+    add(con, 2, "planned", "2020-01-01")
+    assert claim(con)[0] == "planned"
+    add(con, 3, "trialled", "2020-06-01")
+    assert claim(con)[0] == "trialled"
+    add(con, 4, "used", "2021-01-01")
+    assert claim(con)[0] == "used"
+
+
+def test_a_later_listing_or_plan_does_not_undo_an_end(con):
+    add(con, 1, "used", "2018-01-01")
+    add(con, 2, "ended", "2019-01-01")
+    add(con, 3, "listed", "2020-01-01")   # a list naming the agency says nothing of use
+    assert claim(con)[0] == "ended"
+    add(con, 4, "planned", "2021-01-01")  # nor does a plan: the use it reports is still ended
+    assert claim(con)[0] == "ended"
+    add(con, 5, "trialled", "2022-01-01")  # a trial after the end reopens the claim (its strongest word: the use)
+    assert claim(con)[0] == "used"
+
+
+def test_the_ladder_table_has_the_new_rungs_in_order(con):
+    rows = con.execute("SELECT status FROM views.status_ladder ORDER BY rank").fetchall()
+    assert [r[0] for r in rows][:5] == ["procured", "used", "trialled", "planned", "listed"]

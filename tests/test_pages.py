@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui import md
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = "../dashboard/app.py"  # AppTest.from_file resolves this relative to this file
 TIMEOUT = 30                 # the first run imports plotly, pandas, duckdb ...
@@ -24,7 +26,7 @@ DETROIT_PD = "MI8234900"
 ICE = "fed-u-s-immigration-and-customs-enforcement-department-of-homeland-security"
 TEXAS_CITY_ISD = "aos-xx0000083"
 SF_AIRPORT_CBP = "aos-ca-u-s-customs-and-border-protection-san-francisco-international-airport"
-STATUSES = ["procured", "used", "trialled", "ended", "denied", "unconfirmed", "banned"]
+STATUSES = ["procured", "used", "trialled", "planned", "listed", "ended", "denied", "unconfirmed", "banned"]
 FILTER_PARAMS = ("state", "vendor", "status", "kind", "from", "to")
 
 
@@ -358,7 +360,7 @@ def test_place_with_sql_metacharacters(text, db):
     # Typed text is a bound parameter, not SQL and not a LIKE pattern: it matches nothing and says so.
     assert at.info, "an empty search must explain that no evidence is not proof of absence"
     assert not page_link_agencies(at)
-    assert any(f"No agency matching “{text}”" in m for m in markdown(at))
+    assert any(f"No agency matching “{md(text)}”" in m for m in markdown(at))   # shown as text, escaped
     assert db.execute("SELECT count(*) FROM views.agencies").fetchone()[0] > 0
 
 
@@ -435,7 +437,7 @@ def test_agency_page_unknown_id(agency):
     at = open_page("app_pages/agency.py", agency=agency)
     no_exception(at)
     assert at.title[0].value == "Agency"
-    assert len(at.info) == 1 and f"No agency with id “{agency}”" in at.info[0].value
+    assert len(at.info) == 1 and f"No agency with id “{md(agency)}”" in at.info[0].value
 
 
 def test_agency_page_without_id():

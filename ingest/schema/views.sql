@@ -50,7 +50,8 @@ JOIN meta.sources s USING (source_id)
 JOIN raw.records r ON r.record_id = e.raw_record_id
 JOIN meta.raw_files f ON f.raw_file_id = r.raw_file_id;
 
--- One claim per agency and product (vendor-level where the source names no product).
+-- One claim per agency and product (vendor-level where the source names no product). The status ladder is
+-- ingest/claims.py LADDER: procured > used > trialled > planned > listed; ended and denied as the latest word.
 CREATE VIEW views.claims AS
 WITH grouped AS (
     SELECT agency_id, any_value(agency_name) AS agency_name, any_value(ori) AS ori, any_value(state) AS state,
@@ -58,11 +59,13 @@ WITH grouped AS (
            count(*) AS evidence_count, min(event_date) AS first_date, max(event_date) AS last_date,
            bool_or(kind = 'denied') AS any_denied, bool_or(kind <> 'denied') AS any_other,
            bool_or(kind = 'procured') AS any_procured, bool_or(kind = 'used') AS any_used,
-           bool_or(kind = 'trialled') AS any_trialled,
+           bool_or(kind = 'trialled') AS any_trialled, bool_or(kind = 'planned') AS any_planned,
+           bool_or(kind = 'listed') AS any_listed,
            bool_and(source_weight = 'weak') AS only_weak,
            max(event_date) FILTER (WHERE kind = 'ended') AS ended_on,
            bool_or(kind = 'ended') AS any_ended,
-           max(event_date) FILTER (WHERE kind NOT IN ('ended', 'denied')) AS last_use_on,
+           -- A listing or a plan says nothing of use, so a later one does not undo an end.
+           max(event_date) FILTER (WHERE kind NOT IN ('ended', 'denied', 'listed', 'planned')) AS last_use_on,
            string_agg(DISTINCT source_url, ' ' ORDER BY source_url) AS source_urls
     FROM views.evidence
     GROUP BY agency_id, vendor_id, product_id
@@ -74,6 +77,8 @@ SELECT agency_id, ori, agency_name, state, vendor_id, vendor, product_id, produc
             WHEN any_procured THEN 'procured'
             WHEN any_used THEN 'used'
             WHEN any_trialled THEN 'trialled'
+            WHEN any_planned THEN 'planned'
+            WHEN any_listed THEN 'listed'
             ELSE 'unconfirmed' END AS status,
        any_denied AND any_other AS contested,
        evidence_count, first_date, last_date, source_urls
