@@ -38,3 +38,12 @@ def test_face_recognition_rows_become_evidence_and_the_others_coverage(con):
     research = {r for (r,) in con.execute("SELECT raw_record_id FROM core.research WHERE source_id = ?",
                                           [SOURCE]).fetchall()}
     assert research <= {r for r, fr in kinds.items() if not fr}
+
+
+def test_iris_scanning_is_coverage_not_face_recognition(con):
+    # NMDANA004: Dona Ana County Sheriff's Office, iris scanning (Bi2 Technologies), placed on the registry by name.
+    record = con.execute("SELECT record_id FROM raw.records WHERE source_id = ? AND record->>'RefNo' = 'NMDANA004'",
+                         [SOURCE]).fetchone()[0]
+    assert con.execute("SELECT count(*) FROM core.evidence WHERE raw_record_id = ?", [record]).fetchone()[0] == 0
+    assert con.execute("SELECT agency_id, technologies FROM core.research WHERE raw_record_id = ?",
+                       [record]).fetchall() == [("NM0070000", ["Iris scanning"])]

@@ -1,4 +1,7 @@
-"""TODO: one sentence on what a row of eff_border_communities_2020 is, and what it cannot tell you.
+"""EFF's "Atlas of Surveillance: Southwestern Border Communities" dataset (2020): one row is one agency and one
+technology in a border county of AZ, CA, NM or TX, with a primary link (its source, type, date and archived
+copy) and up to three more. "Iris scanning" is not face recognition. Dates such as "17-Nov" were mangled by a
+spreadsheet and read as unknown (ingest/dates.py reads no date from them).
 
 Scaffolded by `python -m ingest new-source eff_border_communities_2020 --platform eff_border_communities` from data/eff_border_communities_2020/aos-bordercounties_-_01.10.2020.csv.
 Its rows are read in the Atlas's columns (ATLAS_COLUMNS below, ingest/transform/atlas_layout.py): the
@@ -30,35 +33,29 @@ REQUIRED = (
     'AdditionalArchivedLink2',
     'AdditionalArchivedLink3',
 )
-# Atlas column -> this dataset's column. TODO: check the guesses, map what the dataset has, delete the rest.
+# Atlas column -> this dataset's column. The third additional link and its archived copy stay in raw only.
 ATLAS_COLUMNS = {
-    'Agency': 'Agency',   # TODO: guessed, check
-    'City': 'City',   # TODO: guessed, check
-    'County': 'County',   # TODO: guessed, check
-    'State': 'State',   # TODO: guessed, check
-    'Vendor': 'Vendor',   # TODO: guessed, check
-    'Summary': 'Summary',   # TODO: guessed, check
-    'Technology': 'TechnologyType',   # TODO: guessed, check
-    # 'AOSNUMBER': '',
-    # 'Type of LEA': '',
-    # 'Type of Juris': '',
-    # 'Link 1': '',
-    # 'Link 1 Source': '',
-    # 'Link 1 Type': '',
-    # 'Link 1 Date': '',
-    # 'Link 1 Snapshot': '',
-    # 'Link 2': '',
-    # 'Link 2 Source': '',
-    # 'Link 2 Type': '',
-    # 'Link 2 Date': '',
-    # 'Link 2 Snapshot': '',
-    # 'Link 3': '',
-    # 'Link 3 Source': '',
-    # 'Link 3 Type': '',
-    # 'Link 3 Date': '',
-    # 'Link 3 Snapshot': '',
+    'AOSNUMBER': 'RefNo',
+    'Agency': 'Agency',
+    'City': 'City',
+    'County': 'County',
+    'State': 'State',
+    'Type of LEA': 'LEAType',
+    'Type of Juris': 'JurisdictionType',
+    'Vendor': 'Vendor',
+    'Summary': 'Summary',
+    'Technology': 'TechnologyType',
+    'Link 1': 'PrimaryLink',
+    'Link 1 Source': 'Source',
+    'Link 1 Type': 'DocumentType',
+    'Link 1 Date': 'DocumentDate',
+    'Link 1 Snapshot': 'ArchivedPrimaryLink',
+    'Link 2': 'AdditionalLink1',
+    'Link 2 Snapshot': 'ArchivedAdditionalLink1',
+    'Link 3': 'AdditionalLink2',
+    'Link 3 Snapshot': 'AdditionalArchivedLink2',
 }
-# How this dataset writes the technology "Face Recognition" (exact values, as found in the file). TODO: check.
+# How this dataset writes the technology "Face Recognition" (exact values, as found in the file).
 FACE_RECOGNITION = ('Face Recognition', 'Face recognition')
 
 

@@ -1,4 +1,6 @@
-"""TODO: one sentence on what a row of eff_campus_police_2021 is, and what it cannot tell you.
+"""EFF's "Scholars Under Surveillance" dataset (2021): one row is one campus police agency and one technology,
+with up to three dated links; like an Atlas row it says nothing about current use. Dates such as "16-Oct"
+were mangled by a spreadsheet and read as unknown (ingest/dates.py reads no date from them).
 
 Scaffolded by `python -m ingest new-source eff_campus_police_2021 --platform eff_campus_police` from data/eff_campus_police_2021/scholars_unders_surveillance_dataset_03-03-2021.csv.
 Its rows are read in the Atlas's columns (ATLAS_COLUMNS below, ingest/transform/atlas_layout.py): the
@@ -35,35 +37,32 @@ REQUIRED = (
     'Link3Type',
     'OtherLinks',
 )
-# Atlas column -> this dataset's column. TODO: check the guesses, map what the dataset has, delete the rest.
+# Atlas column -> this dataset's column (OtherLinks and the LinkNDateComment notes stay in raw).
 ATLAS_COLUMNS = {
-    'Agency': 'Agency',   # TODO: guessed, check
-    'City': 'City',   # TODO: guessed, check
-    'County': 'County',   # TODO: guessed, check
-    'State': 'State',   # TODO: guessed, check
-    'Type of LEA': 'TypeofLEA',   # TODO: guessed, check
-    'Type of Juris': 'TypeofJuris',   # TODO: guessed, check
-    'Technology': 'Technology',   # TODO: guessed, check
-    'Vendor': 'Vendor',   # TODO: guessed, check
-    'Summary': 'Summary',   # TODO: guessed, check
-    'Link 1': 'Link1',   # TODO: guessed, check
-    'Link 1 Source': 'Link1Source',   # TODO: guessed, check
-    'Link 1 Type': 'Link1Type',   # TODO: guessed, check
-    'Link 1 Date': 'Link1Date',   # TODO: guessed, check
-    'Link 2': 'Link2',   # TODO: guessed, check
-    'Link 2 Source': 'Link2Source',   # TODO: guessed, check
-    'Link 2 Type': 'Link2Type',   # TODO: guessed, check
-    'Link 2 Date': 'Link2Date',   # TODO: guessed, check
-    'Link 3': 'Link3',   # TODO: guessed, check
-    'Link 3 Source': 'Link3Source',   # TODO: guessed, check
-    'Link 3 Type': 'Link3Type',   # TODO: guessed, check
-    'Link 3 Date': 'Link3Date',   # TODO: guessed, check
-    # 'AOSNUMBER': '',
-    # 'Link 1 Snapshot': '',
-    # 'Link 2 Snapshot': '',
-    # 'Link 3 Snapshot': '',
+    'AOSNUMBER': 'Ref',
+    'Agency': 'Agency',
+    'City': 'City',
+    'County': 'County',
+    'State': 'State',
+    'Type of LEA': 'TypeofLEA',
+    'Type of Juris': 'TypeofJuris',
+    'Technology': 'Technology',
+    'Vendor': 'Vendor',
+    'Summary': 'Summary',
+    'Link 1': 'Link1',
+    'Link 1 Source': 'Link1Source',
+    'Link 1 Type': 'Link1Type',
+    'Link 1 Date': 'Link1Date',
+    'Link 2': 'Link2',
+    'Link 2 Source': 'Link2Source',
+    'Link 2 Type': 'Link2Type',
+    'Link 2 Date': 'Link2Date',
+    'Link 3': 'Link3',
+    'Link 3 Source': 'Link3Source',
+    'Link 3 Type': 'Link3Type',
+    'Link 3 Date': 'Link3Date',
 }
-# How this dataset writes the technology "Face Recognition" (exact values, as found in the file). TODO: check.
+# How this dataset writes the technology "Face Recognition" (exact values, as found in the file).
 FACE_RECOGNITION = ('Face Recognition',)
 
 
