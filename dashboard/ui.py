@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -21,17 +23,64 @@ def http_only(values: pd.Series) -> pd.Series:
     return values.where(values.astype(str).str.lower().str.match(r"^https?://"), None)
 
 
-MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~"})
+# What can start markup in Streamlit's Markdown anywhere in a line: CommonMark and GFM (emphasis, code, links,
+# images, HTML, entities, tables, strikethrough, headings, block quotes) and Streamlit's own syntax (:red[..],
+# :material/..:, :emoji:, $..$ LaTeX). Each is backslash-escaped, which CommonMark allows for any ASCII
+# punctuation; the rest (' " . , - ( ) ...) is left as written so that the Markdown source stays readable.
+# "/" is escaped because Streamlit rewrites ":material/" in the source before it parses, escapes or not.
+MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#!|~:$&/"})
+# What starts a block only at the start of a line: a list item ("- ", "+ ", "1. ", "1) "), a setext underline.
+_LINE_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")
+# Some syntax is found in the text after escapes are resolved, so no escape can stop it: GFM's bare URLs and
+# e-mail addresses, and Streamlit's :material_icon: and :streamlit: shortcodes. A word joiner (invisible, zero
+# width) inside "http:", "www.", before "@" and after a colon that a word follows does.
+_AUTOLINKS = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?=@)|(?<=:)(?=[\w+-])")
+WORD_JOINER = "\u2060"
+
+
+def _escape_line(row: str) -> str:
+    row = _AUTOLINKS.sub(WORD_JOINER, row).translate(MARKDOWN_SPECIALS)
+    return _LINE_START.sub(lambda m: "\\" + m[1] if m[1] else m[2] + "\\" + m[3], row)
+
+
+def md(value, lines: bool = False) -> str:
+    """Record text (or anything a visitor or a source wrote) as Markdown that shows exactly that text and
+    nothing else: no image, link, colour, icon, formula or HTML. Every value from the database, a file or the
+    URL goes through here before it reaches st.markdown, a caption, a heading, an alert or a widget label.
+    Whitespace runs become one space; with lines=True, line breaks stay line breaks (inside one paragraph)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    rows = str(value).splitlines() if lines else [str(value)]
+    return "  \n".join(_escape_line(row) for row in (" ".join(r.split()) for r in rows) if row)
+
+
+def code(value) -> str:
+    """An identifier or a command as inline code, which Markdown never reads as markup: the fence is longer
+    than any run of backticks inside it."""
+    shown = " ".join(str(value).split()) if value is not None else ""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown[:1] == "`" or shown[-1:] == "`" else ""   # CommonMark strips one space each side
+    return f"{fence}{pad}{shown}{pad}{fence}" if shown else ""
+
+
+def http_url(value) -> str:
+    """The value if it is an http(s) URL, made safe as a Markdown link target, else ''."""
+    url = text(value).strip()
+    if not re.match(r"(?i)https?://[^\s]", url):
+        return ""
+    # Anything that could end the link target or start markup is percent-encoded; the rest stays as written.
+    return quote(url, safe="!#$&'*+,/:;=?@[]~%-._")
 
 
 def link(label, url) -> str:
-    """A Markdown link for an http(s) URL; any other reference (an imported file's urn:sha256:...) is shown
-    as text, since a browser cannot open it. The label is escaped: record text never becomes markup."""
-    label = (text(label) or "source").translate(MARKDOWN_SPECIALS)
-    url = text(url)
-    if url.lower().startswith(("http://", "https://")):
-        return f"[{label}]({url.replace(')', '%29').replace(' ', '%20')})"
-    return f"{label} (`{url}`)" if url and "`" not in url else label
+    """A Markdown link for an http(s) URL; any other reference (an imported file's urn:sha256:..., or a
+    javascript: URL a source slipped in) is shown as text beside its label, never as a link. The label is
+    escaped: record text never becomes markup."""
+    label = md(text(label) or "source")
+    target = http_url(url)
+    if target:
+        return f"[{label}]({target})"
+    return f"{label} ({md(url)})" if text(url) else label
 
 
 def show_policies(rules: pd.DataFrame, heading: str) -> None:
@@ -40,18 +89,24 @@ def show_policies(rules: pd.DataFrame, heading: str) -> None:
         return
     st.subheader(heading)
     for rule in rules.itertuples():
-        st.markdown(f"- **{rule.jurisdiction}**: {rule.stance} ({rule.date_text}) · {link('source', rule.source_url)}")
+        st.markdown(f"- **{md(rule.jurisdiction)}**: {md(rule.stance)} ({md(rule.date_text)}) · "
+                    f"{link('source', rule.source_url)}")
         if text(rule.caveat):
-            st.warning(f"Caveat: {rule.caveat}")
+            st.warning(f"Caveat: {md(rule.caveat)}")
 
 
 def param_list(name: str) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v]
 
 
-def param_int(name: str) -> int | None:
+def param_int(name: str, digits: int = 9) -> int | None:
+    """A whole number from the URL, or None for anything else: "--5", "²", "٣", "1e9", "" and numbers longer
+    than `digits` digits included (str.isdigit() accepts superscripts and other scripts' digits, which int()
+    then refuses)."""
     value = st.query_params.get(name)
-    return int(value) if value and value.lstrip("-").isdigit() else None
+    if not isinstance(value, str) or not re.fullmatch(rf"-?[0-9]{{1,{digits}}}", value.strip()):
+        return None
+    return int(value.strip())
 
 
 def set_params(**values) -> None:
@@ -76,14 +131,14 @@ BADGE_COLOURS = {"procured": "red", "used": "orange", "trialled": "orange", "end
 
 
 def status_badge(status: str) -> str:
-    return f":{BADGE_COLOURS.get(status, 'gray')}[**{status}**]"
+    return f":{BADGE_COLOURS.get(status, 'gray')}[**{md(status)}**]"
 
 
 def status_legend() -> None:
     with st.expander("What the statuses mean"):
         ladder = queries.status_ladder()
         for row in ladder.itertuples():
-            st.markdown(f"- **{row.status}**: {row.definition}")
+            st.markdown(f"- **{md(row.status)}**: {md(row.definition)}")
         st.caption("The strongest evidence sets an agency's status for a product; an agency's headline status is "
                    "the strongest over its products. A claim with a denial and other evidence is marked contested "
                    "and both are shown.")
@@ -94,18 +149,20 @@ def guard_database() -> bool:
         queries.status_ladder()
         return True
     except DatabaseMissing as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return False
 
 
 def show_raw_record(record_id: int) -> None:
     record = queries.raw_record(record_id)
     if record is None:
-        st.warning(f"Raw record {record_id} is missing.")
+        st.warning(f"Raw record {md(record_id)} is missing.")
         return
-    st.markdown(f"Raw record **{record['record_id']}** from `{record['path']}` (record {record['row_number']}), "
-                f"source file sha256 `{record['sha256']}`, retrieved {record['fetched_at']} from {record['url']}")
-    st.caption(f"Record sha256 {record['content_hash']}. Emails, phone numbers and named contacts are redacted here.")
+    st.markdown(f"Raw record **{md(record['record_id'])}** from {md(record['path'])} (record "
+                f"{md(record['row_number'])}), source file sha256 {md(record['sha256'])}, retrieved "
+                f"{md(record['fetched_at'])} from {link(record['url'], record['url'])}")
+    st.caption(f"Record sha256 {md(record['content_hash'])}. Emails, phone numbers and named contacts are "
+               "redacted here.")
     st.code(json.dumps(json.loads(redact(record["record"])), indent=2, ensure_ascii=False), language="json")
 
 

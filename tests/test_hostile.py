@@ -233,12 +233,12 @@ def test_script_in_record_text_stays_text_on_the_agency_page(hostile_db, monkeyp
     at = open_page("app_pages/agency.py", agency=DETROIT_PD)
     no_exception(at)
     shown = markdown_elements(at)
-    with_script = [m for m in shown if "<script>" in m.value]
-    assert with_script, "the hostile summary should be shown (as text)"
+    with_script = [m for m in shown if "\\<script\\>" in m.value]
+    assert with_script, "the hostile summary should be shown (as escaped text)"
     assert not any(m.proto.allow_html for m in shown), "a markdown element allows raw HTML"
-    # The javascript: URL reaches st.markdown only as a link target, which Streamlit's frontend rewrites
-    # to "#" (its markdown urlTransform refuses javascript: and vbscript:). Nothing else renders it.
-    assert any(f"]({JS_URL})" in m.value for m in shown)
+    # The javascript: URL is never a link target (ui.link makes links of http(s) URLs only); it is shown as text.
+    assert not any(f"]({JS_URL})" in m.value for m in shown)
+    assert any("javascript\\:alert\\(document\\.cookie\\)" in m.value for m in shown)
 
 
 def test_script_in_record_text_is_inert_in_the_brief_and_exports(hostile_db, monkeypatch):

@@ -18,4 +18,4 @@ of absence. The bundled data is the 2020 Atlas export plus an excerpt of today's
 if ui.guard_database():
     st.subheader("Statuses")
     for row in queries.status_ladder().itertuples():
-        st.markdown(f"- {ui.status_badge(row.status)}: {row.definition}")
+        st.markdown(f"- {ui.status_badge(row.status)}: {ui.md(row.definition)}")

@@ -12,25 +12,26 @@ if ui.guard_database():
     if record is None:
         st.title("Agency")
         st.info("Choose an agency on the Map or Place page." if not agency_id
-                else f"No agency with id “{agency_id}”.")
+                else f"No agency with id “{ui.md(agency_id)}”.")
         st.page_link("app_pages/place.py", label="Look up a place")
     else:
-        st.title(record["name"])
+        st.title(ui.md(record["name"]))
         where = ", ".join(str(v) for v in (record["city"], record["county"], record["state"]) if v and not pd.isna(v))
-        st.markdown(f"{record['agency_kind']} agency · {where or 'location unknown'} · {record['placement']} · "
-                    f"map position: {record['location_note']}")
+        st.markdown(f"{ui.md(record['agency_kind'])} agency · {ui.md(where or 'location unknown')} · "
+                    f"{ui.md(record['placement'])} · map position: {ui.md(record['location_note'])}")
 
         covered = queries.agency_coverage(agency_id)
         if covered:
-            st.caption(f"Research status: {covered['research_status']}"
-                       + (f" (the Atlas lists: {', '.join(covered['technologies'])})"
+            st.caption(f"Research status: {ui.md(covered['research_status'])}"
+                       + (f" (the Atlas lists: {ui.md(', '.join(covered['technologies']))})"
                           if covered["research_status"].startswith("researched") else "")
                        + (f" · {covered['records_requests']} records request(s) about facial recognition"
                           if covered["records_requests"] else ""))
         claims = queries.agency_claims(agency_id)
         st.subheader("Claims")
         for claim in claims.itertuples():
-            line = (f"{ui.status_badge(claim.status)} **{claim.product}** · {claim.evidence_count} evidence row(s)")
+            line = (f"{ui.status_badge(claim.status)} **{ui.md(claim.product)}** · "
+                    f"{claim.evidence_count} evidence row(s)")
             if claim.contested:
                 line += " · :red[contested: a denial stands beside other evidence]"
             st.markdown(line)
@@ -44,7 +45,7 @@ if ui.guard_database():
                 cites = " · ".join(ui.link(label, url) for label, url in (
                     ("evidence", flag.source_url), ("policy", flag.policy_url), ("records request", flag.request_url))
                     if ui.text(url))
-                st.markdown(f"- {flag.question} {cites}")
+                st.markdown(f"- {ui.md(flag.question)} {cites}")
 
         asked = queries.agency_requests(agency_id)
         if not asked.empty:
@@ -54,13 +55,15 @@ if ui.guard_database():
             for req in asked.itertuples():
                 when = "" if pd.isna(req.submitted_on) else f" · filed {req.submitted_on:%Y-%m-%d}"
                 done = "" if pd.isna(req.done_on) else f" · closed {req.done_on:%Y-%m-%d}"
-                pages = f" · {int(req.pages_read)} released page(s) read" if req.pages_read else ""
-                st.markdown(f"- **{req.outcome}**{when}{done}{pages} · {ui.link(req.title, req.url)}")
+                read = 0 if pd.isna(req.pages_read) else int(req.pages_read)
+                pages = f" · {read} released page(s) read" if read else ""
+                st.markdown(f"- **{ui.md(req.outcome)}**{when}{done}{pages} · {ui.link(req.title, req.url)}")
 
         fixes = queries.corrections_for(agency_id)
         for fix in fixes.itertuples():
-            st.warning(f"Correction ({fix.dated}): {fix.field} of {fix.evidence_id} changed from {fix.old_value} to "
-                       f"{fix.new_value}. {fix.note} [source]({fix.source_url})")
+            st.warning(f"Correction ({ui.md(fix.dated)}): {ui.md(fix.field)} of {ui.md(fix.evidence_id)} changed from "
+                       f"{ui.md(fix.old_value)} to {ui.md(fix.new_value)}. {ui.md(fix.note)} "
+                       + ui.link("source", fix.source_url))
         with st.expander("Something wrong here? Submit a correction or a statement"):
             st.markdown("Agencies and anyone with records can correct a claim. Send the text below, with a link to "
                         "your source, to the project's issue tracker or maintainers. A correction is applied at "
@@ -79,7 +82,7 @@ if ui.guard_database():
         links = queries.evidence_links(evidence["evidence_id"].tolist())
 
         for claim in claims[claims["contested"]].itertuples():
-            st.subheader(f"Conflicting evidence: {claim.product}")
+            st.subheader(f"Conflicting evidence: {ui.md(claim.product)}")
             st.caption("A denial stands beside other evidence. Both are shown; neither is hidden.")
             own = evidence[evidence["product"] == claim.product]
             against, for_ = own[own["kind"] == "denied"], own[own["kind"] != "denied"]
@@ -88,7 +91,7 @@ if ui.guard_database():
                 with column:
                     st.markdown(f"**{title}**")
                     for row in rows.itertuples():
-                        st.markdown(f"- {row.kind}: “{ui.text(row.summary)}” · "
+                        st.markdown(f"- {ui.md(row.kind)}: “{ui.md(row.summary)}” · "
                                     + ui.link(ui.text(row.source_name) or row.source, row.source_url))
         st.subheader(f"Evidence timeline ({len(evidence)})")
         ui.downloads(partial(queries.agency_evidence, agency_id), f"evidence-{agency_id}", key="agency_dl")
@@ -98,16 +101,16 @@ if ui.guard_database():
                     f"{row.event_date:%Y}" if row.date_precision == "year" else f"{row.event_date:%Y-%m-%d}")
                 when = when if when == "undated" else f"{row.date_label} {when}"
                 amount = "" if pd.isna(row.amount) else f" · ${row.amount:,.0f}"
-                st.markdown(f"**{when}** · {row.kind} · {row.product}{amount} · "
+                st.markdown(f"**{ui.md(when)}** · {ui.md(row.kind)} · {ui.md(row.product)}{ui.md(amount)} · "
                             + ui.link(ui.text(row.source_name) or row.source, row.source_url))
                 if ui.text(row.summary):
-                    st.markdown(f"> {row.summary}")
-                st.caption(f"Why “{row.kind}”: {row.kind_reason}")
+                    st.markdown("> " + ui.md(row.summary, lines=True))
+                st.caption(f"Why “{ui.md(row.kind)}”: {ui.md(row.kind_reason)}")
                 own = links[links["evidence_id"] == row.evidence_id]
                 if len(own) > 1:
                     st.markdown("Sources cited: " + " · ".join(
                         ui.link(ui.text(l.source_name) or f"link {l.link_number}", l.url)
                         + ("" if pd.isna(l.link_date) else f" ({l.link_date:%Y-%m-%d})") for l in own.itertuples()))
-                st.caption(f"From {row.source} ({row.license}).")
+                st.caption(f"From {ui.md(row.source)} ({ui.md(row.license)}).")
                 with st.expander("Raw source record"):
                     ui.show_raw_record(row.raw_record_id)

@@ -49,7 +49,8 @@ if ui.guard_database():
 
     coverage = queries.coverage_counts(filters.states)
     registry = sum(coverage.values())
-    st.caption(f"Coverage of the {registry:,} registry agencies{' in ' + ', '.join(filters.states) if filters.states else ''}: "
+    where = f" in {ui.md(', '.join(filters.states))}" if filters.states else ""
+    st.caption(f"Coverage of the {registry:,} registry agencies{where}: "
                f"{coverage.get('evidence found', 0):,} with evidence, "
                f"{sum(n for s, n in coverage.items() if s.startswith('asked')):,} asked through a records request "
                "with no evidence yet, "
@@ -77,7 +78,8 @@ if ui.guard_database():
     chosen = [p.get("customdata", [None])[0] for p in points if p.get("customdata")]
     for agency_id in chosen[:5]:
         name = agencies.loc[agencies["agency_id"] == agency_id, "name"]
-        st.page_link("app_pages/agency.py", label=f"Open evidence for {name.iloc[0] if len(name) else agency_id}",
+        label = ui.md(name.iloc[0] if len(name) else agency_id)
+        st.page_link("app_pages/agency.py", label=f"Open evidence for {label}",
                      query_params={"agency": agency_id}, icon="➡️")
 
     ui.status_legend()

@@ -23,17 +23,17 @@ def find(text: str) -> tuple[pd.DataFrame, str, dict | None]:
     if re.fullmatch(r"\d{5}", text):
         places = zipcodes.matching(text) if zipcodes.is_real(text) else []
         if not places:
-            return pd.DataFrame(), f"{text} is not a US ZIP code we know.", None
+            return pd.DataFrame(), f"{ui.md(text)} is not a US ZIP code we know.", None
         place = places[0]
         found = queries.agencies_serving_zip(place["city"], place["county"], place["state"])
-        where = f"ZIP code {text} ({place['city']}, {place['county']}, {place['state']})"
+        where = ui.md(f"ZIP code {text} ({place['city']}, {place['county']}, {place['state']})")
         return found, (f"**{len(found)} agencies** that serve {where} have evidence of facial-recognition use "
                        "(its city's, its county's and statewide agencies)." if len(found) else
                        f"No agency that serves {where} has evidence of facial-recognition use in our data."), place
     found = queries.search_place(text)
     if found.empty:
-        return found, f"No agency matching “{text}” has evidence of facial-recognition use in our data.", None
-    return found, f"**{len(found)} agencies** matching “{text}” have evidence of facial-recognition use.", None
+        return found, f"No agency matching “{ui.md(text)}” has evidence of facial-recognition use in our data.", None
+    return found, f"**{len(found)} agencies** matching “{ui.md(text)}” have evidence of facial-recognition use.", None
 
 
 def coverage_sentence(counts: dict) -> str:
@@ -43,7 +43,7 @@ def coverage_sentence(counts: dict) -> str:
                          if status.startswith("asked"))
     return (f"Coverage of the {sum(counts.values()):,} registry agencies here: "
             f"{counts.get('evidence found', 0):,} with evidence; {asked:,} asked through a records request "
-            f"and nothing found yet{f' ({outcomes})' if outcomes else ''}; "
+            f"and nothing found yet{f' ({ui.md(outcomes)})' if outcomes else ''}; "
             f"{counts.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with "
             f"nothing found; {counts.get('not researched', 0):,} not researched yet.")
 
@@ -67,9 +67,10 @@ if ui.guard_database():
         for row in found.itertuples():
             with st.container(border=True):
                 since = "" if pd.isna(row.first_date) else f" · earliest source {row.first_date:%Y}"
-                st.markdown(f"**{row.name}** ({row.agency_kind}, {row.state}) · {ui.status_badge(row.status)} · "
-                            f"{row.products} · {int(row.evidence_count)} evidence row(s){since}")
-                st.caption(row.placement)
+                st.markdown(f"**{ui.md(row.name)}** ({ui.md(row.agency_kind)}, {ui.md(row.state)}) · "
+                            f"{ui.status_badge(row.status)} · {ui.md(row.products)} · "
+                            f"{int(row.evidence_count)} evidence row(s){since}")
+                st.caption(ui.md(row.placement))
                 st.page_link("app_pages/agency.py", label="Evidence and sources", query_params={"agency": row.agency_id})
         if not found.empty:
             ui.downloads(found, "agencies", key="place_dl")
@@ -109,10 +110,10 @@ if ui.guard_database():
             law = law_from_row(queries.records_law(state), state)
             letter = build_letter(agency, queries.agency_claims(agency_id), law, date.today())
             if law is None:
-                st.warning(f"We have no public-records law on file for {state}: the letter names none.")
+                st.warning(f"We have no public-records law on file for {ui.md(state)}: the letter names none.")
             else:
-                st.caption(f"Law: {law.citation}. Verify deadlines and exemptions in the guide: {law.guide_url}. "
-                           "This is not legal advice.")
+                st.caption(f"Law: {ui.md(law.citation)}. Verify deadlines and exemptions in the guide: "
+                           f"{ui.link(law.guide_url, law.guide_url)}. This is not legal advice.")
             letter = st.text_area("Your letter (edit it here; the downloads carry your edits)", letter, height=420,
                                   key=f"letter_{agency_id}")
             with st.container(horizontal=True):

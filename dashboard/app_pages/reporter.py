@@ -21,7 +21,7 @@ if ui.guard_database():
     except workbench.UploadError as exc:
         st.error(str(exc))
         st.stop()
-    st.markdown(f"**{uploaded.name}**: {len(upload.frame):,} rows, {len(upload.frame.columns)} columns · "
+    st.markdown(f"**{ui.md(uploaded.name)}**: {len(upload.frame):,} rows, {len(upload.frame.columns)} columns · "
                 f"sha256 `{upload.sha256[:16]}…`")
     for note in upload.notes:
         st.caption(note)

@@ -189,12 +189,16 @@ def _short(text, limit: int = 220) -> str:
 
 
 def brief_markdown(brief: Brief) -> str:
-    parts = [f"## {brief.title}", f"Generated {brief.generated:%B %d, %Y} from the Who's Watching database."]
+    """The brief for the page. Every line carries record text (names, summaries, titles, caveats), so each is
+    escaped whole; a source's URL becomes a link only when it is http(s)."""
+    from dashboard.ui import link, md  # the page's one escaping helper; the PDF below needs no Streamlit
+
+    parts = [f"## {md(brief.title)}", f"Generated {brief.generated:%B %d, %Y} from the Who's Watching database."]
     for title, lines in brief.sections:
-        parts.append(f"### {title}")
-        parts += [f"- {line.text} " + " ".join(f"[{n}]" for n in line.cites) for line in lines]
+        parts.append(f"### {md(title)}")
+        parts += [f"- {md(line.text)} " + " ".join(f"[{n}]" for n in line.cites) for line in lines]
     parts.append("### Sources")
-    parts += [f"{c.number}. {c.label}: {c.url}" for c in brief.citations]
+    parts += [f"{c.number}. {md(c.label)}: {link(c.url, c.url)}" for c in brief.citations]
     return "\n".join(parts)
 
 
@@ -213,5 +217,5 @@ def brief_pdf(brief: Brief, map_png: bytes | None = None) -> bytes:
             doc.paragraph("• " + line.text + " " + " ".join(f"[{n}]" for n in line.cites), size=8.5, gap=0.8)
     doc.heading("Sources", 11)
     for c in brief.citations:
-        doc.paragraph(f"[{c.number}] {c.label}. {c.url}", size=7, gap=0.3, link=c.url)
+        doc.paragraph(f"[{c.number}] {c.label}. {_present(c.url)}", size=7, gap=0.3, link=_present(c.url))
     return doc.bytes()

@@ -1,11 +1,20 @@
 """Small PDF writer over fpdf2 with a Unicode font, so quotes and names print as written."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fpdf import FPDF
 
 FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
+WEB_ADDRESS = re.compile(r"(?i)https?://[^\s]+")
+
+
+def web_link(url) -> str:
+    """The URL if it is an http(s) address, else '': a PDF reader opens a link's target as it is (javascript:,
+    file:, a local program), so only web addresses become links. The address is still printed as text."""
+    url = url.strip() if isinstance(url, str) else ""
+    return url if WEB_ADDRESS.fullmatch(url) else ""
 
 
 class Document(FPDF):
@@ -30,12 +39,13 @@ class Document(FPDF):
 
     def heading(self, text: str, size: float = 13) -> None:
         self.set_font("DejaVu", "B", size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", markdown=False)
         self.ln(1.5)
 
     def paragraph(self, text: str, size: float = 9.5, gap: float = 1.5, link: str = "") -> None:
+        """Text as written: markdown stays off (fpdf2 would read **, __ and -- in record text as styling)."""
         self.set_font("DejaVu", "", size)
-        self.multi_cell(0, size * 0.48, text, new_x="LMARGIN", new_y="NEXT", link=link)
+        self.multi_cell(0, size * 0.48, text, new_x="LMARGIN", new_y="NEXT", link=web_link(link), markdown=False)
         self.ln(gap)
 
     def bytes(self) -> bytes:
