@@ -12,26 +12,51 @@ st.title("My records requests")
 st.caption("Requests you have sent, kept on this machine only. Due dates follow each state's law as our table "
            "gives it (business days skip weekends and holidays); check them against the linked guide.")
 
+
+def deadline_row(request: tracker.Request) -> dict:
+    """Due date and explanation; a place with no law row gets a plain sentence, not a guess."""
+    law = law_from_row(queries.records_law(request.state), request.state)
+    if law is None:
+        return {"due": None, "overdue": False,
+                "deadline": f"No deadline is known for {request.state or 'this place'}: we have no public-records "
+                            "law on file for it. Ask the agency for an acknowledgement and an estimated date."}
+    deadline = law.deadline(request.sent)
+    due = deadline.due or deadline.latest
+    overdue = due is not None and due < date.today() and request.status in ("sent", "acknowledged")
+    return {"due": due, "overdue": overdue, "deadline": deadline.explanation}
+
+
+def show_kept_aside() -> None:
+    for aside in tracker.kept_aside():
+        st.warning(ui.md(f"A damaged copy of your requests file is kept aside at {aside}. Open it to copy back "
+                         "anything you need; delete it to remove this note."), icon=":material/warning:")
+
+
 if ui.guard_database():
-    requests = tracker.load()
+    loaded = tracker.load_checked()
+    if loaded.problem:
+        st.error(ui.md(loaded.problem))   # it quotes the file: text, not markup
+    show_kept_aside()
+    requests = loaded.items
     if not requests:
         st.info("No requests tracked yet. Write one from the Place page, send it, then track it there.")
-    rows = []
-    for i, r in enumerate(requests):
-        law = law_from_row(queries.records_law(r.state), r.state)
-        deadline = law.deadline(r.sent) if law else None
-        due = deadline.due or (deadline.latest if deadline else None)
-        overdue = due is not None and due < date.today() and r.status in ("sent", "acknowledged")
-        rows.append({"agency": r.agency_name, "state": r.state, "sent": r.sent, "status": r.status,
-                     "due": due, "overdue": overdue,
-                     "deadline": deadline.explanation if deadline else "no law on file for this state"})
+    rows = [{"agency": r.agency_name, "state": r.state, "sent": r.sent, "status": r.status, **deadline_row(r)}
+            for r in requests]
     if rows:
-        table = pd.DataFrame(rows)
+        table = pd.DataFrame(rows)[["agency", "state", "sent", "status", "due", "overdue", "deadline"]]
         st.dataframe(table, hide_index=True)
+        lawless = sorted({r.state or "an unknown place" for r in requests if queries.records_law(r.state) is None})
+        if lawless:
+            st.info(ui.md(f"No deadline is known for {', '.join(lawless)}: we have no public-records law on file "
+                          "there, so no due date is shown. Ask the agency for an acknowledgement and an estimated "
+                          "date."), icon=":material/event_busy:")
         ui.downloads(table, "my-requests", key="requests_dl")
         with st.container(horizontal=True):
             index = st.selectbox("Request", range(len(requests)), format_func=lambda i: requests[i].agency_name)
             status = st.selectbox("New status", tracker.STATUSES)
             if st.button("Update"):
-                tracker.update(index, status)
-                st.rerun()
+                try:
+                    tracker.update(index, status)
+                    st.rerun()
+                except ValueError as exc:
+                    st.error(ui.md(f"The request was not updated: {exc}."))

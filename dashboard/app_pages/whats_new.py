@@ -1,5 +1,7 @@
 """What's new: evidence added or removed by each build, newest first, for everything, some states or a
 watchlist, with Atom feeds."""
+from urllib.parse import quote
+
 import streamlit as st
 
 from dashboard import queries, ui
@@ -12,11 +14,15 @@ st.caption("Evidence each update of the database added or removed, compared with
            "Subscribe with an Atom feed; each build also writes them to the feeds/ folder beside the database.")
 
 if ui.guard_database():
-    watches = {w.name: w for w in watchlists.load()}
+    loaded = watchlists.load_checked()
+    if loaded.problem:
+        st.error(ui.md(loaded.problem))   # it quotes the file: text, not markup
+    watches = {w.name: w for w in loaded.items}
     with st.expander("Watchlists: follow a city, county, state, agency or vendor (saved on this machine)"):
         with st.form("add_watch", clear_on_submit=True, border=False):
             with st.container(horizontal=True):
-                name = st.text_input("Name", placeholder="e.g. My city")
+                name = st.text_input("Name", placeholder="e.g. My city", max_chars=watchlists.NAME_LIMIT,
+                                     help=f"At most {watchlists.NAME_LIMIT} characters; each watchlist needs its own.")
                 kind = st.selectbox("Follows", watchlists.KINDS)
                 value = st.text_input("Value", placeholder="Detroit · Wayne County · MI · MI8234900 · Clearview AI")
             if st.form_submit_button("Save watchlist"):
@@ -24,13 +30,16 @@ if ui.guard_database():
                     watchlists.add(watchlists.Watch(name.strip(), kind, value.strip()))
                     st.rerun()
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(ui.md(f"The watchlist was not saved: {exc}."))
         for watch in list(watches.values()):
             with st.container(horizontal=True):
-                st.markdown(f"**{watch.name}**: {watch.kind} = {watch.value}")
+                st.text(f"{watch.name}: {watch.kind} = {watch.value}")   # a name is the user's text, not markup
                 if st.button("Remove", key=f"rm_{watch.slug}"):
-                    watchlists.remove(watch.name)
-                    st.rerun()
+                    try:
+                        watchlists.remove(watch.name)
+                        st.rerun()
+                    except ValueError as exc:
+                        st.error(ui.md(f"The watchlist was not removed: {exc}"))
 
     states = queries.filter_options().get("state", [])
     ui.seed_state("new_watch", st.query_params.get("watch") if st.query_params.get("watch") in watches else "(all)")
@@ -45,7 +54,9 @@ if ui.guard_database():
     for built_at, group in changes.groupby("built_at", sort=False):
         added, removed = (group["change"] == "added").sum(), (group["change"] == "removed").sum()
         with st.expander(f"{built_at:%Y-%m-%d %H:%M} UTC: {added} added, {removed} removed", expanded=True):
-            table = group.assign(link="/agency?agency=" + group["agency_id"], source_url=ui.http_only(group["source_url"]))[
+            # An id from a source is one query value, percent-encoded, never the rest of a URL.
+            links = "/agency?agency=" + group["agency_id"].fillna("").map(lambda i: quote(str(i), safe=""))
+            table = group.assign(link=links, source_url=ui.http_only(group["source_url"]))[
                 ["change", "link", "agency_name", "state", "product", "kind", "source_url", "evidence_id"]]
             st.dataframe(table, hide_index=True, column_config={
                 "link": st.column_config.LinkColumn("agency", display_text="open"),
