@@ -6,10 +6,13 @@ fixture, and a draft row in data/sources.csv. It never overwrites: if any of the
 and says which. What it cannot know (the URL, licence, attribution, what a row means) is left as TODO for
 the contributor, and tests/test_scaffold.py fails while a draft row is left in data/sources.csv.
 """
+
 from __future__ import annotations
 
 import csv
+import json
 import keyword
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,13 +20,17 @@ from pathlib import Path
 from ingest.transform.atlas_layout import ATLAS_COLUMNS
 
 NAME = re.compile(r"[a-z][a-z0-9_]{1,62}")
-FIXTURE_ROWS = 3      # of each kind (face recognition, other technologies): small enough to read at a glance
-DRAFT = "TODO"        # what the draft row says where the contributor must write the real value
-SOURCE_FIELDS_DRAFT = {"url": f"{DRAFT}: the dataset's own URL", "license": f"{DRAFT}: its licence",
-                       "attribution": f"{DRAFT}: whom to credit, as the publisher asks", "retrieved": DRAFT,
-                       "weight": "weak",
-                       "notes": f"DRAFT (python -m ingest new-source): {DRAFT} fill in url, homepage, license, "
-                                "attribution, retrieved, weight and what a row can and cannot tell."}
+FIXTURE_ROWS = 3  # of each kind (face recognition, other technologies): small enough to read at a glance
+DRAFT = "TODO"  # what the draft row says where the contributor must write the real value
+SOURCE_FIELDS_DRAFT = {
+    "url": f"{DRAFT}: the dataset's own URL",
+    "license": f"{DRAFT}: its licence",
+    "attribution": f"{DRAFT}: whom to credit, as the publisher asks",
+    "retrieved": DRAFT,
+    "weight": "weak",
+    "notes": f"DRAFT (python -m ingest new-source): {DRAFT} fill in url, homepage, license, "
+    "attribution, retrieved, weight and what a row can and cannot tell.",
+}
 
 
 class Refused(ValueError):
@@ -36,7 +43,7 @@ class Plan:
     platform: str
     root: Path
     dataset: Path
-    files: dict[Path, str] = field(default_factory=dict)   # new file -> its text
+    files: dict[Path, str] = field(default_factory=dict)  # new file -> its text
     source_row: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -74,7 +81,7 @@ def read_dataset(path: Path) -> tuple[list[str], list[list[str]]]:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             rows = list(csv.reader(fh))
     except FileNotFoundError:
-        raise Refused(f"There is no file at {path}: copy the dataset under data/ first and name it with --file.") from None
+        raise Refused(f"There is no file at {path}: copy the dataset under data/, then name it with --file.") from None
     except UnicodeDecodeError:
         raise Refused(f"{path} is not UTF-8 text: save it as UTF-8 CSV and try again.") from None
     if not rows or not any(c.strip() for c in rows[0]):
@@ -82,11 +89,12 @@ def read_dataset(path: Path) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-def fixture_rows(header: list[str], rows: list[list[str]], technology: str | None,
-                 face_recognition: tuple[str, ...]) -> list[list[str]]:
+def fixture_rows(
+    header: list[str], rows: list[list[str]], technology: str | None, face_recognition: tuple[str, ...]
+) -> list[list[str]]:
     """The dataset's own first rows: a few face-recognition rows and a few others, in file order."""
     if technology is None:
-        return rows[:FIXTURE_ROWS * 2]
+        return rows[: FIXTURE_ROWS * 2]
     column = header.index(technology)
     fr = [r for r in rows if len(r) > column and r[column] in face_recognition][:FIXTURE_ROWS]
     other = [r for r in rows if len(r) > column and r[column] not in face_recognition][:FIXTURE_ROWS]
@@ -96,11 +104,14 @@ def fixture_rows(header: list[str], rows: list[list[str]], technology: str | Non
 def plan(name: str, platform: str, dataset: Path, root: Path) -> Plan:
     for label, value in (("source name", name), ("platform", platform)):
         if not NAME.fullmatch(value) or keyword.iskeyword(value):
-            raise Refused(f"The {label} {value!r} must be 2 to 63 lowercase letters, digits or '_', starting with "
-                          "a letter (it names a Python module and a source id).")
-    dataset = dataset if dataset.is_absolute() else (Path.cwd() / dataset)
-    data_dir = root / "data"
-    if not dataset.resolve().is_relative_to(data_dir.resolve()):
+            raise Refused(
+                f"The {label} {value!r} must be 2 to 63 lowercase letters, digits or '_', starting with "
+                "a letter (it names a Python module and a source id)."
+            )
+    # Absolute but not resolved: a folder under data/ may be a link, and the registry names the path as given.
+    dataset = Path(os.path.abspath(dataset))
+    data_dir = Path(os.path.abspath(root / "data"))
+    if not dataset.is_relative_to(data_dir):
         raise Refused(f"{dataset} is not under {data_dir}: copy the dataset there first (the build reads data/ only).")
     header, rows = read_dataset(dataset)
     if not rows:
@@ -111,17 +122,24 @@ def plan(name: str, platform: str, dataset: Path, root: Path) -> Plan:
         columns["Technology"] = technology
     face_recognition = spellings(header, rows, technology)
     p = Plan(name, platform, root, dataset)
-    relative = dataset.resolve().relative_to(data_dir.resolve()).as_posix()
+    relative = dataset.relative_to(data_dir).as_posix()
     fixture = root / "tests" / "fixtures" / platform / dataset.name
     p.files = {
-        root / "ingest" / "sources" / f"{platform}.py": source_module(name, platform, relative, header, columns,
-                                                                        face_recognition),
+        root / "ingest" / "sources" / f"{platform}.py": source_module(
+            name, platform, relative, header, columns, face_recognition
+        ),
         root / "ingest" / "transform" / f"{platform}.py": transform_module(name, platform),
         root / "tests" / f"test_source_{platform}.py": test_module(name, platform),
         fixture: csv_text([header, *fixture_rows(header, rows, technology, face_recognition)]),
     }
-    p.source_row = {"source_id": name, "name": f"{DRAFT}: what the dataset is, as its publisher names it",
-                    "platform": platform, "mode": "bundled", "files": relative, **SOURCE_FIELDS_DRAFT}
+    p.source_row = {
+        "source_id": name,
+        "name": f"{DRAFT}: what the dataset is, as its publisher names it",
+        "platform": platform,
+        "mode": "bundled",
+        "files": relative,
+        **SOURCE_FIELDS_DRAFT,
+    }
     return p
 
 
@@ -130,9 +148,8 @@ def refusals(p: Plan) -> list[str]:
     registered = {row["source_id"]: row for row in read_sources(p.root)}
     if p.name in registered:
         found.append(f"data/sources.csv already has a source {p.name!r}")
-    if re.search(r"^from ingest\.transform import " + re.escape(p.platform) + r"$",
-                 p.transform_init.read_text(encoding="utf-8"), re.M):
-        found.append(f"ingest/transform/__init__.py already imports {p.platform}")
+    if f'"{p.platform}",' in p.transform_init.read_text(encoding="utf-8"):
+        found.append(f"ingest/transform/__init__.py already runs {p.platform}")
     return found
 
 
@@ -146,11 +163,13 @@ def create(name: str, platform: str, dataset: Path, root: Path) -> Plan:
     p = plan(name, platform, dataset, root)
     problems = refusals(p)
     if problems:
-        raise Refused("Nothing was written, because " + "; ".join(problems) + ". Choose another name or remove "
-                      "what is there first.")
+        raise Refused(
+            "Nothing was written, because " + "; ".join(problems) + ". Choose another name or remove "
+            "what is there first."
+        )
     for path, text in p.files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="utf-8", newline="") as fh:   # "x": never over a file made meanwhile
+        with open(path, "x", encoding="utf-8", newline="") as fh:  # "x": never over a file made meanwhile
             fh.write(text)
     append_source(root, p.source_row)
     register_transform(p.transform_init, platform)
@@ -169,15 +188,14 @@ def append_source(root: Path, row: dict[str, str]) -> None:
 
 
 def register_transform(init: Path, platform: str) -> None:
-    """One import line above `ADDED = (...)` and the module appended to ADDED (ORDER runs it before the Atlas)."""
+    """The module's name appended to ADDED, which ORDER runs after atlas_layout and before the Atlas."""
     text = init.read_text(encoding="utf-8")
     found = re.search(r"^ADDED = \(([^)]*)\)$", text, re.M)
     if not found:
-        raise Refused(f"{init} has no line 'ADDED = (...)': register {platform} in ORDER by hand.")
-    names = [n.strip() for n in found.group(1).split(",") if n.strip()] + [platform]
-    line = f"from ingest.transform import {platform}\n"
-    text = (text[:found.start()] + line + "ADDED = (" + ", ".join(names) + ",)" + text[found.end():])
-    init.write_text(text, encoding="utf-8")
+        raise Refused(f"{init} has no tuple 'ADDED = (...)': register {platform} in ORDER by hand.")
+    names = re.findall(r'"([a-z0-9_]+)"', found.group(1)) + [platform]
+    listed = "".join(f'    "{n}",\n' for n in names)
+    init.write_text(text[: found.start()] + "ADDED = (\n" + listed + ")" + text[found.end() :], encoding="utf-8")
 
 
 def csv_text(rows: list[list[str]]) -> str:
@@ -188,27 +206,46 @@ def csv_text(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def source_module(name: str, platform: str, relative: str, header: list[str], columns: dict[str, str],
-                  face_recognition: tuple[str, ...]) -> str:
-    required = "".join(f"    {c!r},\n" for c in header if c.strip())
-    mapped = "".join(f"    {atlas!r}: {own!r},   # {DRAFT}: guessed, check\n" for atlas, own in columns.items())
-    unmapped = "".join(f"    # {atlas!r}: '',\n" for atlas in ATLAS_COLUMNS if atlas not in columns)
+def literal(text: str) -> str:
+    """A Python string literal in double quotes, as ruff writes them."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def tuple_literal(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(literal(v) for v in values) + ("," if len(values) == 1 else "") + ")"
+
+
+def source_module(
+    name: str,
+    platform: str,
+    relative: str,
+    header: list[str],
+    columns: dict[str, str],
+    face_recognition: tuple[str, ...],
+) -> str:
+    required = "".join(f"    {literal(c)},\n" for c in header if c.strip())
+    mapped = "".join(f"    {literal(atlas)}: {literal(own)},\n" for atlas, own in columns.items())
+    unmapped = "".join(f'    # {literal(atlas)}: "",\n' for atlas in ATLAS_COLUMNS if atlas not in columns)
     return f'''"""{DRAFT}: one sentence on what a row of {name} is, and what it cannot tell you.
 
-Scaffolded by `python -m ingest new-source {name} --platform {platform}` from data/{relative}.
+Scaffolded by `python -m ingest new-source {name} --platform {platform}`
+from data/{relative}.
 Its rows are read in the Atlas's columns (ATLAS_COLUMNS below, ingest/transform/atlas_layout.py): the
 face-recognition rows become evidence and the others coverage, by the Atlas's own rules. A dataset that
-is not about agencies and their technologies writes its own core rows in ingest/transform/{platform}.py.
+is not about agencies and their technologies writes its own core rows in its transform instead.
 """
+
 DELIM = ","
 # The columns every file of this platform must have: a file without one is refused, naming it.
 REQUIRED = (
 {required})
-# Atlas column -> this dataset's column. {DRAFT}: check the guesses, map what the dataset has, delete the rest.
+# Atlas column -> this dataset's column.
+# {DRAFT}: the entries below were guessed from the column names: check each, map the commented ones the
+# dataset has, delete the rest, then delete this line.
 ATLAS_COLUMNS = {{
 {mapped}{unmapped}}}
-# How this dataset writes the technology "Face Recognition" (exact values, as found in the file). {DRAFT}: check.
-FACE_RECOGNITION = {face_recognition!r}
+# How this dataset writes the technology "Face Recognition" (exact values, as found in the file).
+FACE_RECOGNITION = {tuple_literal(face_recognition)}
 
 
 def required_columns(path) -> tuple[str, ...]:
@@ -217,11 +254,12 @@ def required_columns(path) -> tuple[str, ...]:
 
 
 def transform_module(name: str, platform: str) -> str:
-    return f'''"""raw -> core for {name}: its rows restated in the Atlas's columns, so that the Atlas transform reads
-the face-recognition rows as evidence and coverage the others, each by its one set of rules.
+    return f'''"""raw -> core for {name}: its rows restated in the Atlas's columns, so that the Atlas
+transform reads the face-recognition rows as evidence and coverage the others, each by its one set of rules.
 
 Scaffolded by `python -m ingest new-source`; runs in ORDER (ingest/transform/__init__.py) before the Atlas.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -236,8 +274,11 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_module(name: str, platform: str) -> str:
-    return f'''"""{name} through the real loader and transforms, from a fixture of its own rows (tests/fixtures/{platform}/),
-beside the real registry and catalog. Scaffolded by `python -m ingest new-source`."""
+    return f'''"""{name} through the real loader and transforms, from a fixture of its own rows
+(tests/fixtures/{platform}/), beside the real registry and catalog.
+Scaffolded by `python -m ingest new-source`.
+"""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -258,22 +299,23 @@ def con():
     con.close()
 
 
+def records(con, sql: str) -> set[int]:
+    return {{r for (r,) in con.execute(sql, [SOURCE]).fetchall()}}
+
+
 def test_every_fixture_row_lands_in_raw(con):
-    assert con.execute("SELECT count(*) FROM raw.records WHERE source_id = ?", [SOURCE]).fetchone()[0] == \\
-        len(fixture_records(FIXTURES))
+    landed = con.execute("SELECT count(*) FROM raw.records WHERE source_id = ?", [SOURCE]).fetchone()[0]
+    assert landed == len(fixture_records(FIXTURES))
 
 
 def test_face_recognition_rows_become_evidence_and_the_others_coverage(con):
     technology = source.ATLAS_COLUMNS["Technology"]
-    kinds = dict(con.execute("SELECT record_id, list_contains(?, record->>?) FROM raw.records WHERE source_id = ?",
-                             [list(source.FACE_RECOGNITION), technology, SOURCE]).fetchall())
+    sql = "SELECT record_id, list_contains(?, record->>?) FROM raw.records WHERE source_id = ?"
+    kinds = dict(con.execute(sql, [list(source.FACE_RECOGNITION), technology, SOURCE]).fetchall())
     assert any(kinds.values()), "the fixture needs a face-recognition row: it is what becomes evidence"
-    evidence = {{r for (r,) in con.execute("SELECT raw_record_id FROM core.evidence WHERE source_id = ?",
-                                          [SOURCE]).fetchall()}}
-    quarantined = {{r for (r,) in con.execute("SELECT raw_record_id FROM core.quarantine WHERE source_id = ?",
-                                             [SOURCE]).fetchall()}}
+    evidence = records(con, "SELECT raw_record_id FROM core.evidence WHERE source_id = ?")
+    quarantined = records(con, "SELECT raw_record_id FROM core.quarantine WHERE source_id = ?")
     assert evidence | quarantined == {{r for r, fr in kinds.items() if fr}}
-    research = {{r for (r,) in con.execute("SELECT raw_record_id FROM core.research WHERE source_id = ?",
-                                          [SOURCE]).fetchall()}}
+    research = records(con, "SELECT raw_record_id FROM core.research WHERE source_id = ?")
     assert research <= {{r for r, fr in kinds.items() if not fr}}
 '''

@@ -1,5 +1,6 @@
 """A small real build for a source's own tests: the registry, places and catalog from data/, and one source
 read from its test fixture instead of its bundled files, through the real loader and every transform."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,11 @@ REFERENCE = ("fbi_cde_agencies", "census_places", "census_counties", "catalog", 
 
 
 def fixture_records(folder: Path) -> list[dict]:
-    return [row for path in sorted(folder.glob("*.csv"))
-            for row in csv.DictReader(open(path, newline="", encoding="utf-8-sig"))]
+    return [
+        row
+        for path in sorted(folder.glob("*.csv"))
+        for row in csv.DictReader(open(path, newline="", encoding="utf-8-sig"))
+    ]
 
 
 def small_build(source_id: str, fixtures: Path) -> duckdb.DuckDBPyConnection:

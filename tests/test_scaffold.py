@@ -1,6 +1,7 @@
 """`python -m ingest new-source`: run for real (a subprocess) in a copy of the tree it writes into; the test it
 generates must pass there, and a second run must write nothing. The dataset is real EFF data (border
 communities, 2020), under a made-up source name."""
+
 from __future__ import annotations
 
 import csv
@@ -14,18 +15,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "eff_border_communities_2020" / "aos-bordercounties_-_01.10.2020.csv"
-GENERATED = ("ingest/sources/sample.py", "ingest/transform/sample.py", "tests/test_source_sample.py",
-             "tests/fixtures/sample/border.csv")
+GENERATED = (
+    "ingest/sources/sample.py",
+    "ingest/transform/sample.py",
+    "tests/test_source_sample.py",
+    "tests/fixtures/sample/border.csv",
+)
 
 
 def new_source(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ingest", "new-source", *args], cwd=root, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", "new-source", *args], cwd=root, capture_output=True, text=True, timeout=120
+    )
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts
+    }
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +45,8 @@ def tree(tmp_path_factory) -> Path:
     (root / "tests").mkdir()
     for name in ("__init__.py", "small_build.py"):
         shutil.copy(ROOT / "tests" / name, root / "tests" / name)
-    shutil.copy(ROOT / "pytest.ini", root / "pytest.ini")
+    for name in ("pytest.ini", "pyproject.toml"):  # pytest and ruff settings
+        shutil.copy(ROOT / name, root / name)
     (root / "data").mkdir()
     for name in ("sources.csv", "agency_aliases.csv"):
         shutil.copy(ROOT / "data" / name, root / "data" / name)
@@ -53,24 +63,53 @@ def test_new_source_writes_a_module_a_transform_a_test_a_fixture_and_a_draft_row
     for path in GENERATED:
         assert (tree / path).is_file(), path
     module = (tree / "ingest/sources/sample.py").read_text()
-    assert "'Technology': 'TechnologyType'" in module and "FACE_RECOGNITION = ('Face Recognition', 'Face recognition')" in module
+    assert '"Technology": "TechnologyType"' in module
+    assert 'FACE_RECOGNITION = ("Face Recognition", "Face recognition")' in module
     assert "Iris scanning" not in module
     with open(tree / "data" / "sources.csv", newline="", encoding="utf-8") as fh:
         row = list(csv.DictReader(fh))[-1]
-    assert (row["source_id"], row["platform"], row["files"], row["weight"]) == \
-        ("sample_2020", "sample", "sample/border.csv", "weak")
+    assert (row["source_id"], row["platform"], row["files"], row["weight"]) == (
+        "sample_2020",
+        "sample",
+        "sample/border.csv",
+        "weak",
+    )
     assert all(row[f].startswith("TODO") for f in ("url", "license", "attribution")), row
     init = (tree / "ingest/transform/__init__.py").read_text()
-    assert "from ingest.transform import sample\n" in init and "sample,)" in init
+    assert '    "sample",\n)' in init
+    order = transform_order(tree)  # the module runs after atlas_layout and before the Atlas transform
+    assert order.index("atlas_layout") < order.index("sample") < order.index("atlas")
     # The fixture is the dataset's own rows: a few face-recognition rows and a few others.
     fixture = list(csv.DictReader(open(tree / "tests/fixtures/sample/border.csv", newline="", encoding="utf-8")))
     assert sum(r["TechnologyType"].lower() == "face recognition" for r in fixture) == 3
     assert sum(r["TechnologyType"].lower() != "face recognition" for r in fixture) == 3
     # The generated test passes as generated, through the real loader and transforms.
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_source_sample.py"],
-                         cwd=tree, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_source_sample.py"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 passed" in run.stdout
+
+
+def transform_order(root: Path) -> list[str]:
+    code = "import ingest.transform as t; print(' '.join(m.__name__.rsplit('.', 1)[1] for m in t.ORDER))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_the_generated_files_pass_ruff_as_generated(tree):
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed in this environment (make dev installs it)")
+    files = [*GENERATED[:3], "ingest/transform/__init__.py"]
+    for check in (["check"], ["format", "--check"]):
+        done = subprocess.run([str(ruff), *check, "--no-cache", *files], cwd=tree, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_a_second_run_writes_nothing_and_says_why(tree):
@@ -85,12 +124,15 @@ def test_a_second_run_writes_nothing_and_says_why(tree):
     assert snapshot(tree) == before
 
 
-@pytest.mark.parametrize("args, said", [
-    (("Bad-Name", "--platform", "x1", "--file", "data/sample/border.csv"), "The source name 'Bad-Name' must be"),
-    (("ok_name", "--platform", "class", "--file", "data/sample/border.csv"), "The platform 'class' must be"),
-    (("ok_name", "--platform", "ok_platform", "--file", "data/sample/missing.csv"), "There is no file at"),
-    (("ok_name", "--platform", "ok_platform", "--file", "/etc/hostname"), "is not under"),
-])
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (("Bad-Name", "--platform", "x1", "--file", "data/sample/border.csv"), "The source name 'Bad-Name' must be"),
+        (("ok_name", "--platform", "class", "--file", "data/sample/border.csv"), "The platform 'class' must be"),
+        (("ok_name", "--platform", "ok_platform", "--file", "data/sample/missing.csv"), "There is no file at"),
+        (("ok_name", "--platform", "ok_platform", "--file", "/etc/hostname"), "is not under"),
+    ],
+)
 def test_bad_arguments_are_refused_in_a_sentence(tree, args, said):
     before = snapshot(tree)
     done = new_source(tree, *args)

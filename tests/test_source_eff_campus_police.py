@@ -1,5 +1,8 @@
-"""eff_campus_police_2021 through the real loader and transforms, from a fixture of its own rows (tests/fixtures/eff_campus_police/),
-beside the real registry and catalog. Scaffolded by `python -m ingest new-source`."""
+"""eff_campus_police_2021 through the real loader and transforms, from a fixture of its own rows
+(tests/fixtures/eff_campus_police/), beside the real registry and catalog.
+Scaffolded by `python -m ingest new-source`.
+"""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,21 +23,22 @@ def con():
     con.close()
 
 
+def records(con, sql: str) -> set[int]:
+    return {r for (r,) in con.execute(sql, [SOURCE]).fetchall()}
+
+
 def test_every_fixture_row_lands_in_raw(con):
-    assert con.execute("SELECT count(*) FROM raw.records WHERE source_id = ?", [SOURCE]).fetchone()[0] == \
-        len(fixture_records(FIXTURES))
+    landed = con.execute("SELECT count(*) FROM raw.records WHERE source_id = ?", [SOURCE]).fetchone()[0]
+    assert landed == len(fixture_records(FIXTURES))
 
 
 def test_face_recognition_rows_become_evidence_and_the_others_coverage(con):
     technology = source.ATLAS_COLUMNS["Technology"]
-    kinds = dict(con.execute("SELECT record_id, list_contains(?, record->>?) FROM raw.records WHERE source_id = ?",
-                             [list(source.FACE_RECOGNITION), technology, SOURCE]).fetchall())
+    sql = "SELECT record_id, list_contains(?, record->>?) FROM raw.records WHERE source_id = ?"
+    kinds = dict(con.execute(sql, [list(source.FACE_RECOGNITION), technology, SOURCE]).fetchall())
     assert any(kinds.values()), "the fixture needs a face-recognition row: it is what becomes evidence"
-    evidence = {r for (r,) in con.execute("SELECT raw_record_id FROM core.evidence WHERE source_id = ?",
-                                          [SOURCE]).fetchall()}
-    quarantined = {r for (r,) in con.execute("SELECT raw_record_id FROM core.quarantine WHERE source_id = ?",
-                                             [SOURCE]).fetchall()}
+    evidence = records(con, "SELECT raw_record_id FROM core.evidence WHERE source_id = ?")
+    quarantined = records(con, "SELECT raw_record_id FROM core.quarantine WHERE source_id = ?")
     assert evidence | quarantined == {r for r, fr in kinds.items() if fr}
-    research = {r for (r,) in con.execute("SELECT raw_record_id FROM core.research WHERE source_id = ?",
-                                          [SOURCE]).fetchall()}
+    research = records(con, "SELECT raw_record_id FROM core.research WHERE source_id = ?")
     assert research <= {r for r, fr in kinds.items() if not fr}

@@ -1,8 +1,9 @@
-"""raw -> core for eff_border_communities_2020: its rows restated in the Atlas's columns, so that the Atlas transform reads
-the face-recognition rows as evidence and coverage the others, each by its one set of rules.
+"""raw -> core for eff_border_communities_2020: its rows restated in the Atlas's columns, so that the Atlas
+transform reads the face-recognition rows as evidence and coverage the others, each by its one set of rules.
 
 Scaffolded by `python -m ingest new-source`; runs in ORDER (ingest/transform/__init__.py) before the Atlas.
 """
+
 from __future__ import annotations
 
 import duckdb
