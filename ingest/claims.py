@@ -65,8 +65,19 @@ OTHERS = re.compile(r"^(however, |but )?(some|other|many|several|various|hundred
                     r"\b(agencies|entities|agents)\b", re.I)
 
 
+# A full stop after these is not the end of a sentence ("The St. Lucie County Sheriff's Office", "Pres. Trump").
+ABBREVIATION = re.compile(r"\b(St|Ste|Ft|Mt|Pres|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Jr|Sr|Lt|Sgt|No|Co|Corp|Dept|Jan|Feb|Aug|"
+                          r"Sept|Oct|Nov|Dec|U\.S|[A-Z])\.$")
+
+
 def sentences(text: str) -> list[str]:
-    return [s for s in SENTENCE.split(" ".join(text.split())) if s]
+    out: list[str] = []
+    for piece in SENTENCE.split(" ".join(text.split())):
+        if out and ABBREVIATION.search(out[-1]):
+            out[-1] += " " + piece
+        elif piece:
+            out.append(piece)
+    return out
 
 
 def mentions(sentence: str, names: list[str]) -> bool:

@@ -74,3 +74,12 @@ def test_a_vendor_named_only_for_a_plan_is_planned_though_another_sentence_repor
     assert kind_from_summary(summary, NEC, CLEARVIEW)[0] == "planned"
     # A vendor the text does not name is judged by the sentences that name no other vendor.
     assert kind_from_summary(summary, ["Idemia"], NEC)[0] == "used"
+
+
+def test_the_quoted_sentence_is_whole_after_an_abbreviation():
+    # Real Atlas 2020 summary (AOS3658): the quote used to start at "Lucie County ...".
+    summary = ("The St. Lucie County Sheriff's Office is one of more than 275 law enforcement agencies with access to the "
+               "Face Analysis Comparison & Examination System (FACES), a face recognition program maintained by the "
+               "Pinellas County Sheriff's Office.")
+    kind, why = kind_from_summary(summary, ["Idemia"], CLEARVIEW)
+    assert kind == "used" and "\u201cThe St. Lucie County Sheriff's Office is one of" in why
