@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ingest import textfile
-from ingest.matching import Matcher
+from ingest.matching import Match, Matcher
 from ingest.redact import redact
 
 MAX_ROWS = 200_000
@@ -153,8 +153,11 @@ def match(frame: pd.DataFrame, matcher: Matcher, state_names: dict[str, str], na
     names = frame[name_col].astype(str)
     states = frame[state_col].astype(str).str.strip().str.upper() if state_col else pd.Series([None] * len(frame))
     cities = frame[city_col].astype(str) if city_col else pd.Series([None] * len(frame))
-    results = matcher.match_many([(n, s or None, c or None, state_names.get(s or ""))
-                                  for n, s, c in zip(names, states, cities)])
+    # A name longer than any agency's is no name, and comparing it costs in proportion to its length (about
+    # 50 ms for 10,000 characters): it stays unmatched without being compared.
+    results = iter(matcher.match_many([(n, s or None, c or None, state_names.get(s or ""))
+                                       for n, s, c in zip(names, states, cities) if len(n) <= textfile.NAME_MAX]))
+    results = [next(results) if len(n) <= textfile.NAME_MAX else Match("unmatched") for n in names]
     out = frame.copy()
     out["status"] = [r.status for r in results]
     out["agency_id"] = [r.agency_id for r in results]

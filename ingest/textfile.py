@@ -13,6 +13,8 @@ import io
 # or note; it bounds what one cell costs to redact, match and draw.
 CELL_MAX = 10_000
 CUT_MARK = f"… [cut at {CELL_MAX:,} characters]"
+# The longest text compared with agency names (the longest in the registry is under 100 characters).
+NAME_MAX = 300
 # The largest file the workbench accepts, in megabytes (Streamlit's uploader refuses larger ones itself).
 UPLOAD_MAX_MB = 100
 

@@ -13,6 +13,7 @@ import pandas as pd
 from ingest import dates, textfile
 from ingest.classify import Classifier
 from ingest.db import insert_frame
+from ingest.matching import Match
 from ingest.transform._registry import matcher as shared_matcher
 
 
@@ -56,8 +57,11 @@ def file_evidence(con, matcher, state_names, classifier, raw_file_id, source_id,
             quarantine.append((source_id, raw_file_id, row_number, record_id, problem, text))
         else:
             rows.append((record_id, row_number, text, fields))
-    found = matcher.match_many([(r["agency"], r.get("state", "").upper() or None, r.get("city") or None,
-                                 state_names.get(r.get("state", "").upper())) for *_, r in rows])
+    # A name longer than any agency's is not compared (that costs in proportion to its length): why_not says so.
+    asked = iter(matcher.match_many([(r["agency"], r.get("state", "").upper() or None, r.get("city") or None,
+                                      state_names.get(r.get("state", "").upper()))
+                                     for *_, r in rows if len(r["agency"]) <= textfile.NAME_MAX]))
+    found = [next(asked) if len(r["agency"]) <= textfile.NAME_MAX else Match("unmatched") for *_, r in rows]
     for (record_id, row_number, text, r), match in zip(rows, found):
         vendor_id = classifier.vendor_of(r["vendor"])
         reason = why_not(r, match, vendor_id)
@@ -104,6 +108,9 @@ def mapped_fields(record: object, mapping: dict) -> tuple[dict, str | None]:
 def why_not(row: dict, match, vendor_id: str | None) -> str | None:
     if not row["agency"]:
         return "imported row names no agency"
+    if len(row["agency"]) > textfile.NAME_MAX:
+        return (f"agency is {len(row['agency']):,} characters long, more than any agency name "
+                f"({textfile.NAME_MAX} at most)")
     if match.status == "ambiguous":
         return f"agency {row['agency']!r} is ambiguous: " + "; ".join(match.candidates)
     if match.status != "matched":
