@@ -5,7 +5,8 @@ import re
 from datetime import date, datetime
 
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
-ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)\b")
+# Only from the first digit of a run: tried from every digit, a long run of digits took quadratic time.
+ORDINAL = re.compile(r"(?<!\d)(\d+)(st|nd|rd|th)\b")
 
 
 def parse(text: str | None) -> tuple[date | None, str | None]:
