@@ -4,7 +4,36 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, queries, ui, workbench
+from ingest import textfile
 from ingest.paths import DATA_DIR
+
+
+def read_once(uploaded) -> workbench.Upload:
+    """The upload read, redacted and cut once per file, not on every click: a rerun finds it in the session,
+    which keeps only the one file on screen (a new upload replaces it). A file that cannot be read keeps its
+    sentence the same way."""
+    held = st.session_state.get("leak_read")
+    if held is None or held[0] != uploaded.file_id:
+        try:
+            held = (uploaded.file_id, workbench.read_upload(uploaded.name, uploaded.getvalue()))
+        except workbench.UploadError as exc:
+            held = (uploaded.file_id, exc)
+        st.session_state["leak_read"] = held
+    if isinstance(held[1], workbench.UploadError):
+        raise held[1]
+    return held[1]
+
+
+def match_once(upload: workbench.Upload, matcher, state_names, *columns) -> pd.DataFrame:
+    """Matching is the upload's other heavy step: kept for one file and one choice of columns (a copy is
+    handed out, since the review below writes into it)."""
+    key = (upload.sha256, *columns)
+    held = st.session_state.get("leak_matched")
+    if held is None or held[0] != key:
+        held = (key, workbench.match(upload.frame, matcher, state_names, *columns))
+        st.session_state["leak_matched"] = held
+    return held[1].copy()
+
 
 st.title("Leak workbench")
 st.caption("Upload a list of agencies (CSV or XLSX), match it to the registry, and compare it with the public "
@@ -12,19 +41,24 @@ st.caption("Upload a list of agencies (CSV or XLSX), match it to the registry, a
            "redacted before anything is shown, and nothing is kept unless you ask.")
 
 if ui.guard_database():
-    uploaded = st.file_uploader("Leaked or obtained list", type=["csv", "xlsx", "txt"], key="leak_file")
+    uploaded = st.file_uploader("Leaked or obtained list", type=["csv", "xlsx", "txt"], key="leak_file",
+                                max_upload_size=textfile.UPLOAD_MAX_MB)
     if uploaded is None:
-        st.info("Upload a file to start. It needs a column with agency names; state and city columns help.")
+        st.session_state.pop("leak_read", None)      # nothing on screen: keep nothing of the last file
+        st.session_state.pop("leak_matched", None)
+        st.info("Upload a file to start. It needs a column with agency names; state and city columns help. "
+                f"Files up to {textfile.UPLOAD_MAX_MB} MB and {workbench.MAX_ROWS:,} rows; cells longer than "
+                f"{textfile.CELL_MAX:,} characters are cut, and the page says so.")
         st.stop()
     try:
-        upload = workbench.read_upload(uploaded.name, uploaded.getvalue())
+        upload = read_once(uploaded)
     except workbench.UploadError as exc:
         st.error(str(exc))
         st.stop()
     st.markdown(f"**{ui.md(uploaded.name)}**: {len(upload.frame):,} rows, {len(upload.frame.columns)} columns · "
                 f"sha256 `{upload.sha256[:16]}…`")
     for note in upload.notes:
-        st.caption(note)
+        st.caption(ui.md(note))     # notes quote the file's column names: shown as text
 
     columns = list(upload.frame.columns)
     none = "(none)"
@@ -37,8 +71,8 @@ if ui.guard_database():
         city_col = st.selectbox("City column", [none, *columns], key="leak_city",
                                 index=([none, *columns].index(workbench.guess_column(columns, "city") or none)))
     matcher, state_names = data.matcher()
-    matched = workbench.match(upload.frame, matcher, state_names, name_col,
-                              None if state_col == none else state_col, None if city_col == none else city_col)
+    matched = match_once(upload, matcher, state_names, name_col,
+                         None if state_col == none else state_col, None if city_col == none else city_col)
 
     counts = matched["status"].value_counts()
     with st.container(horizontal=True):
@@ -55,7 +89,7 @@ if ui.guard_database():
             options = ["reject"] + (list(row["candidates"]) if row["status"] == "ambiguous"
                                     else [f"{matcher.agencies[row['agency_id']].name} ({row['agency_id']}, "
                                           f"{matcher.agencies[row['agency_id']].state})"])
-            choice = st.radio(f"“{row[name_col]}”" + (f" ({row[state_col]})" if state_col != none else ""),
+            choice = st.radio(f"“{ui.md(row[name_col])}”" + (f" ({ui.md(row[state_col])})" if state_col != none else ""),
                               options, index=options.index(decisions[index]) if decisions.get(index) in options
                               else (1 if row["status"] == "matched" else 0), key=f"review_{upload.sha256}_{index}",
                               horizontal=True)
@@ -66,8 +100,8 @@ if ui.guard_database():
                 matched.at[index, "status"] = "rejected" if choice == "reject" else "matched"
 
     ids = sorted(matched.loc[matched["status"] == "matched", "agency_id"].dropna().unique().tolist())
-    record = queries.record_for_agencies(ids) if ids else pd.DataFrame(
-        columns=["agency_id", "name", "state", "claims", "procured", "denied", "evidence_count", "statuses", "a_source"])
+    # Asked even when nothing matched: the empty answer has the columns the tabs below read.
+    record = queries.record_for_agencies(ids)
     record["a_source"] = ui.http_only(record["a_source"])
     st.subheader("Where the leak meets the public record")
     tabs = st.tabs(["In the leak, no procurement on record", "Denied, yet in the leak",
