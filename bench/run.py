@@ -2,23 +2,38 @@
 from __future__ import annotations
 
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 # Each prints Markdown table rows starting with "|"; all get this script's arguments (e.g. --scales 10000,100000).
-BENCHES = ["bench.bench_matching", "bench.bench_scale"]
+# bench.server_memory needs chromium and playwright: the Streamlit server's own memory under 5 browser sessions.
+BENCHES = ["bench.bench_matching", "bench.bench_scale", "bench.server_memory"]
 HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
+    args = sys.argv[1:]
+    if not any(a == "--keep" or a.startswith("--keep=") for a in args):
+        # One SYNTHETIC build per scale: the scale bench builds it, the server memory bench serves the same file.
+        shared = tempfile.mkdtemp(prefix="SYNTHETIC-bench-")
+        try:
+            return run(args + ["--keep", shared])
+        finally:
+            shutil.rmtree(shared, ignore_errors=True)
+    return run(args)
+
+
+def run(args: list[str]) -> int:
     lines = [f"# Benchmark results\n", f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
              f"{platform.machine()}, Python {platform.python_version()}. One run; the machine is shared and noisy.\n",
              "| benchmark | workload | figure | notes |", "|---|---|---|---|"]
     for module in BENCHES:
         # Stream each row as it comes: the scale bench runs for minutes.
-        proc = subprocess.Popen([sys.executable, "-m", module, *sys.argv[1:]], stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE, text=True)
         for line in proc.stdout:
             if line.startswith("|"):
                 print(line.rstrip("\n"), flush=True)

@@ -8,7 +8,7 @@ Target: VmHWM <= 1 GB at 1,000,000 rows, and no growth of VmRSS from the 5th to 
 kept a frame per visit would grow by that frame at every load: Streamlit keeps a closed tab's session for
 server.disconnectedSessionTTL, 120 s by default, so all 20 visits are alive at the 20th).
 
-Usage: python -m bench.server_memory [--scales 100000,1000000] [--keep DIR] [--db PATH] [--app-root DIR]
+Usage: python -m bench.server_memory [--scales 100000,1000000] [--keep DIR] [--db PATH] [--app-root DIR] [--rounds 4]
 Prints Markdown table rows (lines starting with "|"). --db measures an existing database instead of building;
 --app-root serves another checkout's dashboard/ (to compare with an older version).
 """
@@ -29,7 +29,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCALES = "100000,1000000"
-SESSIONS, ROUNDS = 5, int(os.environ.get("BENCH_ROUNDS", 4))
+SESSIONS, ROUNDS = 5, 4
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
                  "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -101,8 +101,8 @@ async def load(page, url: str) -> None:
         raise RuntimeError(f"the page shows an error: {await page.locator('.stException').first.inner_text()}")
 
 
-async def visits(base: str, pid: int) -> list[dict]:
-    """5 browser sessions, 4 rounds in which each loads the map at once; the server's memory after each round."""
+async def visits(base: str, pid: int, rounds: int = ROUNDS) -> list[dict]:
+    """5 browser sessions, `rounds` rounds in which each loads the map at once; the server's memory after each."""
     from playwright.async_api import async_playwright
 
     figures = []
@@ -111,9 +111,9 @@ async def visits(base: str, pid: int) -> list[dict]:
         try:
             pages = [await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
                      for _ in range(SESSIONS)]
-            for round_ in range(1, ROUNDS + 1):
+            for round_ in range(1, rounds + 1):
                 started = time.perf_counter()
-                await asyncio.gather(*(load(page, f"{base}/map") for page in pages))
+                await asyncio.gather(*(load(page, f"{base}/") for page in pages))
                 await asyncio.sleep(2)    # let the runs' clean-up (orphaned media files, garbage) happen
                 figures.append({"loads": round_ * SESSIONS, "seconds": time.perf_counter() - started, **memory(pid)})
                 print(f"after {figures[-1]['loads']} loads: RSS {mb(figures[-1]['VmRSS'])}, "
@@ -123,11 +123,11 @@ async def visits(base: str, pid: int) -> list[dict]:
     return figures
 
 
-def measure(db: Path, app_root: Path, folder: Path) -> tuple[dict, list[dict]]:
+def measure(db: Path, app_root: Path, folder: Path, rounds: int = ROUNDS) -> tuple[dict, list[dict]]:
     proc, base = start_server(db, app_root, folder / "streamlit.log")
     try:
         started = memory(proc.pid)
-        return started, asyncio.run(visits(base, proc.pid))
+        return started, asyncio.run(visits(base, proc.pid, rounds))
     finally:
         stop(proc)
 
@@ -144,8 +144,8 @@ def report(rows: str, started: dict, figures: list[dict], at_scale: bool) -> Non
     label = f"server memory ({rows})"
     print(f"| {label} | `streamlit run` serving the map page, unfiltered, to {SESSIONS} concurrent chromium sessions; "
           f"server idle before: RSS {mb(started['VmRSS'])} | after the 5th load: RSS {mb(fifth['VmRSS'])}, peak "
-          f"{mb(fifth['VmHWM'])}; after the 20th: RSS {mb(last['VmRSS'])}, peak {mb(last['VmHWM'])} "
-          f"| VmRSS/VmHWM of the server process; {target}; growth 5th -> 20th load {growth / 1024 ** 2:+,.0f} MB "
+          f"{mb(fifth['VmHWM'])}; after the {last['loads']}th: RSS {mb(last['VmRSS'])}, peak {mb(last['VmHWM'])} "
+          f"| VmRSS/VmHWM of the server process; {target}; growth 5th -> {last['loads']}th load {growth / 1024 ** 2:+,.0f} MB "
           f"(target: none); rounds of {SESSIONS} loads took "
           + ", ".join(f"{f['seconds']:.1f} s" for f in figures) + " |", flush=True)
 
@@ -156,12 +156,13 @@ def main() -> None:
     parser.add_argument("--keep", help="keep (and reuse) the SYNTHETIC files and databases in this folder")
     parser.add_argument("--db", help="measure this database instead of building SYNTHETIC ones")
     parser.add_argument("--app-root", default=str(ROOT), help="the checkout whose dashboard/ is served")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds of {SESSIONS} loads (default {ROUNDS})")
     args, _ = parser.parse_known_args()   # bench/run.py passes its own arguments through
     app_root = Path(args.app_root).resolve()
     if args.db:
         folder = Path(tempfile.mkdtemp(prefix="server-memory-"))
         try:
-            started, figures = measure(Path(args.db).resolve(), app_root, folder)
+            started, figures = measure(Path(args.db).resolve(), app_root, folder, args.rounds)
             report(Path(args.db).name, started, figures, at_scale=False)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -174,7 +175,7 @@ def main() -> None:
             if not db.exists():
                 subprocess.run([sys.executable, "-m", "bench.synthetic", "--rows", str(rows), "--out", str(folder),
                                 "--build"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-            started, figures = measure(db, app_root, folder)
+            started, figures = measure(db, app_root, folder, args.rounds)
             report(f"SYNTHETIC, {rows:,} rows", started, figures, at_scale=rows >= 1_000_000)
         finally:
             if not args.keep:
