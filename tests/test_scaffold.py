@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from ingest.cli import parser
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data" / "eff_border_communities_2020" / "aos-bordercounties_-_01.10.2020.csv"
@@ -145,3 +148,18 @@ def test_no_registered_source_is_left_a_draft():
     with open(ROOT / "data" / "sources.csv", newline="", encoding="utf-8") as fh:
         drafts = [r["source_id"] for r in csv.DictReader(fh) if any("TODO" in (v or "") for v in r.values())]
     assert drafts == []
+
+
+def test_contributing_shows_the_real_command_and_the_real_lines():
+    # The worked example is the campus dataset as it was added: its command parses and its filled-in lines are
+    # the module's own, so the guide cannot drift from the code.
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    command = re.search(r"python -m ingest (new-source (?:[^\n]*\\\n)*[^\n]*)", guide).group(1)
+    words = command.replace("\\\n", " ").split()
+    assert words[:2] == ["new-source", "eff_campus_police_2021"]
+    args = parser().parse_args(words)
+    assert (args.platform, Path(ROOT / args.file).is_file()) == ("eff_campus_police", True)
+    module = (ROOT / "ingest" / "sources" / "eff_campus_police.py").read_text()
+    diff = guide[guide.index("```diff") : guide.index("```", guide.index("```diff") + 7)]
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+")]
+    assert len(added) == 5 and all(line in module.splitlines() for line in added)
