@@ -207,3 +207,23 @@ def test_the_kind_labels_are_the_bundled_rows(db):
                             JOIN raw.records r ON r.record_id = e.raw_record_id WHERE e.evidence_id = ?""",
                          [r["evidence_id"]]).fetchall()
         assert got == [(r["summary"], r["vendor_field"])], r["evidence_id"]
+
+
+def test_the_claims_audit_reads_the_claims_as_built(db):
+    """tests/eval/claims_audit_2026-12.csv: 40 claims drawn with a seed (tests/eval/README.md), each read against
+    its raw rows. A change of rule that changes an audited claim's status makes the audit stale: read it again."""
+    rows = list(csv.DictReader(open(EVAL / "claims_audit_2026-12.csv", newline="", encoding="utf-8")))
+    verdicts = {"supported", "overstated", "understated", "wrong agency", "wrong product"}
+    counts: dict[str, int] = {}
+    for r in rows:
+        assert r["verdict"] in verdicts and r["note"], r
+        counts[r["verdict"]] = counts.get(r["verdict"], 0) + 1
+        # The claim of the audited evidence, found through its first evidence row.
+        built = db.execute(
+            """SELECT c.status FROM views.claims c JOIN core.evidence e
+                 ON e.agency_id = c.agency_id AND e.vendor_id IS NOT DISTINCT FROM c.vendor_id
+                AND e.product_id IS NOT DISTINCT FROM c.product_id
+               WHERE e.evidence_id = ?""", [r["evidence_ids"].split()[0]]).fetchall()
+        assert built == [(r["status"],)], r["claim"]
+    print(f"\nclaims audit ({len(rows)} claims): " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    assert len(rows) == 40
