@@ -131,6 +131,8 @@ def test_download_buttons_keep_no_table_for_the_session(deferred, page, params):
             continue
         assert not frames, f"the {name} download keeps a table for the whole session"
         assert not pages, f"the {name} download is a function of {pages}: it keeps that page's variables"
+        if name.endswith(".pdf"):   # still the whole document, built on click
+            assert function().startswith(b"%PDF")
 
 
 def test_every_cache_in_the_dashboard_is_bounded():
