@@ -99,3 +99,11 @@ def test_a_later_listing_or_plan_does_not_undo_an_end(con):
 def test_the_ladder_table_has_the_new_rungs_in_order(con):
     rows = con.execute("SELECT status FROM views.status_ladder ORDER BY rank").fetchall()
     assert [r[0] for r in rows][:5] == ["procured", "used", "trialled", "planned", "listed"]
+
+
+def test_a_correction_can_set_every_kind_evidence_carries():
+    # A correction that lowers an overstated row to "listed" or "planned" must not be quarantined.
+    from ingest.claims import LADDER
+    from ingest.transform import corrections, statements
+    assert corrections.KINDS == set(LADDER) - {"unconfirmed"}
+    assert statements.KINDS <= set(LADDER) and "planned" in statements.KINDS

@@ -9,7 +9,8 @@ import duckdb
 
 from ingest.transform.policies import corrections
 
-KINDS = {"used", "trialled", "procured", "ended", "denied"}
+# Every kind evidence can carry (ingest/claims.py LADDER, less "unconfirmed", which only a claim can be).
+KINDS = {"procured", "used", "trialled", "planned", "listed", "ended", "denied"}
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:

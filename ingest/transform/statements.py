@@ -9,7 +9,7 @@ from ingest import dates, raw
 from ingest.db import insert_frame
 from ingest.transform import catalog
 
-KINDS = {"denied", "ended", "used", "trialled", "procured"}
+KINDS = {"denied", "ended", "used", "trialled", "procured", "planned"}
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
