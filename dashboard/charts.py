@@ -1,6 +1,8 @@
 """Plotly figures. Every geo chart takes PLOTLY_CONFIG so outlines come from our own server."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,6 +17,12 @@ STATUS_COLOURS = {
 STATUS_ORDER = list(STATUS_COLOURS)
 
 
+def plotly_text(values: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """Record text for labels, legends and hover text. plotly.js reads <b>, <a href> and <span style> in them,
+    and a style can fetch an image from another host; as entities, < > & are shown exactly as written."""
+    return values.map(lambda v: html.escape(v, quote=False) if isinstance(v, str) else v)
+
+
 def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None,
                researched: pd.DataFrame | None = None, fit: bool = False) -> go.Figure:
     fig = go.Figure()
@@ -23,7 +31,8 @@ def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None,
         fig.add_trace(go.Scattergeo(
             lon=researched["longitude"], lat=researched["latitude"], name="researched or asked, nothing found",
             mode="markers", marker={"size": 4, "color": "#9e9e9e", "opacity": 0.6},
-            customdata=researched[["agency_id", "name", "technologies"]].values,
+            customdata=plotly_text(researched[["agency_id", "name", "technologies"]])
+            .assign(agency_id=researched["agency_id"]).values,   # the id goes back to the page as it is
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"))
     placed = agencies.dropna(subset=["latitude", "longitude"])
     for status in STATUS_ORDER:
@@ -34,7 +43,8 @@ def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None,
             lon=part["longitude"], lat=part["latitude"], name=status, mode="markers",
             marker={"size": 6 + 3 * part["evidence_count"].clip(upper=8), "color": STATUS_COLOURS[status],
                     "line": {"width": 0.5, "color": "white"}, "opacity": 0.85},
-            customdata=part[["agency_id", "name", "products", "evidence_count", "placement", "location_note"]].values,
+            customdata=plotly_text(part[["agency_id", "name", "products", "evidence_count", "placement",
+                                         "location_note"]]).assign(agency_id=part["agency_id"]).values,
             hovertemplate=("<b>%{customdata[1]}</b><br>status: " + status + "<br>%{customdata[2]}"
                            "<br>%{customdata[3]} evidence row(s)<br>%{customdata[4]}<br>%{customdata[5]}<extra></extra>"),
         ))
@@ -45,7 +55,7 @@ def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None,
                 lon=located["longitude"], lat=located["latitude"], name="local policy", mode="markers",
                 marker={"symbol": "diamond", "size": 11, "color": STATUS_COLOURS["banned"],
                         "line": {"width": 1, "color": "white"}},
-                customdata=located[["jurisdiction", "stance", "date_text"]].fillna("").values,
+                customdata=plotly_text(located[["jurisdiction", "stance", "date_text"]].fillna("")).values,
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra>policy</extra>",
             ))
     fig.update_geos(scope="usa", projection_type="albers usa", showland=True, landcolor="#f5f5f5",
@@ -90,7 +100,7 @@ def jurisdiction_map(agencies: pd.DataFrame, fips_prefixes: tuple[str, ...] = ()
             part = placed[placed["status"] == status]
             if not part.empty:
                 fig.add_trace(go.Scattergeo(lon=part["longitude"], lat=part["latitude"], name=status,
-                                            text=part["agency_name"], mode="markers",
+                                            text=plotly_text(part["agency_name"]), mode="markers",
                                             marker={"size": 9, "color": STATUS_COLOURS[status],
                                                     "line": {"width": 0.5, "color": "white"}}))
     # The world outlines with a mercator projection can be framed on the points; albers usa cannot.

@@ -9,6 +9,7 @@ as a hostile download would write them; a few tables the Atlas cannot reach are 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -43,7 +44,8 @@ JS_URL = "javascript:alert(1)"
 PAYLOAD = ("![pixel](http://evil.example/p.png) <img src=http://evil.example/i.png> <http://evil.example/auto> "
            "www.evil.example http://evil.example/bare spy@evil.example :red[red] :material/home: :material_home: "
            ":streamlit: :smile: "
-           "$x^2$ **bold** [click](javascript:alert(1)) # hash")
+           "$x^2$ **bold** [click](javascript:alert(1)) # hash "
+           '<span style="fill:url(http://evil.example/f.svg#a);background-image:url(http://evil.example/b.png)">s</span>')
 
 
 def hostile(field: str) -> str:
@@ -229,6 +231,21 @@ def test_markup_in_the_url_is_shown_as_text(on_hostile):
     at = open_page("app_pages/place.py", q=PAYLOAD[:120])
     no_exception(at)
     assert any(ui.md(PAYLOAD[:120].strip()) in body for body in markdown_bodies(at))
+
+
+def test_chart_labels_and_hover_text_carry_record_text_as_entities(on_hostile):
+    from dashboard import charts
+
+    agencies = queries.map_agencies(queries.Filters(states=["MI"]))
+    spec = charts.agency_map(agencies, queries.policies(["MI"]), queries.researched_without_evidence(["MI"]))
+    evidence = queries.jurisdiction_evidence("city", "Detroit", "MI")
+    spec, spec_brief = json.loads(spec.to_json()), json.loads(charts.jurisdiction_map(evidence).to_json())
+    texts = [str(v) for trace in spec["data"] + spec_brief["data"]
+             for v in [*(trace.get("customdata") or []), *(trace.get("text") or [])]]
+    assert any("evil.example" in t for t in texts), "the hostile agency should be on the charts"
+    assert not [t for t in texts if "<" in t], "a chart would read record text as markup"
+    ids = [row[0] for trace in spec["data"] for row in trace.get("customdata") or []]
+    assert airport_id() in ids                 # the id a click hands back to the page is unchanged
 
 
 # ------------------------------------------------------------------------------------------ documents

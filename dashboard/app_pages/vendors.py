@@ -11,7 +11,9 @@ st.caption("Who sells to whom, as far as the public record shows. A vendor count
 if ui.guard_database():
     summary = queries.vendor_summary()
     st.subheader("Share of agencies with evidence, by vendor")
-    st.plotly_chart(px.bar(summary, x="agencies", y="vendor", orientation="h",
+    # Vendor names are record text: the charts get them with < > & as entities (charts.plotly_text).
+    shares = summary.assign(vendor=charts.plotly_text(summary["vendor"]))
+    st.plotly_chart(px.bar(shares, x="agencies", y="vendor", orientation="h",
                            hover_data=["procured", "used", "trialled", "other"])
                     .update_layout(yaxis={"categoryorder": "total ascending"}, height=420,
                                    margin={"l": 0, "r": 0, "t": 10, "b": 0}),
@@ -24,6 +26,7 @@ if ui.guard_database():
     by_year = queries.vendor_agencies_by_year()
     st.caption("The year of each agency's earliest dated source for that vendor: when the public record first "
                "shows it, not necessarily when use began.")
+    by_year = by_year.assign(vendor=charts.plotly_text(by_year["vendor"]))
     st.plotly_chart(px.bar(by_year, x="year", y="agencies", color="vendor").update_layout(
         height=380, margin={"l": 0, "r": 0, "t": 10, "b": 0}), config=charts.PLOTLY_CONFIG, key="vendor_years")
 
@@ -33,7 +36,8 @@ if ui.guard_database():
         st.info("No amounts on record.")
     else:
         st.caption("Sums of award amounts in the data (USAspending awards), by the award's start year.")
-        st.plotly_chart(px.bar(spend, x="year", y="amount", color="vendor", hover_data=["awards"]).update_layout(
+        shown = spend.assign(vendor=charts.plotly_text(spend["vendor"]))
+        st.plotly_chart(px.bar(shown, x="year", y="amount", color="vendor", hover_data=["awards"]).update_layout(
             height=340, margin={"l": 0, "r": 0, "t": 10, "b": 0}), config=charts.PLOTLY_CONFIG, key="vendor_spend")
         st.dataframe(spend, hide_index=True)
         ui.downloads(queries.spend_by_year, "spend-by-year", key="spend_dl")
