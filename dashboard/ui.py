@@ -168,7 +168,8 @@ def show_raw_record(record_id: int) -> None:
 
 def link_table(frame: pd.DataFrame, url_columns: dict[str, str], **kwargs) -> None:
     config = {column: st.column_config.LinkColumn(label) for column, label in url_columns.items()}
-    st.dataframe(frame, column_config=config, hide_index=True, **kwargs)
+    links = {column: http_only(frame[column]) for column in url_columns if column in frame}
+    st.dataframe(frame.assign(**links), column_config=config, hide_index=True, **kwargs)
 
 
 def downloads(frame, name: str, key: str, what: str = "") -> None:
