@@ -27,7 +27,8 @@ KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("trialled", re.compile(r"\b(free trial|trial|trialed|trialled|pilot|piloted|pilot program|tested|testing)\b", re.I)),
     # Words of use or access by the agency itself. Not "shares images with", "responds to requests", "offers
     # access to" others, nor an infinitive or a capability ("to access", "can run"): those are checked apart.
-    ("used", re.compile(r"\b(uses|used|using|utilizes|utilized|deployed|deploys|uploaded|connects)\b|"
+    ("used", re.compile(r"\b(uses|used|using|utilizes|utilized|deployed|deploys|uploaded|connects|manages|managed)\b|"
+                        r"\b(applies|applied) " + FACE + r"\b|\b(confirmed|acknowledged|admitted) (its |the )?use\b|"
                         r"\b(has|had) (direct )?access\b|\bwith access to\b|\baccess(es|ed)\b|\baccess the\b|"
                         r"\b(has|have|had) (run|conducted)\b|\bconducted\b[^.]{0,40}\b(searches|scans|queries)\b|"
                         r"\b(ran|runs?)\b[^.]{0,30}\b(searches|scans|queries|through " + FACE + r")\b|"

@@ -83,3 +83,17 @@ def test_the_quoted_sentence_is_whole_after_an_abbreviation():
                "Pinellas County Sheriff's Office.")
     kind, why = kind_from_summary(summary, ["Idemia"], CLEARVIEW)
     assert kind == "used" and "\u201cThe St. Lucie County Sheriff's Office is one of" in why
+
+
+@pytest.mark.parametrize("summary", [
+    # Real EFF summaries (AZMAR002, CASD011, EDU223) the first version of the rule called listed.
+    "The Arizona Department of Transportation applies face recognition to the state's driver license database and "
+    "will respond to requests from state and federal agencies.",
+    "Law enforcement agencies in San Diego County use mobile face recognition technology through a program called the "
+    "Tactical Identification System (TACIDS). TACIDS is managed by the Automated Regional Justice Information System "
+    "(ARJIS), which is a division San Diego Association of Governments (SANDAG).",
+    "The University of Southern California confirmed the use of facial recognition technology on campus to The "
+    "College Fix.",
+])
+def test_words_of_use_beyond_the_atlas(summary):
+    assert kind_from_summary(summary, [], CLEARVIEW)[0] == "used"
