@@ -11,8 +11,8 @@ PLOTLY_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
                  "modeBarButtonsToRemove": ["sendDataToCloud"]}
 
 STATUS_COLOURS = {
-    "procured": "#b2182b", "used": "#ef8a62", "trialled": "#f4a582", "ended": "#762a83",
-    "denied": "#4d4d4d", "unconfirmed": "#bababa", "banned": "#2166ac",
+    "procured": "#b2182b", "used": "#ef8a62", "trialled": "#f4a582", "planned": "#e6c3a8", "listed": "#c9a9a6",
+    "ended": "#762a83", "denied": "#4d4d4d", "unconfirmed": "#bababa", "banned": "#2166ac",
 }
 STATUS_ORDER = list(STATUS_COLOURS)
 

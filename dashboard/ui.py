@@ -126,7 +126,8 @@ def seed_state(key: str, value) -> None:
         st.session_state[key] = value
 
 
-BADGE_COLOURS = {"procured": "red", "used": "orange", "trialled": "orange", "ended": "violet",
+BADGE_COLOURS = {"procured": "red", "used": "orange", "trialled": "orange", "planned": "gray", "listed": "gray",
+                 "ended": "violet",
                  "denied": "gray", "unconfirmed": "gray", "banned": "blue"}
 
 
