@@ -20,6 +20,7 @@ from pathlib import Path
 from ingest.transform.atlas_layout import ATLAS_COLUMNS
 
 NAME = re.compile(r"[a-z][a-z0-9_]{1,62}")
+ADDED = re.compile(r"^ADDED = \(([^)]*)\)$", re.M)  # the tuple in ingest/transform/__init__.py
 FIXTURE_ROWS = 3  # of each kind (face recognition, other technologies): small enough to read at a glance
 DRAFT = "TODO"  # what the draft row says where the contributor must write the real value
 SOURCE_FIELDS_DRAFT = {
@@ -148,7 +149,10 @@ def refusals(p: Plan) -> list[str]:
     registered = {row["source_id"]: row for row in read_sources(p.root)}
     if p.name in registered:
         found.append(f"data/sources.csv already has a source {p.name!r}")
-    if f'"{p.platform}",' in p.transform_init.read_text(encoding="utf-8"):
+    init = p.transform_init.read_text(encoding="utf-8")
+    if not ADDED.search(init):
+        found.append("ingest/transform/__init__.py has no tuple 'ADDED = (...)' to register the transform in")
+    elif f'"{p.platform}",' in init:
         found.append(f"ingest/transform/__init__.py already runs {p.platform}")
     return found
 
@@ -190,9 +194,7 @@ def append_source(root: Path, row: dict[str, str]) -> None:
 def register_transform(init: Path, platform: str) -> None:
     """The module's name appended to ADDED, which ORDER runs after atlas_layout and before the Atlas."""
     text = init.read_text(encoding="utf-8")
-    found = re.search(r"^ADDED = \(([^)]*)\)$", text, re.M)
-    if not found:
-        raise Refused(f"{init} has no tuple 'ADDED = (...)': register {platform} in ORDER by hand.")
+    found = ADDED.search(text)  # checked before anything was written (refusals)
     names = re.findall(r'"([a-z0-9_]+)"', found.group(1)) + [platform]
     listed = "".join(f'    "{n}",\n' for n in names)
     init.write_text(text[: found.start()] + "ADDED = (\n" + listed + ")" + text[found.end() :], encoding="utf-8")

@@ -163,3 +163,15 @@ def test_contributing_shows_the_real_command_and_the_real_lines():
     diff = guide[guide.index("```diff") : guide.index("```", guide.index("```diff") + 7)]
     added = [line[1:] for line in diff.splitlines() if line.startswith("+")]
     assert len(added) == 5 and all(line in module.splitlines() for line in added)
+
+
+def test_a_tree_without_the_added_tuple_is_refused_before_anything_is_written(tree, tmp_path):
+    other = tmp_path / "repo"
+    shutil.copytree(tree, other, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    init = other / "ingest" / "transform" / "__init__.py"
+    # Someone rewrote the tuple in another form: the scaffold cannot edit it safely, so it edits nothing.
+    init.write_text(re.sub(r"ADDED = \(([^)]*)\)", r"ADDED = tuple([\1])", init.read_text()))
+    before = snapshot(other)
+    done = new_source(other, "late_2020", "--platform", "late", "--file", "data/sample/border.csv")
+    assert done.returncode == 2 and "has no tuple 'ADDED = (...)'" in " ".join(done.stderr.split())
+    assert snapshot(other) == before
