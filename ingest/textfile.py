@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ingest.redact import clear_cut
+
 # The longest cell an upload keeps, in characters: longer ones are cut and say so. Enough for any agency name
 # or note; it bounds what one cell costs to redact, match and draw.
 CELL_MAX = 10_000
@@ -73,16 +75,14 @@ def clean(text: str) -> str:
     return text.translate(INVISIBLE) if ("\x00" in text or "\ufeff" in text) else text
 
 
-def cap(text: str, limit: int = CELL_MAX) -> tuple[str, bool]:
-    """The cell cut to `limit` characters with CUT_MARK at its end, and whether it was cut.
+def cap(text: str) -> tuple[str, bool]:
+    """The cell cut to CELL_MAX characters with CUT_MARK at its end, and whether it was cut.
 
     The cut never falls inside an email address, phone number or named contact: half of one would no longer
     be recognised by redaction, and would be shown."""
-    if len(text) <= limit:
+    if len(text) <= CELL_MAX:
         return text, False
-    from ingest.redact import clear_cut
-
-    return text[:clear_cut(text, limit)] + CUT_MARK.replace(f"{CELL_MAX:,}", f"{limit:,}"), True
+    return text[:clear_cut(text, CELL_MAX)] + CUT_MARK, True
 
 
 def csv_rows(data: bytes) -> tuple[list[str], list[list[str]], str]:

@@ -21,10 +21,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import workbench
+from ingest import redact as redaction
 from ingest import textfile
 from ingest.db import connect
-from ingest import redact as redaction
 from ingest.redact import redact
+from tests.test_browser import server  # noqa: F401  the `streamlit run` fixture, shared
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "../dashboard/app.py"   # AppTest.from_file resolves this relative to this file
@@ -37,7 +38,8 @@ FAILED_PAGE = "could not be shown"
 # pattern took 5.75 s on 100,000 characters of "a.a.a.…" (quadratic: 4x the time for 2x the text).
 ADVERSARIAL = {
     "letters": lambda n: "a" * n, "dotted": lambda n: "a." * (n // 2), "digits and spaces": lambda n: "1 " * (n // 2),
-    "at signs": lambda n: "@" * n, "letter at": lambda n: "a@" * (n // 2), "digits and dashes": lambda n: "1-" * (n // 2),
+    "at signs": lambda n: "@" * n, "letter at": lambda n: "a@" * (n // 2),
+    "digits and dashes": lambda n: "1-" * (n // 2),
     "one at, long domain": lambda n: "x@" + "a." * (n // 2), "run then at": lambda n: "a" * n + "@",
     "64-letter local parts": lambda n: ("a" * 64 + "@") * (n // 65),
     "long domains": lambda n: ("a" * 64 + "@" + "a" * 252) * (n // 317),
@@ -60,7 +62,7 @@ def test_a_long_run_of_digits_in_a_date_takes_linear_time():
     from ingest import dates
 
     started = time.perf_counter()
-    assert dates.parse("1" * 20_000) == (None, None)       # the ordinal pattern took 31 s on this
+    assert dates.parse("1" * 50_000) == (None, None)       # the ordinal pattern took 13 s on this
     assert time.perf_counter() - started < 2
     assert dates.parse("October 16th, 2019")[0].isoformat() == "2019-10-16"
 
@@ -134,7 +136,8 @@ def test_a_huge_adversarial_cell_in_a_workbook_is_cut_visibly_and_quickly():
 
 def test_long_csv_cells_are_cut_and_counted_not_refused():
     # Python's csv module refuses fields over 128 KiB: such a file used to be refused whole.
-    rows = [f"Detroit Police Department,MI,{'x' * 200_000}", f"NYPD,NY,{'y' * 10_001}", "Atlanta Police Department,GA,ok"]
+    rows = [f"Detroit Police Department,MI,{'x' * 200_000}", f"NYPD,NY,{'y' * 10_001}",
+            "Atlanta Police Department,GA,ok"]
     upload = workbench.read_upload("long.csv", ("Agency,State,Notes\n" + "\n".join(rows) + "\n").encode())
     notes = upload.frame["Notes"].tolist()
     assert [n.endswith(textfile.CUT_MARK) for n in notes] == [True, True, False]
@@ -250,8 +253,8 @@ def test_the_page_reads_an_upload_once_not_on_every_click(monkeypatch):
         return real(name, data)
 
     monkeypatch.setattr(workbench, "read_upload", counting)
-    leak = ("Agency,State,City\nNYPD,NY,New York\nSpringfield Police Department,,\n"
-            "Detroit Police Department,MI,Detroit\n").encode()
+    leak = (b"Agency,State,City\nNYPD,NY,New York\nSpringfield Police Department,,\n"
+            b"Detroit Police Department,MI,Detroit\n")
     at = page_with_upload("leak.csv", leak)
     assert_page_ok(at)
     assert calls == ["leak.csv"]
@@ -351,12 +354,11 @@ def test_run_file_with_values_that_are_not_text_never_breaks_a_build(tmp_path):
 # ------------------------------------------------------------------------------------- real browser
 
 @pytest.mark.browser
-def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):
+def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):  # noqa: F811
     """The reported freeze, in the real page: while the workbench reads an upload with a huge adversarial cell,
     the server keeps answering its health check; the page shows the cut cell and says so."""
-    from playwright.sync_api import sync_playwright
-
     import httpx
+    from playwright.sync_api import sync_playwright
 
     from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -368,7 +370,10 @@ def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):
     def probe() -> None:
         while not stop.is_set():
             started = time.perf_counter()
-            httpx.get(f"{server}/_stcore/health", timeout=30)
+            try:
+                httpx.get(f"{server}/_stcore/health", timeout=30)
+            except httpx.HTTPError:
+                pass      # a health check that times out counts as slow as it took
             slowest[0] = max(slowest[0], time.perf_counter() - started)
             time.sleep(0.1)
 
@@ -390,5 +395,3 @@ def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):
     prober.join(timeout=30)
     assert slowest[0] < 5, f"the health check took {slowest[0]:.1f} s while the upload was read"
 
-
-from tests.test_browser import server  # noqa: E402,F401  the streamlit server fixture, shared

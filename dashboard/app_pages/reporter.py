@@ -89,7 +89,8 @@ if ui.guard_database():
             options = ["reject"] + (list(row["candidates"]) if row["status"] == "ambiguous"
                                     else [f"{matcher.agencies[row['agency_id']].name} ({row['agency_id']}, "
                                           f"{matcher.agencies[row['agency_id']].state})"])
-            choice = st.radio(f"“{ui.md(row[name_col])}”" + (f" ({ui.md(row[state_col])})" if state_col != none else ""),
+            where = f" ({ui.md(row[state_col])})" if state_col != none else ""
+            choice = st.radio(f"“{ui.md(row[name_col])}”{where}",
                               options, index=options.index(decisions[index]) if decisions.get(index) in options
                               else (1 if row["status"] == "matched" else 0), key=f"review_{upload.sha256}_{index}",
                               horizontal=True)
