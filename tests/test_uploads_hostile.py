@@ -267,6 +267,8 @@ def test_the_page_reads_an_upload_once_not_on_every_click(monkeypatch):
     assert_page_ok(at)
     assert calls == ["leak.csv", "other.csv"]
     assert at.session_state["leak_read"][1].name == "other.csv"
+    assert [k for k in at.session_state if str(k).startswith("decisions_")] == [
+        f"decisions_{at.session_state['leak_read'][1].sha256}"]
 
 
 def test_the_page_says_how_many_cells_were_cut():

@@ -14,6 +14,8 @@ def read_once(uploaded) -> workbench.Upload:
     sentence the same way."""
     held = st.session_state.get("leak_read")
     if held is None or held[0] != uploaded.file_id:
+        for key in [k for k in st.session_state if str(k).startswith("decisions_")]:
+            del st.session_state[key]     # the review decisions of the file this one replaces
         try:
             held = (uploaded.file_id, workbench.read_upload(uploaded.name, uploaded.getvalue()))
         except workbench.UploadError as exc:
