@@ -31,12 +31,19 @@ class DatabaseDamaged(DatabaseMissing):
     """The file at the database path cannot be read: the pages show this sentence as they do a missing file."""
 
 
+class DatabaseBusy(DatabaseMissing):
+    """Another program holds the file open for writing (DuckDB then refuses every reader)."""
+
+
 REBUILD = "then rebuild it with `make data` (or `python -m ingest build`)"
 
 
-def damaged(path: Path, error: BaseException) -> DatabaseDamaged:
+def damaged(path: Path, error: BaseException) -> DatabaseMissing:
     """What is wrong with the file at `path` and how to rebuild it, as one sentence a reader can act on.
     The build reads the previous file to record what changed, so it too needs the damaged file out of the way."""
+    if "Could not set lock" in str(error):
+        return DatabaseBusy(f"The database file at {path} is open for writing in another program (a DuckDB shell "
+                            "or a script): close it there and reload this page.")
     if path.is_dir():
         return DatabaseDamaged(f"The database path {path} is a folder, not a database file. Move that folder "
                                "elsewhere, then build the database with `make data` (or `python -m ingest build`).")

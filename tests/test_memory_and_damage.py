@@ -219,6 +219,23 @@ def test_damage_found_past_the_first_query_is_told_too(built_db, tmp_path, monke
         queries.claims_export(queries.Filters())
 
 
+def test_a_file_held_open_for_writing_is_told_apart_from_damage(built_db, tmp_path, monkeypatch):
+    """DuckDB lets no reader in while another process writes the file: that is said, not called damage."""
+    path = Path(shutil.copyfile(built_db, tmp_path / "watchdog.duckdb"))
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(120)", str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("WATCHDOG_DB", str(path))
+        at = open_page()
+        no_exception(at)
+        sentence = re.sub(r"\\(.)", r"\1", at.error[0].value)
+        assert str(path) in sentence and "open for writing in another program" in sentence, sentence
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+
+
 # --------------------------------------------------------------------------------------------- browser
 
 CHROMIUM = Path("/usr/bin/chromium")
