@@ -7,12 +7,13 @@ import json
 import os
 
 import pytest
+from pytest_httpserver import HTTPServer
 from streamlit.testing.v1 import AppTest
 
-from ingest import db as dbmod, fetch
-from tests.test_journeys import page
+from ingest import db as dbmod
+from ingest import fetch
+from tests.apptest import page, text_of
 from tests.test_ingest_live import FIXTURES, LEAK, narrow_catalog, play_every_source, quick_client  # noqa: F401
-from pytest_httpserver import HTTPServer
 
 # A SYNTHETIC request to an agency with no evidence (Dearborn PD, MI), answered "no documents".
 ASKED = {"id": 990005, "title": "SYNTHETIC TEST REQUEST: facial recognition records, Dearborn Police Department",
@@ -47,8 +48,6 @@ def fresh(tmp_path_factory, narrow_catalog):  # noqa: F811
     os.environ["WATCHDOG_DB"] = old
 
 
-def text_of(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.subheader))
 
 
 def test_the_fresh_database_holds_the_requests_and_the_gap(fresh):
@@ -85,8 +84,8 @@ def test_council_brief_cites_the_request_and_every_citation_resolves(fresh):
     text = text_of(at)
     assert "### Records requests" in text and "Were all responsive records released?" in text
     sources = text[text.index("### Sources"):]
-    assert "Records request muckrock:990001 (MuckRock): https://www.muckrock.com/foi/synthetic-test-request-990001/" \
-        in sources
+    url = "https://www.muckrock.com/foi/synthetic-test-request-990001/"
+    assert f"Records request muckrock:990001 (MuckRock): [{url}]({url})" in sources   # a link, from the URL field
 
 
 def test_reporter_sees_procured_but_absent_from_the_records_responses(fresh):

@@ -24,9 +24,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard import exports, queries, ui, workbench
 from ingest.db import connect
 from ingest.transform import materialize
+from tests.apptest import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = "../dashboard/app.py"   # AppTest.from_file resolves this relative to this file
 TIMEOUT = 30
 DETROIT_PD = "MI8234900"
 SQL_METACHARACTERS = ["'; DROP TABLE core.agencies; --", "' OR '1'='1", "\" OR \"\"=\"", "%", "_%_", "\\",
@@ -34,20 +34,8 @@ SQL_METACHARACTERS = ["'; DROP TABLE core.agencies; --", "' OR '1'='1", "\" OR \
                       "x" * 5000]
 
 
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, "\n\n".join(f"{e.message}\n" + "".join(e.stack_trace) for e in at.exception)
 
 
-def open_page(page: str | None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if page is not None:
-        at.run(timeout=TIMEOUT)
-        no_exception(at)
-        at.switch_page(page)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run(timeout=TIMEOUT)
-    return at
 
 
 # ------------------------------------------------------------------------------------------ uploads

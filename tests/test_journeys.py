@@ -1,22 +1,7 @@
 """The three journeys driven through query parameters with AppTest, as a shared link would open them."""
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
-
-def page(path: str, **params) -> AppTest:
-    at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
-    at.run()   # AppTest learns the pages of st.navigation only from a first run
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(path)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def text_of(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.text_area))
+from tests.apptest import page, text_of
 
 
 def test_citizen_zip_lookup_and_letter():

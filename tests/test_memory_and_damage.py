@@ -18,39 +18,25 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
+from tests.apptest import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = "../dashboard/app.py"  # AppTest.from_file resolves this relative to this file
 TIMEOUT = 60
 PAGES = re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "dashboard" / "app.py").read_text())
 PAGE_DIR = ROOT / "dashboard" / "app_pages"
 DAMAGE = ("truncated", "random bytes", "a folder")
 
 
-def open_page(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if page is not None:
-        at.run(timeout=TIMEOUT)
-        assert not at.exception, [e.message for e in at.exception]
-        at.switch_page(page)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run(timeout=TIMEOUT)
-    return at
 
 
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, "\n\n".join(f"{e.message}\n" + "".join(e.stack_trace) for e in at.exception)
 
 
 # --------------------------------------------------------------------------------------------- downloads

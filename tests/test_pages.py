@@ -17,9 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import md
+from tests.apptest import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = "../dashboard/app.py"  # AppTest.from_file resolves this relative to this file
 TIMEOUT = 30                 # the first run imports plotly, pandas, duckdb ...
 
 DETROIT_PD = "MI8234900"
@@ -32,22 +32,8 @@ FILTER_PARAMS = ("state", "vendor", "status", "kind", "from", "to")
 
 # --------------------------------------------------------------------------------------------- helpers
 
-def open_page(page: str | None = None, **params) -> AppTest:
-    """Open the app as a URL would: the page (None = the default map page) with these query parameters."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if page is not None:
-        # Before a first run AppTest finds pages by file name only; st.navigation's url_paths are known after it.
-        at.run(timeout=TIMEOUT)
-        assert not at.exception, [e.message for e in at.exception]
-        at.switch_page(page)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run(timeout=TIMEOUT)
-    return at
 
 
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, "\n\n".join(f"{e.message}\n" + "".join(e.stack_trace) for e in at.exception)
 
 
 def url_params(at: AppTest) -> dict[str, list[str]]:

@@ -48,7 +48,7 @@ def tree(tmp_path_factory) -> Path:
     (root / "tests").mkdir()
     for name in ("__init__.py", "small_build.py"):
         shutil.copy(ROOT / "tests" / name, root / "tests" / name)
-    for name in ("pytest.ini", "pyproject.toml"):  # pytest and ruff settings
+    for name in ("pyproject.toml",):  # pytest and ruff settings
         shutil.copy(ROOT / name, root / name)
     (root / "data").mkdir()
     for name in ("sources.csv", "agency_aliases.csv"):
