@@ -4,6 +4,7 @@ The names are SYNTHETIC: real registry names rewritten the way records write the
 abbreviations, slips, a share of names that are in no registry). Prints names per second.
 Usage: python -m bench.bench_matching [--db PATH] [--names N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,8 @@ REWRITES = (
     lambda s: s.replace("Police Department", "PD"),
     lambda s: s.replace("Sheriff's Office", "Sheriff"),
     lambda s: s.replace("County", "Co."),
-    lambda s: s[:-3] + s[-2] + s[-3] + s[-1] if len(s) > 8 else s,   # a slip near the end
-    lambda s: "Synthetic " + s + " Annex",                                # in no registry
+    lambda s: s[:-3] + s[-2] + s[-3] + s[-1] if len(s) > 8 else s,  # a slip near the end
+    lambda s: "Synthetic " + s + " Annex",  # in no registry
 )
 
 
@@ -35,7 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(paths.db_path()))
     parser.add_argument("--names", type=int, default=10_000)
-    args, _ = parser.parse_known_args()   # bench/run.py passes every bench the same arguments (--scales ...)
+    args, _ = parser.parse_known_args()  # bench/run.py passes every bench the same arguments (--scales ...)
     con = dbmod.connect(args.db, read_only=True)
     started = time.perf_counter()
     matcher, state_names = from_database(con)
@@ -46,8 +47,10 @@ def main() -> None:
     results = matcher.match_many([(n, s, None, state_names.get(s)) for n, s in names])
     elapsed = time.perf_counter() - started
     statuses = {s: sum(r.status == s for r in results) for s in ("matched", "ambiguous", "unmatched")}
-    print(f"| agency matching (synthetic names) | {args.names:,} names vs {len(matcher.agencies):,} agencies "
-          f"| {args.names / elapsed:,.0f} names/s | index built in {loaded:.2f} s; {statuses} |")
+    print(
+        f"| agency matching (synthetic names) | {args.names:,} names vs {len(matcher.agencies):,} agencies "
+        f"| {args.names / elapsed:,.0f} names/s | index built in {loaded:.2f} s; {statuses} |"
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ characters, over 20 s on 1,000,000); redaction must stay linear, about 0.1 s per
 Usage: python -m bench.bench_redaction [--sizes 100000,1000000] [--limit 20]
 Prints Markdown table rows (lines starting with "|"); a shape that takes longer than --limit is stopped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,11 +20,22 @@ def repeat(unit: str):
 
 
 SHAPES = {
-    "a*N": repeat("a"), "a.*N": repeat("a."), "'1 '*N": repeat("1 "), "@*N": repeat("@"), "a@*N": repeat("a@"),
-    "a@a.*N": repeat("a@a."), "1-*N": repeat("1-"), "1.*N": repeat("1."), "(a*10 .)*N": repeat("a" * 10 + "."),
-    "x@ + a.*N": lambda n: "x@" + "a." * (n // 2), "a*N + @": lambda n: "a" * n + "@",
-    "(a*64 @)*N": repeat("a" * 64 + "@"), "(a*64 @ a*252)*N": repeat("a" * 64 + "@" + "a" * 252),
-    "'+1 (2'*N": repeat("+1 (2"), "'COR: a '*N": repeat("COR: a "), "'co-'*N": repeat("co-"),
+    "a*N": repeat("a"),
+    "a.*N": repeat("a."),
+    "'1 '*N": repeat("1 "),
+    "@*N": repeat("@"),
+    "a@*N": repeat("a@"),
+    "a@a.*N": repeat("a@a."),
+    "1-*N": repeat("1-"),
+    "1.*N": repeat("1."),
+    "(a*10 .)*N": repeat("a" * 10 + "."),
+    "x@ + a.*N": lambda n: "x@" + "a." * (n // 2),
+    "a*N + @": lambda n: "a" * n + "@",
+    "(a*64 @)*N": repeat("a" * 64 + "@"),
+    "(a*64 @ a*252)*N": repeat("a" * 64 + "@" + "a" * 252),
+    "'+1 (2'*N": repeat("+1 (2"),
+    "'COR: a '*N": repeat("COR: a "),
+    "'co-'*N": repeat("co-"),
     "COR + spaces*N + ':'": lambda n: "COR" + " " * n + ":",
     "'COR: ab' + spaces*N + c": lambda n: "COR: ab" + " " * n + "c",
 }
@@ -37,7 +49,7 @@ def timed(text: str, limit: int) -> str:
     def stop(*_):
         raise TooSlow
 
-    signal.signal(signal.SIGALRM, stop)   # the regex engine checks for signals, so the alarm interrupts it
+    signal.signal(signal.SIGALRM, stop)  # the regex engine checks for signals, so the alarm interrupts it
     signal.alarm(limit)
     started = time.perf_counter()
     try:

@@ -12,6 +12,7 @@ For each scale (evidence rows over 20,000 SYNTHETIC agencies, see bench/syntheti
 Usage: python -m bench.bench_scale [--scales 10000,100000,1000000] [--repeat 15] [--keep DIR]
 Prints Markdown table rows (lines starting with "|").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,16 +57,28 @@ def build_once(rows: int, folder: Path) -> dict:
     # The ceiling: DuckDB reading the same file with the same CSV options into a table, nothing else.
     con = duckdb.connect(str(folder / "SYNTHETIC_ceiling.duckdb"))
     started = time.perf_counter()
-    con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, all_varchar = true, header = true, delim = ',', "
-                "quote = '\"', escape = '\"', strict_mode = true, null_padding = false)", [str(atlas)])
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM read_csv(?, all_varchar = true, header = true, delim = ',', "
+        "quote = '\"', escape = '\"', strict_mode = true, null_padding = false)",
+        [str(atlas)],
+    )
     bare = time.perf_counter() - started
     con.close()
     written = write_core_rows(db, folder / "SYNTHETIC_floor.duckdb")
     check = duckdb.connect(str(db), read_only=True)
     evidence = check.execute("SELECT count(*) FROM core.evidence WHERE source_id = 'synthetic_atlas'").fetchone()[0]
     check.close()
-    return {"rows": rows, "evidence": evidence, "generated_s": generated, "build_s": built, "read_csv_s": bare,
-            "write_s": written, "file_mb": atlas.stat().st_size / 1e6, "db": str(db), "steps": steps}
+    return {
+        "rows": rows,
+        "evidence": evidence,
+        "generated_s": generated,
+        "build_s": built,
+        "read_csv_s": bare,
+        "write_s": written,
+        "file_mb": atlas.stat().st_size / 1e6,
+        "db": str(db),
+        "steps": steps,
+    }
 
 
 def write_core_rows(db: Path, out: Path) -> float:
@@ -76,8 +89,10 @@ def write_core_rows(db: Path, out: Path) -> float:
     con = duckdb.connect(str(out))
     con.execute("ATTACH ? AS built (READ_ONLY)", [str(db)])
     con.execute("CREATE SCHEMA core")
-    for (ddl,) in con.execute("SELECT sql FROM duckdb_tables() WHERE database_name = 'built' AND schema_name = 'core' "
-                              "AND table_name IN ('evidence', 'evidence_links') ORDER BY table_name").fetchall():
+    for (ddl,) in con.execute(
+        "SELECT sql FROM duckdb_tables() WHERE database_name = 'built' AND schema_name = 'core' "
+        "AND table_name IN ('evidence', 'evidence_links') ORDER BY table_name"
+    ).fetchall():
         con.execute(ddl)
     started = time.perf_counter()
     con.execute("INSERT INTO core.evidence SELECT * FROM built.core.evidence")
@@ -101,10 +116,10 @@ def timed_steps(steps: dict[str, float]):
             finally:
                 label = name(args) if callable(name) else name
                 steps[label] = steps.get(label, 0.0) + time.perf_counter() - started
+
         return run
 
-    originals = [(build_module, "load_source", build_module.load_source),
-                 *((m, "run", m.run) for m in transform.ORDER)]
+    originals = [(build_module, "load_source", build_module.load_source), *((m, "run", m.run) for m in transform.ORDER)]
     build_module.load_source = timing(lambda args: "load " + args[1].source_id, build_module.load_source)
     for module in transform.ORDER:
         module.run = timing("transform " + module.__name__.rsplit(".", 1)[-1], module.run)
@@ -120,19 +135,26 @@ def query_workload(db: str, repeat: int) -> dict:
     os.environ["WATCHDOG_DB"] = db
     import logging
 
-    logging.getLogger("streamlit").setLevel(logging.ERROR)   # "no runtime" warnings outside `streamlit run`
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime" warnings outside `streamlit run`
     from dashboard import queries
 
     # The inputs, read from the build's stored tables (the same answers as views.claims and views.evidence),
     # so that picking them does not count towards this process's memory.
     busiest = queries.query("SELECT agency_id FROM served.agency_map ORDER BY evidence_count DESC, agency_id LIMIT 1")
-    typical = queries.query("SELECT agency_id FROM served.agency_map ORDER BY evidence_count, agency_id "
-                            "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM served.agency_map)")
+    typical = queries.query(
+        "SELECT agency_id FROM served.agency_map ORDER BY evidence_count, agency_id "
+        "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM served.agency_map)"
+    )
     top, mid = busiest["agency_id"].iloc[0], typical["agency_id"].iloc[0]
-    vendor = queries.query("SELECT vendor FROM served.evidence GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")["vendor"].iloc[0]
+    vendor = queries.query("SELECT vendor FROM served.evidence GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")[
+        "vendor"
+    ].iloc[0]
     filtered = queries.Filters(states=["TX"], vendors=[vendor], year_from=2018)
-    record = int(queries.query("SELECT min(raw_record_id) AS r FROM served.evidence WHERE agency_id = $a",
-                               {"a": top})["r"].iloc[0])
+    record = int(
+        queries.query("SELECT min(raw_record_id) AS r FROM served.evidence WHERE agency_id = $a", {"a": top})["r"].iloc[
+            0
+        ]
+    )
     workload = {
         "map_agencies (no filter)": lambda: queries.map_agencies(queries.Filters()),
         "map_agencies (state+vendor+year)": lambda: queries.map_agencies(filtered),
@@ -146,7 +168,7 @@ def query_workload(db: str, repeat: int) -> dict:
     }
     out = {}
     for name, run in workload.items():
-        run()   # warm-up: opens the connection, fills DuckDB's caches
+        run()  # warm-up: opens the connection, fills DuckDB's caches
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
@@ -154,8 +176,11 @@ def query_workload(db: str, repeat: int) -> dict:
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
         size = len(result) if hasattr(result, "__len__") and not isinstance(result, tuple) else len(result[1])
-        out[name] = {"p50": statistics.median(times), "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
-                     "rows": size}
+        out[name] = {
+            "p50": statistics.median(times),
+            "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            "rows": size,
+        }
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -172,54 +197,79 @@ def peak_rss_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default=DEFAULT_SCALES, help=f"comma-separated row counts (default {DEFAULT_SCALES})")
+    parser.add_argument(
+        "--scales", default=DEFAULT_SCALES, help=f"comma-separated row counts (default {DEFAULT_SCALES})"
+    )
     parser.add_argument("--repeat", type=int, default=15, help="timed calls per query (after one warm-up)")
     parser.add_argument("--keep", help="keep the SYNTHETIC files and databases in this folder")
-    parser.add_argument("--queries", help=argparse.SUPPRESS)   # internal: run the query workload on this db
-    args, _ = parser.parse_known_args()   # bench/run.py passes its own arguments through
+    parser.add_argument("--queries", help=argparse.SUPPRESS)  # internal: run the query workload on this db
+    args, _ = parser.parse_known_args()  # bench/run.py passes its own arguments through
     if args.queries:
         print(json.dumps(query_workload(args.queries, args.repeat)))
         return
     for rows in (int(s) for s in args.scales.split(",") if s.strip()):
-        folder = Path(args.keep) / f"synthetic-{rows}" if args.keep else Path(tempfile.mkdtemp(prefix=f"SYNTHETIC-{rows}-"))
+        folder = (
+            Path(args.keep) / f"synthetic-{rows}" if args.keep else Path(tempfile.mkdtemp(prefix=f"SYNTHETIC-{rows}-"))
+        )
         try:
             b = build_once(rows, folder)
             ceiling = rows / b["read_csv_s"]
             # The target's measure: the evidence file from raw to core tables (its load and its transform).
             core_s = b["steps"].get("load synthetic_atlas", 0.0) + b["steps"].get("transform atlas", 0.0)
             rate = b["evidence"] / core_s
-            print(f"| build, raw -> core (SYNTHETIC, {rows:,} rows) | Atlas-format CSV ({b['file_mb']:.0f} MB) loaded "
-                  f"into raw and turned into core evidence (load synthetic_atlas + transform atlas) | {rate:,.0f} "
-                  f"evidence rows/s ({core_s:.1f} s) | bare read_csv {ceiling:,.0f} rows/s ({b['read_csv_s']:.2f} s): "
-                  f"ratio {rate / ceiling:.3f} (target >= 0.5) |", flush=True)
+            print(
+                f"| build, raw -> core (SYNTHETIC, {rows:,} rows) | Atlas-format CSV ({b['file_mb']:.0f} MB) loaded "
+                f"into raw and turned into core evidence (load synthetic_atlas + transform atlas) | {rate:,.0f} "
+                f"evidence rows/s ({core_s:.1f} s) | bare read_csv {ceiling:,.0f} rows/s ({b['read_csv_s']:.2f} s): "
+                f"ratio {rate / ceiling:.3f} (target >= 0.5) |",
+                flush=True,
+            )
             # This design's own ceiling: the load into raw plus writing the finished rows, with no work between.
             floor_s = b["steps"].get("load synthetic_atlas", 0.0) + b["write_s"]
-            print(f"| build floor (SYNTHETIC, {rows:,} rows) | the least raw -> core can take while core stores the "
-                  f"evidence text: the load into raw plus writing the finished evidence and links rows into a fresh "
-                  f"file (no placing, classifying or linking) | {floor_s:.1f} s (writing {b['write_s']:.1f} s) "
-                  f"| best ratio this design can reach: {b['read_csv_s'] / floor_s:.3f} |", flush=True)
+            print(
+                f"| build floor (SYNTHETIC, {rows:,} rows) | the least raw -> core can take while core stores the "
+                f"evidence text: the load into raw plus writing the finished evidence and links rows into a fresh "
+                f"file (no placing, classifying or linking) | {floor_s:.1f} s (writing {b['write_s']:.1f} s) "
+                f"| best ratio this design can reach: {b['read_csv_s'] / floor_s:.3f} |",
+                flush=True,
+            )
             whole = b["evidence"] / b["build_s"]
-            print(f"| build, whole (SYNTHETIC, {rows:,} rows) | the same plus the 20,000-agency registry, places, "
-                  f"views and served tables, written and swapped in | {whole:,.0f} evidence rows/s ({b['build_s']:.1f} s) "
-                  f"| ratio to bare read_csv {whole / ceiling:.3f} |", flush=True)
+            print(
+                f"| build, whole (SYNTHETIC, {rows:,} rows) | the same plus the 20,000-agency registry, places, "
+                f"views and served tables, written and swapped in | {whole:,.0f} evidence rows/s ({b['build_s']:.1f} s) "
+                f"| ratio to bare read_csv {whole / ceiling:.3f} |",
+                flush=True,
+            )
             top = sorted(b["steps"].items(), key=lambda kv: -kv[1])[:5]
             rest = b["build_s"] - sum(b["steps"].values())
-            print(f"| build steps (SYNTHETIC, {rows:,} rows) | the slowest steps of the build above | "
-                  + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in top)
-                  + f" | other steps and the final write: {rest:.1f} s |", flush=True)
-            proc = subprocess.run([sys.executable, "-m", "bench.bench_scale", "--queries", b["db"],
-                                   "--repeat", str(args.repeat)], capture_output=True, text=True)
+            print(
+                f"| build steps (SYNTHETIC, {rows:,} rows) | the slowest steps of the build above | "
+                + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in top)
+                + f" | other steps and the final write: {rest:.1f} s |",
+                flush=True,
+            )
+            proc = subprocess.run(
+                [sys.executable, "-m", "bench.bench_scale", "--queries", b["db"], "--repeat", str(args.repeat)],
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode != 0:
                 raise RuntimeError(proc.stderr)
             q = json.loads(proc.stdout.strip().splitlines()[-1])
             for name, t in q.items():
                 if name == "peak_rss_mb":
                     continue
-                print(f"| dashboard query (SYNTHETIC, {rows:,} rows) | {name} -> {t['rows']:,} rows "
-                      f"| p50 {t['p50']:.0f} ms, p95 {t['p95']:.0f} ms | {args.repeat} calls after a warm-up; "
-                      f"target p95 <= 100 ms at 1M |", flush=True)
-            print(f"| peak memory (SYNTHETIC, {rows:,} rows) | the process running the dashboard queries above "
-                  f"| {q['peak_rss_mb']:,.0f} MB RSS | target <= 1 GB at 1M |", flush=True)
+                print(
+                    f"| dashboard query (SYNTHETIC, {rows:,} rows) | {name} -> {t['rows']:,} rows "
+                    f"| p50 {t['p50']:.0f} ms, p95 {t['p95']:.0f} ms | {args.repeat} calls after a warm-up; "
+                    f"target p95 <= 100 ms at 1M |",
+                    flush=True,
+                )
+            print(
+                f"| peak memory (SYNTHETIC, {rows:,} rows) | the process running the dashboard queries above "
+                f"| {q['peak_rss_mb']:,.0f} MB RSS | target <= 1 GB at 1M |",
+                flush=True,
+            )
         finally:
             if not args.keep:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -1,4 +1,5 @@
 """Run every benchmark and write bench/RESULTS.md (figures from one run on this machine)."""
+
 from __future__ import annotations
 
 import platform
@@ -28,9 +29,13 @@ def main() -> int:
 
 
 def run(args: list[str]) -> int:
-    lines = [f"# Benchmark results\n", f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
-             f"{platform.machine()}, Python {platform.python_version()}. One run; the machine is shared and noisy.\n",
-             "| benchmark | workload | figure | notes |", "|---|---|---|---|"]
+    lines = [
+        "# Benchmark results\n",
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
+        f"{platform.machine()}, Python {platform.python_version()}. One run; the machine is shared and noisy.\n",
+        "| benchmark | workload | figure | notes |",
+        "|---|---|---|---|",
+    ]
     for module in BENCHES:
         # Stream each row as it comes: the scale bench runs for minutes.
         proc = subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE, text=True)

@@ -12,6 +12,7 @@ Usage: python -m bench.server_memory [--scales 100000,1000000] [--keep DIR] [--d
 Prints Markdown table rows (lines starting with "|"). --db measures an existing database instead of building;
 --app-root serves another checkout's dashboard/ (to compare with an older version).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,11 +32,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCALES = "100000,1000000"
 SESSIONS, ROUNDS = 5, 4
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
-LOADED = "Evidence with provenance CSV"     # the map page's last element: the script got to its end
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+LOADED = "Evidence with provenance CSV"  # the map page's last element: the script got to its end
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-GB = 1024 ** 3
+GB = 1024**3
 
 
 def memory(pid: int) -> dict[str, int]:
@@ -60,9 +68,26 @@ def start_server(db: Path, app_root: Path, log: Path) -> tuple[subprocess.Popen,
     port = free_port()
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=app_root, env=dict(os.environ, WATCHDOG_DB=str(db)), stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard/app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=app_root,
+            env=dict(os.environ, WATCHDOG_DB=str(db)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -78,7 +103,7 @@ def start_server(db: Path, app_root: Path, log: Path) -> tuple[subprocess.Popen,
         stop(proc)
         raise RuntimeError(f"streamlit not healthy after 120 s:\n{log.read_text()[-3000:]}")
     cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")
-    if b"streamlit" not in cmdline:   # measure the server, never a wrapper around it
+    if b"streamlit" not in cmdline:  # measure the server, never a wrapper around it
         raise RuntimeError(f"process {proc.pid} is not the streamlit server: {cmdline}")
     return proc, base
 
@@ -109,15 +134,21 @@ async def visits(base: str, pid: int, rounds: int = ROUNDS) -> list[dict]:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            pages = [await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
-                     for _ in range(SESSIONS)]
+            pages = [
+                await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
+                for _ in range(SESSIONS)
+            ]
             for round_ in range(1, rounds + 1):
                 started = time.perf_counter()
                 await asyncio.gather(*(load(page, f"{base}/") for page in pages))
-                await asyncio.sleep(2)    # let the runs' clean-up (orphaned media files, garbage) happen
+                await asyncio.sleep(2)  # let the runs' clean-up (orphaned media files, garbage) happen
                 figures.append({"loads": round_ * SESSIONS, "seconds": time.perf_counter() - started, **memory(pid)})
-                print(f"after {figures[-1]['loads']} loads: RSS {mb(figures[-1]['VmRSS'])}, "
-                      f"peak {mb(figures[-1]['VmHWM'])}", file=sys.stderr, flush=True)
+                print(
+                    f"after {figures[-1]['loads']} loads: RSS {mb(figures[-1]['VmRSS'])}, "
+                    f"peak {mb(figures[-1]['VmHWM'])}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         finally:
             await browser.close()
     return figures
@@ -133,7 +164,7 @@ def measure(db: Path, app_root: Path, folder: Path, rounds: int = ROUNDS) -> tup
 
 
 def mb(n: int) -> str:
-    return f"{n / 1024 ** 2:,.0f} MB"
+    return f"{n / 1024**2:,.0f} MB"
 
 
 def report(rows: str, started: dict, figures: list[dict], at_scale: bool) -> None:
@@ -142,22 +173,28 @@ def report(rows: str, started: dict, figures: list[dict], at_scale: bool) -> Non
     growth = last["VmRSS"] - fifth["VmRSS"]
     target = "target <= 1 GB peak at 1M" + (f" ({'met' if last['VmHWM'] <= GB else 'NOT met'})" if at_scale else "")
     label = f"server memory ({rows})"
-    print(f"| {label} | `streamlit run` serving the map page, unfiltered, to {SESSIONS} concurrent chromium sessions; "
-          f"server idle before: RSS {mb(started['VmRSS'])} | after the 5th load: RSS {mb(fifth['VmRSS'])}, peak "
-          f"{mb(fifth['VmHWM'])}; after the {last['loads']}th: RSS {mb(last['VmRSS'])}, peak {mb(last['VmHWM'])} "
-          f"| VmRSS/VmHWM of the server process; {target}; growth 5th -> {last['loads']}th load {growth / 1024 ** 2:+,.0f} MB "
-          f"(target: none); rounds of {SESSIONS} loads took "
-          + ", ".join(f"{f['seconds']:.1f} s" for f in figures) + " |", flush=True)
+    print(
+        f"| {label} | `streamlit run` serving the map page, unfiltered, to {SESSIONS} concurrent chromium sessions; "
+        f"server idle before: RSS {mb(started['VmRSS'])} | after the 5th load: RSS {mb(fifth['VmRSS'])}, peak "
+        f"{mb(fifth['VmHWM'])}; after the {last['loads']}th: RSS {mb(last['VmRSS'])}, peak {mb(last['VmHWM'])} "
+        f"| VmRSS/VmHWM of the server process; {target}; growth 5th -> {last['loads']}th load {growth / 1024**2:+,.0f} MB "
+        f"(target: none); rounds of {SESSIONS} loads took "
+        + ", ".join(f"{f['seconds']:.1f} s" for f in figures)
+        + " |",
+        flush=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default=DEFAULT_SCALES, help=f"comma-separated row counts (default {DEFAULT_SCALES})")
+    parser.add_argument(
+        "--scales", default=DEFAULT_SCALES, help=f"comma-separated row counts (default {DEFAULT_SCALES})"
+    )
     parser.add_argument("--keep", help="keep (and reuse) the SYNTHETIC files and databases in this folder")
     parser.add_argument("--db", help="measure this database instead of building SYNTHETIC ones")
     parser.add_argument("--app-root", default=str(ROOT), help="the checkout whose dashboard/ is served")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds of {SESSIONS} loads (default {ROUNDS})")
-    args, _ = parser.parse_known_args()   # bench/run.py passes its own arguments through
+    args, _ = parser.parse_known_args()  # bench/run.py passes its own arguments through
     app_root = Path(args.app_root).resolve()
     if args.db:
         folder = Path(tempfile.mkdtemp(prefix="server-memory-"))
@@ -169,12 +206,18 @@ def main() -> None:
         return
     for rows in (int(s) for s in args.scales.split(",") if s.strip()):
         # The same folder as bench_scale --keep: a database it built is reused.
-        folder = Path(args.keep) / f"synthetic-{rows}" if args.keep else Path(tempfile.mkdtemp(prefix=f"SYNTHETIC-{rows}-"))
+        folder = (
+            Path(args.keep) / f"synthetic-{rows}" if args.keep else Path(tempfile.mkdtemp(prefix=f"SYNTHETIC-{rows}-"))
+        )
         try:
             db = folder / "SYNTHETIC_watchdog.duckdb"
             if not db.exists():
-                subprocess.run([sys.executable, "-m", "bench.synthetic", "--rows", str(rows), "--out", str(folder),
-                                "--build"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, "-m", "bench.synthetic", "--rows", str(rows), "--out", str(folder), "--build"],
+                    cwd=ROOT,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
             started, figures = measure(db, app_root, folder, args.rounds)
             report(f"SYNTHETIC, {rows:,} rows", started, figures, at_scale=rows >= 1_000_000)
         finally:

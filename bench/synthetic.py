@@ -12,6 +12,7 @@ The files have the shape of the real raw inputs, so the real build reads them un
 
 Usage: python -m bench.synthetic --rows 10000 --out DIR [--build]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,30 +25,74 @@ from ingest import paths, registry
 from ingest.sources.atlas import COMMON, CURRENT_ONLY
 
 AGENCIES = 20_000
-ATLAS_HEADER = ["AOSNUMBER", "NEWAOSNUMBER (ORI9)", "City", "County", "State", "Agency", "Type of LEA", "Summary",
-                "Type of Juris", "Technology", "TECH ABV", "Vendor",
-                *(f"Link {n}{f}" for n in (1, 2, 3) for f in ("", " Snapshot", " Source", " Type", " Date")),
-                "Other Links"]
+ATLAS_HEADER = [
+    "AOSNUMBER",
+    "NEWAOSNUMBER (ORI9)",
+    "City",
+    "County",
+    "State",
+    "Agency",
+    "Type of LEA",
+    "Summary",
+    "Type of Juris",
+    "Technology",
+    "TECH ABV",
+    "Vendor",
+    *(f"Link {n}{f}" for n in (1, 2, 3) for f in ("", " Snapshot", " Source", " Type", " Date")),
+    "Other Links",
+]
 assert sorted(ATLAS_HEADER) == sorted((*COMMON, *CURRENT_ONLY))
-FBI_HEADER = ["", "agency_name", "agency_type_name", "county_name", "division_name", "latitude", "longitude", "nibrs",
-              "ori", "region_desc", "region_name", "state_abbr", "state_name"]
-STATES = {"AL": "Alabama", "AZ": "Arizona", "CA": "California", "CO": "Colorado", "FL": "Florida", "GA": "Georgia",
-          "IL": "Illinois", "IN": "Indiana", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-          "MO": "Missouri", "NC": "North Carolina", "NJ": "New Jersey", "NY": "New York", "OH": "Ohio",
-          "OR": "Oregon", "PA": "Pennsylvania", "TX": "Texas", "WA": "Washington"}
+FBI_HEADER = [
+    "",
+    "agency_name",
+    "agency_type_name",
+    "county_name",
+    "division_name",
+    "latitude",
+    "longitude",
+    "nibrs",
+    "ori",
+    "region_desc",
+    "region_name",
+    "state_abbr",
+    "state_name",
+]
+STATES = {
+    "AL": "Alabama",
+    "AZ": "Arizona",
+    "CA": "California",
+    "CO": "Colorado",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MO": "Missouri",
+    "NC": "North Carolina",
+    "NJ": "New Jersey",
+    "NY": "New York",
+    "OH": "Ohio",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "TX": "Texas",
+    "WA": "Washington",
+}
 # Real reference sources the build needs besides the synthetic ones (small; they add no evidence). Every real
 # build has corrections too; without it, transforms that look it up scan every raw record's JSON for nothing.
-REFERENCE_SOURCES = ("census_places", "census_counties", "catalog", "fr_bans_iff", "public_records_laws",
-                     "corrections")
-SUMMARIES = ("SYNTHETIC record: {agency} purchased {vendor} facial recognition software under a contract.",
-             "SYNTHETIC record: {agency} used {vendor} to identify suspects from images.",
-             "SYNTHETIC record: {agency} ran a free trial of {vendor} in a pilot program.",
-             "SYNTHETIC record: {agency} had access to {vendor} through a regional partnership.")
+REFERENCE_SOURCES = ("census_places", "census_counties", "catalog", "fr_bans_iff", "public_records_laws", "corrections")
+SUMMARIES = (
+    "SYNTHETIC record: {agency} purchased {vendor} facial recognition software under a contract.",
+    "SYNTHETIC record: {agency} used {vendor} to identify suspects from images.",
+    "SYNTHETIC record: {agency} ran a free trial of {vendor} in a pilot program.",
+    "SYNTHETIC record: {agency} had access to {vendor} through a regional partnership.",
+)
 
 
 def ori(n: int) -> tuple[str, str]:
     state = list(STATES)[n % len(STATES)]
-    return f"{state}S{n:06d}", state      # 9 characters, like a real ORI; "S" marks it synthetic
+    return f"{state}S{n:06d}", state  # 9 characters, like a real ORI; "S" marks it synthetic
 
 
 def write_registry(path: Path, rng: random.Random) -> None:
@@ -57,9 +102,26 @@ def write_registry(path: Path, rng: random.Random) -> None:
         for n in range(AGENCIES):
             code, state = ori(n)
             kind = "City" if n % 5 else "County"
-            name = f"Synthetic Town {n} Police Department" if kind == "City" else f"Synthetic County {n} Sheriff's Office"
-            out.writerow([n, name, kind, f"SYNTHETIC {n % 300} COUNTY", "Synthetic", f"{rng.uniform(25, 48):.5f}",
-                          f"{rng.uniform(-123, -70):.5f}", "1.0", code, "Region S", "Synthetic", state, STATES[state]])
+            name = (
+                f"Synthetic Town {n} Police Department" if kind == "City" else f"Synthetic County {n} Sheriff's Office"
+            )
+            out.writerow(
+                [
+                    n,
+                    name,
+                    kind,
+                    f"SYNTHETIC {n % 300} COUNTY",
+                    "Synthetic",
+                    f"{rng.uniform(25, 48):.5f}",
+                    f"{rng.uniform(-123, -70):.5f}",
+                    "1.0",
+                    code,
+                    "Region S",
+                    "Synthetic",
+                    state,
+                    STATES[state],
+                ]
+            )
 
 
 def write_atlas(path: Path, rows: int, vendors: list[str], rng: random.Random) -> None:
@@ -70,34 +132,77 @@ def write_atlas(path: Path, rows: int, vendors: list[str], rng: random.Random) -
             # Skewed like the real data: a few agencies carry many rows, most carry one or two.
             agency_n = int(AGENCIES * rng.random() ** 2)
             code, state = ori(agency_n)
-            agency = f"Synthetic Town {agency_n} Police Department" if agency_n % 5 else f"Synthetic County {agency_n} Sheriff's Office"
+            agency = (
+                f"Synthetic Town {agency_n} Police Department"
+                if agency_n % 5
+                else f"Synthetic County {agency_n} Sheriff's Office"
+            )
             vendor = rng.choice(vendors)
             links = []
             for k in range(rng.randint(1, 3)):
-                links += [f"https://synthetic.example/{n}/{k}", "", f"Synthetic Gazette {k}", "News",
-                          f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(2012, 2025)}"]
+                links += [
+                    f"https://synthetic.example/{n}/{k}",
+                    "",
+                    f"Synthetic Gazette {k}",
+                    "News",
+                    f"{rng.randint(1, 12)}/{rng.randint(1, 28)}/{rng.randint(2012, 2025)}",
+                ]
             links += [""] * (15 - len(links))
-            out.writerow([f"SYN{n:08d}", f"{code}FRT", f"Synthetic Town {agency_n}", f"SYNTHETIC {agency_n % 300} COUNTY",
-                          state, agency, "Police", rng.choice(SUMMARIES).format(agency=agency, vendor=vendor),
-                          "Municipal" if agency_n % 5 else "County", "Face Recognition", "FRT", vendor, *links, ""])
+            out.writerow(
+                [
+                    f"SYN{n:08d}",
+                    f"{code}FRT",
+                    f"Synthetic Town {agency_n}",
+                    f"SYNTHETIC {agency_n % 300} COUNTY",
+                    state,
+                    agency,
+                    "Police",
+                    rng.choice(SUMMARIES).format(agency=agency, vendor=vendor),
+                    "Municipal" if agency_n % 5 else "County",
+                    "Face Recognition",
+                    "FRT",
+                    vendor,
+                    *links,
+                    "",
+                ]
+            )
 
 
 def write_sources(folder: Path, atlas_name: str, rows: int) -> Path:
     real = {s.source_id: s for s in registry.load()}
     columns = registry.FIELDS + registry.LIVE_FIELDS
-    synthetic = {"mode": "bundled", "url": "synthetic://bench", "license": "CC0 (synthetic)",
-                 "attribution": "bench/synthetic.py", "retrieved": "2026-01-01"}
+    synthetic = {
+        "mode": "bundled",
+        "url": "synthetic://bench",
+        "license": "CC0 (synthetic)",
+        "attribution": "bench/synthetic.py",
+        "retrieved": "2026-01-01",
+    }
     with open(folder / "SYNTHETIC_sources.csv", "w", newline="", encoding="utf-8") as fh:
         out = csv.DictWriter(fh, columns, restval="")
         out.writeheader()
-        out.writerow({**synthetic, "source_id": "synthetic_registry", "platform": "fbi_cde",
-                      "name": "SYNTHETIC agency registry (20,000 invented agencies)",
-                      "files": "SYNTHETIC_fbi_cde_agencies.csv", "weight": "reference",
-                      "notes": "SYNTHETIC: benchmark data, not real agencies."})
-        out.writerow({**synthetic, "source_id": "synthetic_atlas", "platform": "atlas",
-                      "name": f"SYNTHETIC Atlas-format evidence ({rows:,} invented rows)",
-                      "files": atlas_name, "weight": "documented",
-                      "notes": "SYNTHETIC: benchmark data, not real evidence."})
+        out.writerow(
+            {
+                **synthetic,
+                "source_id": "synthetic_registry",
+                "platform": "fbi_cde",
+                "name": "SYNTHETIC agency registry (20,000 invented agencies)",
+                "files": "SYNTHETIC_fbi_cde_agencies.csv",
+                "weight": "reference",
+                "notes": "SYNTHETIC: benchmark data, not real agencies.",
+            }
+        )
+        out.writerow(
+            {
+                **synthetic,
+                "source_id": "synthetic_atlas",
+                "platform": "atlas",
+                "name": f"SYNTHETIC Atlas-format evidence ({rows:,} invented rows)",
+                "files": atlas_name,
+                "weight": "documented",
+                "notes": "SYNTHETIC: benchmark data, not real evidence.",
+            }
+        )
         for source_id in REFERENCE_SOURCES:
             s = real[source_id]
             out.writerow({c: getattr(s, c) for c in columns} | {"files": ";".join(s.files)})

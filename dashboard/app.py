@@ -1,4 +1,5 @@
 """Who's Watching: which agencies used or trialled facial recognition, and the public evidence."""
+
 from __future__ import annotations
 
 import sys
@@ -28,10 +29,12 @@ PAGES = [
 ]
 
 LOG = get_logger("whos_watching")  # Streamlit's own logger: it prints to the server's console
-FAILED = ("The {page} page could not be shown: something went wrong while it read or drew the data. Nothing was "
-          "changed: the database and your saved requests and watchlists are as they were. Reload the page to try "
-          "again; if it keeps failing, report it on the project's issue tracker with the page's address and the "
-          "time ({when} UTC), which lets the maintainers find the details in the server's log.")
+FAILED = (
+    "The {page} page could not be shown: something went wrong while it read or drew the data. Nothing was "
+    "changed: the database and your saved requests and watchlists are as they were. Reload the page to try "
+    "again; if it keeps failing, report it on the project's issue tracker with the page's address and the "
+    "time ({when} UTC), which lets the maintainers find the details in the server's log."
+)
 
 
 def run(page) -> None:

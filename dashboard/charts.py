@@ -1,4 +1,5 @@
 """Plotly figures. Every geo chart takes PLOTLY_CONFIG so outlines come from our own server."""
+
 from __future__ import annotations
 
 import html
@@ -7,12 +8,22 @@ import pandas as pd
 import plotly.graph_objects as go
 
 # plotly.js otherwise fetches outlines from its CDN: the page must call no host but ours.
-PLOTLY_CONFIG = {"topojsonURL": "/app/static/topojson/", "displaylogo": False,
-                 "modeBarButtonsToRemove": ["sendDataToCloud"]}
+PLOTLY_CONFIG = {
+    "topojsonURL": "/app/static/topojson/",
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud"],
+}
 
 STATUS_COLOURS = {
-    "procured": "#b2182b", "used": "#ef8a62", "trialled": "#f4a582", "planned": "#e6c3a8", "listed": "#c9a9a6",
-    "ended": "#762a83", "denied": "#4d4d4d", "unconfirmed": "#bababa", "banned": "#2166ac",
+    "procured": "#b2182b",
+    "used": "#ef8a62",
+    "trialled": "#f4a582",
+    "planned": "#e6c3a8",
+    "listed": "#c9a9a6",
+    "ended": "#762a83",
+    "denied": "#4d4d4d",
+    "unconfirmed": "#bababa",
+    "banned": "#2166ac",
 }
 STATUS_ORDER = list(STATUS_COLOURS)
 
@@ -23,46 +34,88 @@ def plotly_text(values: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     return values.map(lambda v: html.escape(v, quote=False) if isinstance(v, str) else v)
 
 
-def agency_map(agencies: pd.DataFrame, policies: pd.DataFrame | None = None,
-               researched: pd.DataFrame | None = None, fit: bool = False) -> go.Figure:
+def agency_map(
+    agencies: pd.DataFrame,
+    policies: pd.DataFrame | None = None,
+    researched: pd.DataFrame | None = None,
+    fit: bool = False,
+) -> go.Figure:
     fig = go.Figure()
     if researched is not None and not researched.empty:
         # Drawn first, small and grey: known ground with nothing found, under the evidence.
-        fig.add_trace(go.Scattergeo(
-            lon=researched["longitude"], lat=researched["latitude"], name="researched or asked, nothing found",
-            mode="markers", marker={"size": 4, "color": "#9e9e9e", "opacity": 0.6},
-            customdata=plotly_text(researched[["agency_id", "name", "technologies"]])
-            .assign(agency_id=researched["agency_id"]).values,   # the id goes back to the page as it is
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"))
+        fig.add_trace(
+            go.Scattergeo(
+                lon=researched["longitude"],
+                lat=researched["latitude"],
+                name="researched or asked, nothing found",
+                mode="markers",
+                marker={"size": 4, "color": "#9e9e9e", "opacity": 0.6},
+                customdata=plotly_text(researched[["agency_id", "name", "technologies"]])
+                .assign(agency_id=researched["agency_id"])
+                .values,  # the id goes back to the page as it is
+                hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
+            )
+        )
     placed = agencies.dropna(subset=["latitude", "longitude"])
     for status in STATUS_ORDER:
         part = placed[placed["status"] == status]
         if part.empty:
             continue
-        fig.add_trace(go.Scattergeo(
-            lon=part["longitude"], lat=part["latitude"], name=status, mode="markers",
-            marker={"size": 6 + 3 * part["evidence_count"].clip(upper=8), "color": STATUS_COLOURS[status],
-                    "line": {"width": 0.5, "color": "white"}, "opacity": 0.85},
-            customdata=plotly_text(part[["agency_id", "name", "products", "evidence_count", "placement",
-                                         "location_note"]]).assign(agency_id=part["agency_id"]).values,
-            hovertemplate=("<b>%{customdata[1]}</b><br>status: " + status + "<br>%{customdata[2]}"
-                           "<br>%{customdata[3]} evidence row(s)<br>%{customdata[4]}<br>%{customdata[5]}<extra></extra>"),
-        ))
+        fig.add_trace(
+            go.Scattergeo(
+                lon=part["longitude"],
+                lat=part["latitude"],
+                name=status,
+                mode="markers",
+                marker={
+                    "size": 6 + 3 * part["evidence_count"].clip(upper=8),
+                    "color": STATUS_COLOURS[status],
+                    "line": {"width": 0.5, "color": "white"},
+                    "opacity": 0.85,
+                },
+                customdata=plotly_text(
+                    part[["agency_id", "name", "products", "evidence_count", "placement", "location_note"]]
+                )
+                .assign(agency_id=part["agency_id"])
+                .values,
+                hovertemplate=(
+                    "<b>%{customdata[1]}</b><br>status: " + status + "<br>%{customdata[2]}"
+                    "<br>%{customdata[3]} evidence row(s)<br>%{customdata[4]}<br>%{customdata[5]}<extra></extra>"
+                ),
+            )
+        )
     if policies is not None and not policies.empty:
         located = policies.dropna(subset=["latitude", "longitude"])
         if not located.empty:
-            fig.add_trace(go.Scattergeo(
-                lon=located["longitude"], lat=located["latitude"], name="local policy", mode="markers",
-                marker={"symbol": "diamond", "size": 11, "color": STATUS_COLOURS["banned"],
-                        "line": {"width": 1, "color": "white"}},
-                customdata=plotly_text(located[["jurisdiction", "stance", "date_text"]].fillna("")).values,
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra>policy</extra>",
-            ))
-    fig.update_geos(scope="usa", projection_type="albers usa", showland=True, landcolor="#f5f5f5",
-                    showsubunits=True, subunitcolor="#999", showlakes=False,
-                    fitbounds="locations" if fit and not agencies.dropna(subset=["latitude"]).empty else False)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520,
-                      legend={"title": "status", "orientation": "h", "y": -0.02})
+            fig.add_trace(
+                go.Scattergeo(
+                    lon=located["longitude"],
+                    lat=located["latitude"],
+                    name="local policy",
+                    mode="markers",
+                    marker={
+                        "symbol": "diamond",
+                        "size": 11,
+                        "color": STATUS_COLOURS["banned"],
+                        "line": {"width": 1, "color": "white"},
+                    },
+                    customdata=plotly_text(located[["jurisdiction", "stance", "date_text"]].fillna("")).values,
+                    hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra>policy</extra>",
+                )
+            )
+    fig.update_geos(
+        scope="usa",
+        projection_type="albers usa",
+        showland=True,
+        landcolor="#f5f5f5",
+        showsubunits=True,
+        subunitcolor="#999",
+        showlakes=False,
+        fitbounds="locations" if fit and not agencies.dropna(subset=["latitude"]).empty else False,
+    )
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520, legend={"title": "status", "orientation": "h", "y": -0.02}
+    )
     return fig
 
 
@@ -92,17 +145,31 @@ def jurisdiction_map(agencies: pd.DataFrame, fips_prefixes: tuple[str, ...] = ()
     if fips_prefixes:
         shapes = counties_of(fips_prefixes)
         ids = [f["id"] for f in shapes["features"]]
-        fig.add_trace(go.Choropleth(geojson=shapes, locations=ids, z=[0] * len(ids), showscale=False,
-                                    colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], hoverinfo="skip",
-                                    marker={"line": {"width": 0.4, "color": "#999"}}))
+        fig.add_trace(
+            go.Choropleth(
+                geojson=shapes,
+                locations=ids,
+                z=[0] * len(ids),
+                showscale=False,
+                colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]],
+                hoverinfo="skip",
+                marker={"line": {"width": 0.4, "color": "#999"}},
+            )
+        )
     if not placed.empty:
         for status in STATUS_ORDER:
             part = placed[placed["status"] == status]
             if not part.empty:
-                fig.add_trace(go.Scattergeo(lon=part["longitude"], lat=part["latitude"], name=status,
-                                            text=plotly_text(part["agency_name"]), mode="markers",
-                                            marker={"size": 9, "color": STATUS_COLOURS[status],
-                                                    "line": {"width": 0.5, "color": "white"}}))
+                fig.add_trace(
+                    go.Scattergeo(
+                        lon=part["longitude"],
+                        lat=part["latitude"],
+                        name=status,
+                        text=plotly_text(part["agency_name"]),
+                        mode="markers",
+                        marker={"size": 9, "color": STATUS_COLOURS[status], "line": {"width": 0.5, "color": "white"}},
+                    )
+                )
     # The world outlines with a mercator projection can be framed on the points; albers usa cannot.
     fig.update_geos(scope="world", projection_type="mercator", fitbounds="locations", visible=False)
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, legend={"orientation": "h", "y": -0.02})

@@ -4,6 +4,7 @@ A build swaps a new file in with os.replace. The cached connection is keyed on t
 identity (inode and mtime), so the first query after a swap opens the new file while any
 query still running on the old connection finishes on the old, unchanged file.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,16 +43,24 @@ def damaged(path: Path, error: BaseException) -> DatabaseMissing:
     """What is wrong with the file at `path` and how to rebuild it, as one sentence a reader can act on.
     The build reads the previous file to record what changed, so it too needs the damaged file out of the way."""
     if "Could not set lock" in str(error):
-        return DatabaseBusy(f"The database file at {path} is open for writing in another program (a DuckDB shell "
-                            "or a script): close it there and reload this page.")
+        return DatabaseBusy(
+            f"The database file at {path} is open for writing in another program (a DuckDB shell "
+            "or a script): close it there and reload this page."
+        )
     if path.is_dir():
-        return DatabaseDamaged(f"The database path {path} is a folder, not a database file. Move that folder "
-                               "elsewhere, then build the database with `make data` (or `python -m ingest build`).")
+        return DatabaseDamaged(
+            f"The database path {path} is a folder, not a database file. Move that folder "
+            "elsewhere, then build the database with `make data` (or `python -m ingest build`)."
+        )
     if isinstance(error, duckdb.CatalogException):
-        return DatabaseDamaged(f"The database file at {path} does not hold the tables this dashboard reads (it is "
-                               f"from another version or another program). Move it elsewhere, {REBUILD}.")
-    return DatabaseDamaged(f"The database file at {path} cannot be read (it is damaged or not a DuckDB file). "
-                           f"Move it elsewhere or delete it, {REBUILD}.")
+        return DatabaseDamaged(
+            f"The database file at {path} does not hold the tables this dashboard reads (it is "
+            f"from another version or another program). Move it elsewhere, {REBUILD}."
+        )
+    return DatabaseDamaged(
+        f"The database file at {path} cannot be read (it is damaged or not a DuckDB file). "
+        f"Move it elsewhere or delete it, {REBUILD}."
+    )
 
 
 def unreadable(error: duckdb.Error, path: Path) -> bool:
@@ -60,7 +69,9 @@ def unreadable(error: duckdb.Error, path: Path) -> bool:
     if isinstance(error, (duckdb.SerializationException, duckdb.CatalogException)):
         return True
     message = str(error)
-    return "corrupt database file" in message.lower() or (isinstance(error, duckdb.IOException) and str(path) in message)
+    return "corrupt database file" in message.lower() or (
+        isinstance(error, duckdb.IOException) and str(path) in message
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -73,17 +84,20 @@ def _limits() -> dict:
     and it keeps what it read. WATCHDOG_DB_MEMORY and WATCHDOG_DB_THREADS change the defaults; a query
     that needs more memory spills to a temporary folder instead of failing."""
     spill = Path(os.environ.get("WATCHDOG_DB_TEMP") or Path(tempfile.gettempdir()) / "whos-watching-duckdb")
-    return {"memory_limit": os.environ.get("WATCHDOG_DB_MEMORY", "512MB"),
-            "threads": int(os.environ.get("WATCHDOG_DB_THREADS") or min(2, os.cpu_count() or 1)),
-            "temp_directory": str(spill)}
+    return {
+        "memory_limit": os.environ.get("WATCHDOG_DB_MEMORY", "512MB"),
+        "threads": int(os.environ.get("WATCHDOG_DB_THREADS") or min(2, os.cpu_count() or 1)),
+        "temp_directory": str(spill),
+    }
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
     # duckdb.connect(path) would hand back the database already open for that path (the old inode) while
     # any connection to it lives; a fresh in-memory instance that ATTACHes the file opens the file as it is now.
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False, **_limits()})
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False, **_limits()}
+    )
     con.execute("ATTACH ? AS live (READ_ONLY)", [path])
     con.execute("USE live")
     return con
@@ -96,7 +110,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     if path.is_dir():
         raise damaged(path, IsADirectoryError(str(path)))
     try:
-        return _connection(str(path), _stamp(path))   # a failed ATTACH is not cached: a rebuilt file is read afresh
+        return _connection(str(path), _stamp(path))  # a failed ATTACH is not cached: a rebuilt file is read afresh
     except duckdb.Error as exc:
         raise damaged(path, exc) from exc
 
@@ -144,14 +158,19 @@ def frame(table: pa.Table) -> pd.DataFrame | None:
             table = table.set_column(i, pa.field(field.name, pa.float64()), column.cast(pa.float64()))
         elif pa.types.is_integer(kind) or pa.types.is_boolean(kind):
             if column.null_count:
-                override[i] = pd.BooleanDtype() if pa.types.is_boolean(kind) else pd.api.types.pandas_dtype(
-                    str(kind).replace("int", "Int").replace("uInt", "UInt"))
+                override[i] = (
+                    pd.BooleanDtype()
+                    if pa.types.is_boolean(kind)
+                    else pd.api.types.pandas_dtype(str(kind).replace("int", "Int").replace("uInt", "UInt"))
+                )
         elif pa.types.is_list(kind) and pa.types.is_string(kind.value_type) and not column.null_count:
             continue
         elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
             if column.null_count == len(column):
                 override[i] = object
-        elif not (pa.types.is_floating(kind) or (pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz is None)):
+        elif not (
+            pa.types.is_floating(kind) or (pa.types.is_timestamp(kind) and kind.unit == "us" and kind.tz is None)
+        ):
             return None
     out = table.to_pandas()
     for i, dtype in override.items():
@@ -179,7 +198,7 @@ def _matcher(path: str, stamp: tuple[int, int]):
 
 def matcher():
     """The claims engine's agency matcher over this database, built once per database file."""
-    connection()   # a missing or damaged file is told in a sentence here, not by the matcher's first query
+    connection()  # a missing or damaged file is told in a sentence here, not by the matcher's first query
     path = db_path()
     try:
         return _matcher(str(path), _stamp(path))

@@ -1,5 +1,6 @@
 """Downloads of any table: CSV (safe to open in a spreadsheet), JSON and Parquet, each with the
 provenance columns the table carries and a header row naming the source and the database."""
+
 from __future__ import annotations
 
 import io
@@ -31,5 +32,16 @@ def to_parquet(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-FORMATS = {"CSV": (to_csv, "text/csv", "csv"), "JSON": (to_json, "application/json", "json"),
-           "Parquet": (to_parquet, "application/vnd.apache.parquet", "parquet")}
+FORMATS = {
+    "CSV": (to_csv, "text/csv", "csv"),
+    "JSON": (to_json, "application/json", "json"),
+    "Parquet": (to_parquet, "application/vnd.apache.parquet", "parquet"),
+}
+
+
+def atom_feed(watch=None, where_state: str | None = None, title: str = "Who's Watching: what's new") -> str:
+    """The What's new feed (or a watchlist's) from the database as it is when the button is clicked."""
+    from dashboard.data import cursor
+    from ingest.changes import atom
+
+    return atom(cursor(), watch=watch, where_state=where_state, title=title)

@@ -1,5 +1,6 @@
 """Every SQL statement the pages run, each with bound parameters. Pages call these functions;
 they never write SQL of their own."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,13 +15,19 @@ class Filters:
     states: list[str] = field(default_factory=list)
     vendors: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)     # agency kinds: Municipal, County, State, ...
+    kinds: list[str] = field(default_factory=list)  # agency kinds: Municipal, County, State, ...
     year_from: int | None = None
     year_to: int | None = None
 
     def params(self) -> dict:
-        return {"states": self.states, "vendors": self.vendors, "statuses": self.statuses, "kinds": self.kinds,
-                "year_from": self.year_from, "year_to": self.year_to}
+        return {
+            "states": self.states,
+            "vendors": self.vendors,
+            "statuses": self.statuses,
+            "kinds": self.kinds,
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+        }
 
 
 # Shared by the map, its table and its headline counts, so that all three always agree. `filtered` is
@@ -68,7 +75,9 @@ def map_agencies(filters: Filters) -> pd.DataFrame:
                    location_note, status, products, evidence_count, first_date, last_date, contested
             FROM served.agency_map ORDER BY evidence_count DESC, name, agency_id
         """)
-    return query(FILTERED_CLAIMS + """
+    return query(
+        FILTERED_CLAIMS
+        + """
         SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
                a.latitude, a.longitude, a.placement, a.location_note,
                arg_min(f.status, f.rank) AS status,
@@ -80,29 +89,38 @@ def map_agencies(filters: Filters) -> pd.DataFrame:
         JOIN served.agency_map a USING (agency_id)
         GROUP BY ALL
         ORDER BY evidence_count DESC, a.name, agency_id
-    """, filters.params())
+    """,
+        filters.params(),
+    )
 
 
 def headline(filters: Filters) -> dict:
-    if not any(v not in (None, []) for v in filters.params().values()):   # stored by the build, as below
+    if not any(v not in (None, []) for v in filters.params().values()):  # stored by the build, as below
         return query("SELECT agencies, evidence, states, products, sources FROM served.headline").iloc[0].to_dict()
-    row = query(FILTERED_CLAIMS + """
+    row = query(
+        FILTERED_CLAIMS
+        + """
         SELECT count(DISTINCT agency_id) AS agencies, count(DISTINCT evidence_id) AS evidence,
                count(DISTINCT state) AS states, count(DISTINCT product) AS products,
                count(DISTINCT source_url) AS sources
         FROM filtered
-    """, filters.params())
+    """,
+        filters.params(),
+    )
     return row.iloc[0].to_dict()
 
 
 def policies(states: list[str] | None = None) -> pd.DataFrame:
-    return query("""
+    return query(
+        """
         SELECT policy_id, jurisdiction, jurisdiction_level, place_name, state, stance, description,
                action_date, date_text, source_url, caveat, caveat_source, latitude, longitude
         FROM views.policies
         WHERE len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state)
         ORDER BY action_date
-    """, {"states": states or []})
+    """,
+        {"states": states or []},
+    )
 
 
 MAX_WORDS = 8
@@ -129,20 +147,26 @@ def search_place(text: str) -> pd.DataFrame:
     text = _words(text)
     # served.agency_map: one row per agency with evidence, its claims summed up; search_text is
     # lower(concat_ws(' ', name, city, county, state, state_name)). The count stays a HUGEINT, as a sum is.
-    return query("""
+    return query(
+        """
         WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
         SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement, a.status, a.products,
                a.evidence_count::HUGEINT AS evidence_count, a.first_date, a.last_date
         FROM served.agency_map a
         WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(a.search_text, w))
-        ORDER BY """ + PLACE_RANK + """, a.state, a.name
+        ORDER BY """
+        + PLACE_RANK
+        + """, a.state, a.name
         LIMIT 500
-    """, {"q": text, "typed": text})
+    """,
+        {"q": text, "typed": text},
+    )
 
 
 def agencies_serving_zip(city: str, county: str, state: str) -> pd.DataFrame:
     """Agencies with evidence whose jurisdiction covers a ZIP: its city's and county's, and statewide ones."""
-    return query("""
+    return query(
+        """
         SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement,
                CASE WHEN lower(a.city) = lower($city) THEN 'city'
                     WHEN lower(a.county) = lower($county) THEN 'county' ELSE 'statewide' END AS serves,
@@ -156,7 +180,9 @@ def agencies_serving_zip(city: str, county: str, state: str) -> pd.DataFrame:
           AND (lower(a.city) = lower($city) OR lower(a.county) = lower($county) OR a.agency_kind = 'State')
         GROUP BY a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement
         ORDER BY CASE serves WHEN 'city' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, a.name
-    """, {"city": city, "county": county, "state": state})
+    """,
+        {"city": city, "county": county, "state": state},
+    )
 
 
 def records_law(state: str | None) -> dict | None:
@@ -171,14 +197,17 @@ def registry_agencies_in_place(text: str) -> int:
 
 def policies_matching(text: str) -> pd.DataFrame:
     text = _words(text)
-    return query("""
+    return query(
+        """
         WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
         SELECT jurisdiction, stance, date_text, action_date, source_url, caveat
         FROM views.policies p
         WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
             lower(concat_ws(' ', p.jurisdiction, p.state)), w))
         ORDER BY action_date
-    """, {"q": text})
+    """,
+        {"q": text},
+    )
 
 
 def agency(agency_id: str) -> dict | None:
@@ -187,43 +216,56 @@ def agency(agency_id: str) -> dict | None:
 
 
 def agency_claims(agency_id: str) -> pd.DataFrame:
-    return query("""
+    return query(
+        """
         SELECT c.vendor, c.product, c.status, c.contested, c.evidence_count, c.first_date, c.last_date, c.source_urls
         FROM served.claims c JOIN views.status_ladder l USING (status)
         WHERE c.agency_id = $id ORDER BY l.rank, c.product
-    """, {"id": agency_id})
+    """,
+        {"id": agency_id},
+    )
 
 
 def agency_evidence(agency_id: str) -> pd.DataFrame:
-    return query("""
+    return query(
+        """
         SELECT evidence_id, event_date, date_precision, date_label, kind, kind_reason, vendor, product, amount, summary,
                source, license, source_name, source_url, agency_match, match_score,
                raw_record_id, raw_hash, raw_file, raw_file_sha256, raw_file_url, raw_fetched_at
         FROM served.evidence WHERE agency_id = $id
         ORDER BY event_date NULLS LAST, evidence_id
-    """, {"id": agency_id})
+    """,
+        {"id": agency_id},
+    )
 
 
 def evidence_links(evidence_ids: list[str]) -> pd.DataFrame:
-    return query("""
+    return query(
+        """
         SELECT evidence_id, link_number, url, source_name, link_type, link_date
         FROM views.evidence_links WHERE list_contains($ids::VARCHAR[], evidence_id)
         ORDER BY evidence_id, link_number
-    """, {"ids": evidence_ids})
+    """,
+        {"ids": evidence_ids},
+    )
 
 
 def raw_record(record_id: int) -> dict | None:
-    frame = query("""
+    frame = query(
+        """
         SELECT r.record_id, r.source_id, r.row_number, r.content_hash, r.record::VARCHAR AS record,
                f.path, f.url, f.fetched_at, f.sha256
         FROM raw.records r JOIN meta.raw_files f USING (raw_file_id) WHERE r.record_id = $id
-    """, {"id": int(record_id)})
+    """,
+        {"id": int(record_id)},
+    )
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def agency_policies(agency_id: str) -> pd.DataFrame:
     """Policies of the agency's state, county or city, as the source words them."""
-    return query("""
+    return query(
+        """
         SELECT p.jurisdiction, p.jurisdiction_level, p.stance, p.date_text, p.action_date, p.source_url, p.caveat
         FROM views.agencies a JOIN views.policies p ON p.state = a.state
         WHERE a.agency_id = $id
@@ -231,7 +273,9 @@ def agency_policies(agency_id: str) -> pd.DataFrame:
                OR (p.jurisdiction_level = 'city' AND lower(p.place_name) = lower(a.city))
                OR (p.jurisdiction_level = 'county' AND lower(p.place_name) = lower(a.county)))
         ORDER BY p.action_date
-    """, {"id": agency_id})
+    """,
+        {"id": agency_id},
+    )
 
 
 def sources() -> pd.DataFrame:
@@ -256,7 +300,8 @@ JURISDICTION = """
 
 def jurisdiction_evidence(level: str, name: str, state: str) -> pd.DataFrame:
     """Every evidence row of the agencies of a city, a county or a state, with its claim status."""
-    return query("""
+    return query(
+        """
         SELECT e.evidence_id, e.agency_id, e.agency_name, a.agency_kind, a.county, a.latitude, a.longitude, e.vendor, e.product,
                e.kind, e.kind_reason, e.event_date, e.date_label, e.amount, e.summary, e.source, e.source_name,
                e.source_url, e.raw_record_id, e.raw_file_sha256, c.status, c.contested
@@ -264,53 +309,73 @@ def jurisdiction_evidence(level: str, name: str, state: str) -> pd.DataFrame:
         JOIN views.agencies a USING (agency_id)
         JOIN served.claims c ON c.agency_id = e.agency_id
          AND c.vendor_id IS NOT DISTINCT FROM e.vendor_id AND c.product_id IS NOT DISTINCT FROM e.product_id
-        WHERE """ + JURISDICTION + """
+        WHERE """
+        + JURISDICTION
+        + """
         ORDER BY e.agency_name, e.product, e.event_date NULLS LAST
-    """, {"level": level, "name": name, "state": state})
+    """,
+        {"level": level, "name": name, "state": state},
+    )
 
 
 def jurisdiction_policies(level: str, name: str, state: str) -> pd.DataFrame:
-    return query("""
+    return query(
+        """
         SELECT policy_id, jurisdiction, jurisdiction_level, stance, description, date_text, action_date, source_url,
                caveat
         FROM views.policies
         WHERE state = $state AND (jurisdiction_level = 'state'
               OR ($level IN ('city', 'county') AND lower(place_name) = lower($name)))
         ORDER BY action_date
-    """, {"level": level, "name": name, "state": state})
+    """,
+        {"level": level, "name": name, "state": state},
+    )
 
 
 def source(source_id: str) -> dict:
-    return query("SELECT source_id, name, url, license, retrieved FROM views.sources WHERE source_id = $id",
-                 {"id": source_id}).iloc[0].to_dict()
+    return (
+        query(
+            "SELECT source_id, name, url, license, retrieved FROM views.sources WHERE source_id = $id",
+            {"id": source_id},
+        )
+        .iloc[0]
+        .to_dict()
+    )
 
 
 def jurisdictions(state: str) -> pd.DataFrame:
     """Cities and counties of a state that have agencies with evidence, for the brief's picker."""
-    return query("""
+    return query(
+        """
         SELECT DISTINCT 'city' AS level, a.city AS name FROM views.agencies a
         WHERE a.state = $state AND a.city IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM served.agency_map)
         UNION
         SELECT DISTINCT 'county', a.county FROM views.agencies a
         WHERE a.state = $state AND a.county IS NOT NULL AND a.agency_id IN (SELECT agency_id FROM served.agency_map)
         ORDER BY 1, 2
-    """, {"state": state})
+    """,
+        {"state": state},
+    )
 
 
 def fips_prefixes(state: str, counties: list[str] | None = None) -> tuple[str, ...]:
     """County FIPS codes that outline a jurisdiction: the state's two digits, or the named counties' five."""
-    frame = query("""
+    frame = query(
+        """
         SELECT DISTINCT CASE WHEN len($counties::VARCHAR[]) = 0 THEN left(geoid, 2) ELSE geoid END AS prefix
         FROM views.places WHERE kind = 'county' AND state = $state
           AND (len($counties::VARCHAR[]) = 0 OR list_contains($counties::VARCHAR[], lower(name)))
         ORDER BY 1
-    """, {"state": state, "counties": [c.lower() for c in counties or []]})
+    """,
+        {"state": state, "counties": [c.lower() for c in counties or []]},
+    )
     return tuple(frame["prefix"])
 
 
 def record_for_agencies(agency_ids: list[str]) -> pd.DataFrame:
     """What the public record holds for each agency: claims, procurement, denials, evidence count."""
-    return query("""
+    return query(
+        """
         SELECT a.agency_id, a.name, a.state, a.agency_kind,
                count(c.agency_id) AS claims,
                coalesce(bool_or(c.status = 'procured'), false) AS procured,
@@ -322,7 +387,9 @@ def record_for_agencies(agency_ids: list[str]) -> pd.DataFrame:
         WHERE list_contains($ids::VARCHAR[], a.agency_id)
         GROUP BY a.agency_id, a.name, a.state, a.agency_kind
         ORDER BY a.state, a.name
-    """, {"ids": agency_ids})
+    """,
+        {"ids": agency_ids},
+    )
 
 
 def vendor_summary() -> pd.DataFrame:
@@ -359,25 +426,36 @@ def changes(states: list[str] | None = None, watch=None, limit: int = 500) -> pd
     """Changes by build, newest first: for some states, or for one watchlist (a fixed filter per kind)."""
     from ingest.watchlists import FILTERS
 
-    condition = FILTERS[watch.kind] if watch else "(len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], c.state))"
+    condition = (
+        FILTERS[watch.kind] if watch else "(len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], c.state))"
+    )
     params = {"limit": limit, **({"value": watch.value} if watch else {"states": states or []})}
-    return query("""
+    return query(
+        """
         SELECT c.built_at, c.change, c.agency_id, c.agency_name, c.state, c.product, c.kind, c.summary, c.source_url,
                c.evidence_id
         FROM views.changes c LEFT JOIN views.agencies a USING (agency_id)
-        WHERE """ + condition + """
+        WHERE """
+        + condition
+        + """
         ORDER BY c.built_at DESC, c.agency_name LIMIT $limit
-    """, params)
+    """,
+        params,
+    )
 
 
 def claims_export(filters: Filters) -> pd.DataFrame:
     """The filtered evidence with its provenance: source, URL, raw record id and hash, file sha256."""
-    return query(FILTERED_CLAIMS + """
+    return query(
+        FILTERED_CLAIMS
+        + """
         SELECT agency_id, agency_name, state, vendor, product, status, kind, event_date, date_label, amount,
                summary, source, license, source_name, source_url, raw_record_id, raw_hash, raw_file,
                raw_file_sha256, raw_file_url, raw_fetched_at
         FROM filtered ORDER BY state, agency_name, product, event_date
-    """, filters.params())
+    """,
+        filters.params(),
+    )
 
 
 def release_status() -> dict:
@@ -393,23 +471,29 @@ def release_status() -> dict:
 
 
 def corrections_for(agency_id: str) -> pd.DataFrame:
-    return query("""SELECT evidence_id, field, old_value, new_value, note, source_url, dated
+    return query(
+        """SELECT evidence_id, field, old_value, new_value, note, source_url, dated
                     FROM views.corrections WHERE agency_id = $id ORDER BY dated, evidence_id, field""",
-                 {"id": agency_id})
+        {"id": agency_id},
+    )
 
 
 def coverage_counts(states: list[str] | None = None) -> dict:
     """How much of the registry is researched, for the states given (all when empty)."""
-    frame = query("""
+    frame = query(
+        """
         SELECT research_status, count(*) AS n FROM views.coverage
         WHERE len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state)
         GROUP BY 1 ORDER BY 1
-    """, {"states": states or []})
+    """,
+        {"states": states or []},
+    )
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
 
 
 def researched_without_evidence(states: list[str] | None = None) -> pd.DataFrame:
-    return query("""
+    return query(
+        """
         SELECT agency_id, name, state, latitude, longitude,
                CASE WHEN research_status LIKE 'asked%'
                     THEN 'records request: ' || request_outcome || ', no face-recognition evidence found'
@@ -419,25 +503,34 @@ def researched_without_evidence(states: list[str] | None = None) -> pd.DataFrame
         WHERE (research_status LIKE 'researched%' OR research_status LIKE 'asked%') AND latitude IS NOT NULL
           AND (len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], state))
         ORDER BY agency_id
-    """, {"states": states or []})
+    """,
+        {"states": states or []},
+    )
 
 
 def agency_flags(agency_id: str) -> pd.DataFrame:
-    return query("""SELECT flag, question, source_url, policy_url, request_url FROM views.flags WHERE agency_id = $id
-                    ORDER BY flag""", {"id": agency_id})
+    return query(
+        """SELECT flag, question, source_url, policy_url, request_url FROM views.flags WHERE agency_id = $id
+                    ORDER BY flag""",
+        {"id": agency_id},
+    )
 
 
 def agency_coverage(agency_id: str) -> dict | None:
-    frame = query("SELECT research_status, technologies, records_requests FROM views.coverage WHERE agency_id = $id",
-                  {"id": agency_id})
+    frame = query(
+        "SELECT research_status, technologies, records_requests FROM views.coverage WHERE agency_id = $id",
+        {"id": agency_id},
+    )
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def flags_for(agency_ids: list[str]) -> pd.DataFrame:
-    return query("""SELECT flag, agency_id, evidence_id, policy_id, question, source_url, policy_url, request_id,
+    return query(
+        """SELECT flag, agency_id, evidence_id, policy_id, question, source_url, policy_url, request_id,
                            request_url
                     FROM views.flags WHERE list_contains($ids::VARCHAR[], agency_id) ORDER BY flag, agency_id""",
-                 {"ids": agency_ids})
+        {"ids": agency_ids},
+    )
 
 
 # ------------------------------------------------------------------ coverage and records requests by place
@@ -467,40 +560,54 @@ def _place(text: str | None, zip_place: dict | None) -> tuple[str, dict]:
 def place_coverage(text: str | None = None, zip_place: dict | None = None) -> dict:
     """Research status counts of the registry agencies of a place: the denominator for 'nothing found'."""
     prelude, params = _place(text, zip_place)
-    frame = query(prelude + """
+    frame = query(
+        prelude
+        + """
         SELECT c.research_status, count(*) AS n FROM here JOIN views.coverage c USING (agency_id) GROUP BY 1 ORDER BY 1
-    """, params)
+    """,
+        params,
+    )
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
 
 
 def place_requests(text: str | None = None, zip_place: dict | None = None) -> pd.DataFrame:
     """Records requests about face recognition to the agencies of a place: someone asked, never proof of use."""
     prelude, params = _place(text, zip_place)
-    return query(prelude + """
+    return query(
+        prelude
+        + """
         SELECT r.agency_id, a.name AS agency, a.state, r.title, r.outcome, r.status, r.submitted_on, r.done_on, r.url
         FROM here JOIN views.records_requests r USING (agency_id) JOIN views.agencies a USING (agency_id)
         WHERE r.about_face_recognition
         ORDER BY a.name, r.submitted_on DESC NULLS LAST
         LIMIT 500
-    """, params)
+    """,
+        params,
+    )
 
 
 def agency_requests(agency_id: str) -> pd.DataFrame:
-    return query("""
+    return query(
+        """
         SELECT request_id, title, outcome, status, submitted_on, done_on, pages_read, url, raw_record_id
         FROM views.records_requests WHERE agency_id = $id AND about_face_recognition
         ORDER BY submitted_on DESC NULLS LAST
-    """, {"id": agency_id})
+    """,
+        {"id": agency_id},
+    )
 
 
 def request_gaps_for(agency_ids: list[str]) -> pd.DataFrame:
     """Where an agency's answers to records requests and the other evidence disagree, as questions."""
-    return query("""
+    return query(
+        """
         SELECT agency_id, agency_name AS name, state, product, claim_status, outcome, submitted_on, question,
                source_url AS a_source, request_url
         FROM views.request_gaps WHERE list_contains($ids::VARCHAR[], agency_id)
         ORDER BY agency_name, product
-    """, {"ids": agency_ids})
+    """,
+        {"ids": agency_ids},
+    )
 
 
 def records_request(request_id: str) -> dict | None:
@@ -514,12 +621,17 @@ def has_records_requests() -> bool:
 
 def jurisdiction_requests(level: str, name: str, state: str) -> pd.DataFrame:
     """Records requests about face recognition to the agencies of a city, a county or a state."""
-    return query("""
+    return query(
+        """
         SELECT r.request_id, r.agency_id, a.name AS agency_name, r.title, r.outcome, r.submitted_on, r.done_on, r.url
         FROM views.records_requests r JOIN views.agencies a USING (agency_id)
-        WHERE r.about_face_recognition AND """ + JURISDICTION + """
+        WHERE r.about_face_recognition AND """
+        + JURISDICTION
+        + """
         ORDER BY a.name, r.submitted_on NULLS LAST
-    """, {"level": level, "name": name, "state": state})
+    """,
+        {"level": level, "name": name, "state": state},
+    )
 
 
 def place_agencies(text: str | None = None, zip_place: dict | None = None) -> pd.DataFrame:
@@ -527,31 +639,45 @@ def place_agencies(text: str | None = None, zip_place: dict | None = None) -> pd
     first (a ZIP code's city counts as typed)."""
     prelude, params = _place(text, zip_place)
     typed = zip_place["city"] if zip_place else _words(text or "")
-    return query(prelude + """
+    return query(
+        prelude
+        + """
         SELECT a.agency_id, a.name, a.state, a.agency_kind FROM here JOIN views.agencies a USING (agency_id)
-        ORDER BY """ + PLACE_RANK + """, a.name, a.state
+        ORDER BY """
+        + PLACE_RANK
+        + """, a.name, a.state
         LIMIT 1000
-    """, params | {"typed": typed})
+    """,
+        params | {"typed": typed},
+    )
 
 
 def jurisdiction_coverage(level: str, name: str, state: str) -> dict:
     """Research status counts of the registry agencies of a city, a county or a state."""
-    frame = query("""
+    frame = query(
+        """
         SELECT c.research_status, count(*) AS n
         FROM views.agencies a JOIN views.coverage c USING (agency_id)
-        WHERE """ + JURISDICTION + """
+        WHERE """
+        + JURISDICTION
+        + """
         GROUP BY 1 ORDER BY 1
-    """, {"level": level, "name": name, "state": state})
+    """,
+        {"level": level, "name": name, "state": state},
+    )
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
 
 
 def zip_policies(city: str, county: str, state: str) -> pd.DataFrame:
     """The policies that reach a ZIP code: its state's, its county's and its city's."""
-    return query("""
+    return query(
+        """
         SELECT policy_id, jurisdiction, jurisdiction_level, stance, date_text, action_date, source_url, caveat
         FROM views.policies
         WHERE state = $state AND (jurisdiction_level = 'state'
               OR (jurisdiction_level = 'city' AND lower(place_name) = lower($city))
               OR (jurisdiction_level = 'county' AND lower(place_name) = lower($county)))
         ORDER BY action_date
-    """, {"city": city, "county": county, "state": state})
+    """,
+        {"city": city, "county": county, "state": state},
+    )

@@ -1,4 +1,5 @@
 """Small pieces the pages share: query-parameter state, the status legend, citations."""
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,7 @@ def code(value) -> str:
     than any run of backticks inside it."""
     shown = " ".join(str(value).split()) if value is not None else ""
     fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
-    pad = " " if shown[:1] == "`" or shown[-1:] == "`" else ""   # CommonMark strips one space each side
+    pad = " " if shown[:1] == "`" or shown[-1:] == "`" else ""  # CommonMark strips one space each side
     return f"{fence}{pad}{shown}{pad}{fence}" if shown else ""
 
 
@@ -89,8 +90,10 @@ def show_policies(rules: pd.DataFrame, heading: str) -> None:
         return
     st.subheader(heading)
     for rule in rules.itertuples():
-        st.markdown(f"- **{md(rule.jurisdiction)}**: {md(rule.stance)} ({md(rule.date_text)}) · "
-                    f"{link('source', rule.source_url)}")
+        st.markdown(
+            f"- **{md(rule.jurisdiction)}**: {md(rule.stance)} ({md(rule.date_text)}) · "
+            f"{link('source', rule.source_url)}"
+        )
         if text(rule.caveat):
             st.warning(f"Caveat: {md(rule.caveat)}")
 
@@ -126,9 +129,17 @@ def seed_state(key: str, value) -> None:
         st.session_state[key] = value
 
 
-BADGE_COLOURS = {"procured": "red", "used": "orange", "trialled": "orange", "planned": "gray", "listed": "gray",
-                 "ended": "violet",
-                 "denied": "gray", "unconfirmed": "gray", "banned": "blue"}
+BADGE_COLOURS = {
+    "procured": "red",
+    "used": "orange",
+    "trialled": "orange",
+    "planned": "gray",
+    "listed": "gray",
+    "ended": "violet",
+    "denied": "gray",
+    "unconfirmed": "gray",
+    "banned": "blue",
+}
 
 
 def status_badge(status: str) -> str:
@@ -140,9 +151,11 @@ def status_legend() -> None:
         ladder = queries.status_ladder()
         for row in ladder.itertuples():
             st.markdown(f"- **{md(row.status)}**: {md(row.definition)}")
-        st.caption("The strongest evidence sets an agency's status for a product; an agency's headline status is "
-                   "the strongest over its products. A claim with a denial and other evidence is marked contested "
-                   "and both are shown.")
+        st.caption(
+            "The strongest evidence sets an agency's status for a product; an agency's headline status is "
+            "the strongest over its products. A claim with a denial and other evidence is marked contested "
+            "and both are shown."
+        )
 
 
 def guard_database() -> bool:
@@ -159,11 +172,14 @@ def show_raw_record(record_id: int) -> None:
     if record is None:
         st.warning(f"Raw record {md(record_id)} is missing.")
         return
-    st.markdown(f"Raw record **{md(record['record_id'])}** from {md(record['path'])} (record "
-                f"{md(record['row_number'])}), source file sha256 {md(record['sha256'])}, retrieved "
-                f"{md(record['fetched_at'])} from {link(record['url'], record['url'])}")
-    st.caption(f"Record sha256 {md(record['content_hash'])}. Emails, phone numbers and named contacts are "
-               "redacted here.")
+    st.markdown(
+        f"Raw record **{md(record['record_id'])}** from {md(record['path'])} (record "
+        f"{md(record['row_number'])}), source file sha256 {md(record['sha256'])}, retrieved "
+        f"{md(record['fetched_at'])} from {link(record['url'], record['url'])}"
+    )
+    st.caption(
+        f"Record sha256 {md(record['content_hash'])}. Emails, phone numbers and named contacts are redacted here."
+    )
     st.code(json.dumps(json.loads(redact(record["record"])), indent=2, ensure_ascii=False), language="json")
 
 
@@ -185,5 +201,12 @@ def downloads(frame, name: str, key: str, what: str = "") -> None:
     rows = frame if callable(frame) else (lambda: frame)
     with st.container(horizontal=True):
         for label, (build, mime, ext) in FORMATS.items():
-            st.download_button(f"{what} {label}".strip(), lambda build=build: build(rows()), file_name=f"{name}.{ext}",
-                               mime=mime, key=f"{key}_{ext}", on_click="ignore", icon=":material/download:")
+            st.download_button(
+                f"{what} {label}".strip(),
+                lambda build=build: build(rows()),
+                file_name=f"{name}.{ext}",
+                mime=mime,
+                key=f"{key}_{ext}",
+                on_click="ignore",
+                icon=":material/download:",
+            )

@@ -4,6 +4,7 @@ on the registry, and set it against the public record.
 Nothing here writes the database. An upload lives in memory and is saved (redacted) only when the
 user asks.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,11 @@ MB = 1024 * 1024
 # unpack to, in megabytes (a CSV of the same table is read without this limit, up to UPLOAD_MAX_MB).
 XLSX_UNPACKED_MAX_MB = 200
 # Columns that hold people, not agencies: emptied whole, whatever their cells look like.
-PERSONAL_COLUMN = re.compile(r"e-?mail|phone|mobile|contact|user(name)?|officer|employee|staff|first.?name|"
-                             r"last.?name|full.?name|person|login|account.?holder", re.I)
+PERSONAL_COLUMN = re.compile(
+    r"e-?mail|phone|mobile|contact|user(name)?|officer|employee|staff|first.?name|"
+    r"last.?name|full.?name|person|login|account.?holder",
+    re.I,
+)
 
 
 class UploadError(ValueError):
@@ -48,8 +52,10 @@ def read_upload(name: str, data: bytes) -> Upload:
     if not data:
         raise UploadError("The file is empty.")
     if len(data) > textfile.UPLOAD_MAX_MB * MB:
-        raise UploadError(f"{name} is {len(data) / MB:,.0f} MB; the workbench reads files up to "
-                          f"{textfile.UPLOAD_MAX_MB} MB: split it and upload the parts.")
+        raise UploadError(
+            f"{name} is {len(data) / MB:,.0f} MB; the workbench reads files up to "
+            f"{textfile.UPLOAD_MAX_MB} MB: split it and upload the parts."
+        )
     notes = []
     suffix = Path(name).suffix.lower()
     try:
@@ -62,8 +68,14 @@ def read_upload(name: str, data: bytes) -> Upload:
             if encoding != "utf-8":
                 notes.append(f"Read as {encoding}.")
             check_row_lengths(text)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1,
-                                on_bad_lines="error", index_col=False)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                nrows=MAX_ROWS + 1,
+                on_bad_lines="error",
+                index_col=False,
+            )
         else:
             raise UploadError(f"{name}: upload a CSV or an XLSX file.")
     except UploadError:
@@ -74,8 +86,9 @@ def read_upload(name: str, data: bytes) -> Upload:
         raise UploadError(f"{name} has more than {MAX_ROWS:,} rows: split it and upload the parts.")
     if frame.empty or not len(frame.columns):
         raise UploadError(f"{name} has no rows.")
-    frame.columns = [textfile.cap(textfile.clean(str(c)).strip())[0] or f"column {i + 1}"
-                     for i, c in enumerate(frame.columns)]
+    frame.columns = [
+        textfile.cap(textfile.clean(str(c)).strip())[0] or f"column {i + 1}" for i, c in enumerate(frame.columns)
+    ]
     frame, cut = cap_cells(frame.fillna(""))
     frame, redacted = redact_frame(frame)
     notes += cut + redacted
@@ -88,11 +101,14 @@ def check_unpacked_size(name: str, data: bytes) -> None:
     try:
         unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
     except zipfile.BadZipFile:
-        raise UploadError(f"{name} could not be read as a table: it is not an XLSX workbook. Save it again "
-                          "as .xlsx, or as CSV.") from None
+        raise UploadError(
+            f"{name} could not be read as a table: it is not an XLSX workbook. Save it again as .xlsx, or as CSV."
+        ) from None
     if unpacked > XLSX_UNPACKED_MAX_MB * MB:
-        raise UploadError(f"{name} unpacks to {unpacked / MB:,.0f} MB, more than the {XLSX_UNPACKED_MAX_MB} MB a "
-                          "workbook may hold here: save it as CSV and upload that.")
+        raise UploadError(
+            f"{name} unpacks to {unpacked / MB:,.0f} MB, more than the {XLSX_UNPACKED_MAX_MB} MB a "
+            "workbook may hold here: save it as CSV and upload that."
+        )
 
 
 def cap_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -108,8 +124,10 @@ def cap_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if not cut:
         return out, []
     where = ", ".join(f"“{column}” ({count:,})" for column, count in cut.items())
-    return out, [f"{sum(cut.values()):,} cell(s) were longer than {textfile.CELL_MAX:,} characters and were cut: "
-                 f"each ends in “{textfile.CUT_MARK}”. In {where}."]
+    return out, [
+        f"{sum(cut.values()):,} cell(s) were longer than {textfile.CELL_MAX:,} characters and were cut: "
+        f"each ends in “{textfile.CUT_MARK}”. In {where}."
+    ]
 
 
 def check_row_lengths(text: str) -> None:
@@ -118,8 +136,10 @@ def check_row_lengths(text: str) -> None:
     header = next(rows, [])
     for number, row in enumerate(rows, start=2):
         if len(row) > len(header):
-            raise UploadError(f"Row {number} has {len(row)} cells but the header has {len(header)}: "
-                              "fix the file (a missing quote?) and upload it again.")
+            raise UploadError(
+                f"Row {number} has {len(row)} cells but the header has {len(header)}: "
+                "fix the file (a missing quote?) and upload it again."
+            )
         if number > MAX_ROWS + 1:
             return
 
@@ -148,15 +168,28 @@ def guess_column(columns: list[str], *words: str) -> str | None:
     return None
 
 
-def match(frame: pd.DataFrame, matcher: Matcher, state_names: dict[str, str], name_col: str,
-          state_col: str | None = None, city_col: str | None = None) -> pd.DataFrame:
+def match(
+    frame: pd.DataFrame,
+    matcher: Matcher,
+    state_names: dict[str, str],
+    name_col: str,
+    state_col: str | None = None,
+    city_col: str | None = None,
+) -> pd.DataFrame:
     names = frame[name_col].astype(str)
     states = frame[state_col].astype(str).str.strip().str.upper() if state_col else pd.Series([None] * len(frame))
     cities = frame[city_col].astype(str) if city_col else pd.Series([None] * len(frame))
     # A name longer than any agency's is no name, and comparing it costs in proportion to its length (about
     # 50 ms for 10,000 characters): it stays unmatched without being compared.
-    results = iter(matcher.match_many([(n, s or None, c or None, state_names.get(s or ""))
-                                       for n, s, c in zip(names, states, cities) if len(n) <= textfile.NAME_MAX]))
+    results = iter(
+        matcher.match_many(
+            [
+                (n, s or None, c or None, state_names.get(s or ""))
+                for n, s, c in zip(names, states, cities)
+                if len(n) <= textfile.NAME_MAX
+            ]
+        )
+    )
     results = [next(results) if len(n) <= textfile.NAME_MAX else Match("unmatched") for n in names]
     out = frame.copy()
     out["status"] = [r.status for r in results]

@@ -12,6 +12,7 @@ the fetching process's id: the next fetch of the source removes the folders of p
 (a run killed outright never gets to discard its own). The database is
 rebuilt from this folder, so it survives any database file and is what `--offline` rebuilds from.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest.http import left_host, public_params, scrub, strip_query
@@ -33,17 +34,18 @@ def archive_dir() -> Path:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def run_stamp(when: datetime | None = None) -> str:
     # Sortable, and fine-grained enough that two runs in one second do not collide.
-    return (when or datetime.now(timezone.utc)).strftime("%Y%m%dT%H%M%S%fZ")
+    return (when or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 @dataclass(frozen=True)
 class Archived:
     """One archived response: its body on disk and what was recorded about it."""
+
     path: Path
     meta: dict
 
@@ -61,37 +63,65 @@ class RunArchive:
         self.partial = self.root / source_id / f"{PARTIAL_PREFIX}{self.stamp}-{os.getpid()}"
         self.final = self.root / source_id / self.stamp
         self.count = 0
-        self.redirects: dict[tuple[str, str], int] = {}   # (asked host, answering host) -> responses
+        self.redirects: dict[tuple[str, str], int] = {}  # (asked host, answering host) -> responses
 
-    def save(self, body: bytes, *, url: str, ext: str, params: dict | None = None, status: int = 200,
-             content_type: str | None = None, kind: str = "page", extra: dict | None = None) -> Archived:
+    def save(
+        self,
+        body: bytes,
+        *,
+        url: str,
+        ext: str,
+        params: dict | None = None,
+        status: int = 200,
+        content_type: str | None = None,
+        kind: str = "page",
+        extra: dict | None = None,
+    ) -> Archived:
         self.partial.mkdir(parents=True, exist_ok=True)
         self.count += 1
         path = self.partial / f"{self.count}.{ext}"
         path.write_bytes(body)
-        meta = {"url": scrub(url), "params": public_params(params), "status": status,
-                "fetched_at": now_utc().isoformat(), "sha256": hashlib.sha256(body).hexdigest(),
-                "bytes": len(body), "content_type": content_type, "kind": kind, **(extra or {})}
+        meta = {
+            "url": scrub(url),
+            "params": public_params(params),
+            "status": status,
+            "fetched_at": now_utc().isoformat(),
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "bytes": len(body),
+            "content_type": content_type,
+            "kind": kind,
+            **(extra or {}),
+        }
         (self.partial / f"{self.count}.meta.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False))
         return Archived(path, meta)
 
-    def save_response(self, response, *, ext: str, params: dict | None = None, kind: str = "page",
-                      extra: dict | None = None) -> Archived:
+    def save_response(
+        self, response, *, ext: str, params: dict | None = None, kind: str = "page", extra: dict | None = None
+    ) -> Archived:
         """Archive a response under the URL that answered it; one that a redirect brought from another host
         also records the URL that was asked for, and the run's notes say so."""
         moved = left_host(response)
         if moved:
             self.redirects[moved] = self.redirects.get(moved, 0) + 1
             extra = {**(extra or {}), "redirected_from": scrub(strip_query(str(response.history[0].request.url)))}
-        return self.save(response.content, url=str(response.url), ext=ext, params=params,
-                         status=response.status_code, content_type=response.headers.get("content-type"),
-                         kind=kind, extra=extra)
+        return self.save(
+            response.content,
+            url=str(response.url),
+            ext=ext,
+            params=params,
+            status=response.status_code,
+            content_type=response.headers.get("content-type"),
+            kind=kind,
+            extra=extra,
+        )
 
     def notes(self) -> list[str]:
         """What cross-host redirects did in this run, one sentence per pair of hosts."""
-        return [f"{n} response(s) asked of {asked} came from {came} after a redirect: followed because those "
-                f"requests carried no token, and archived under {came}'s address"
-                for (asked, came), n in sorted(self.redirects.items())]
+        return [
+            f"{n} response(s) asked of {asked} came from {came} after a redirect: followed because those "
+            f"requests carried no token, and archived under {came}'s address"
+            for (asked, came), n in sorted(self.redirects.items())
+        ]
 
     def commit(self) -> Path | None:
         """Move the run into place; a run that saved nothing leaves nothing behind."""
@@ -120,10 +150,10 @@ def sweep_abandoned(root: Path, source_id: str) -> list[str]:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)   # signal 0: asks whether the process exists, sends nothing
+        os.kill(pid, 0)  # signal 0: asks whether the process exists, sends nothing
     except ProcessLookupError:
         return False
-    except PermissionError:   # it exists, under another user
+    except PermissionError:  # it exists, under another user
         return True
     return True
 
@@ -180,5 +210,5 @@ def read_runs(root: Path) -> list[dict]:
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError:
-            continue   # a line cut short by a crash: the other runs still count
+            continue  # a line cut short by a crash: the other runs still count
     return out

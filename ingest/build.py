@@ -1,4 +1,5 @@
 """Build the bundled database: sources -> raw -> core -> views, into a new file swapped in whole."""
+
 from __future__ import annotations
 
 import json
@@ -26,6 +27,7 @@ class SourceReport:
 @dataclass
 class Built:
     """What a build did: the file it swapped in, what each source gave, leftovers of killed builds removed."""
+
     database: Path
     reports: list[SourceReport]
     removed_leftovers: list[Path] = field(default_factory=list)
@@ -34,6 +36,7 @@ class Built:
 @dataclass
 class Published:
     """What the feeds step wrote, and a sentence for each thing it could not write."""
+
     folder: Path
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -44,16 +47,18 @@ class Published:
         return " ".join([f"Feeds written: {len(self.written)} in {self.folder}.", *self.problems])
 
 
-def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None,
-          archive: Path | None = None) -> list[SourceReport]:
+def build(
+    db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None, archive: Path | None = None
+) -> list[SourceReport]:
     """Build the database, swap it in, then publish the feeds (a step that cannot undo or fail the build)."""
     built = build_database(db_path, data_dir, progress, archive)
     publish_feeds(built.database)
     return built.reports
 
 
-def build_database(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None,
-                   archive: Path | None = None) -> Built:
+def build_database(
+    db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None, archive: Path | None = None
+) -> Built:
     """Build from the bundled files and, given an archive folder, every archived live response.
     The live file is replaced only if every step succeeds; nothing runs after the swap."""
     live = Path(db_path or paths.db_path())
@@ -85,8 +90,11 @@ def in_this_build(catalog: list[registry.Source], archive: Path | None) -> list[
     if archive is None:
         return [s for s in catalog if s.mode != "live"]
     logged = {r.get("source_id") for r in archive_mod.read_runs(Path(archive))}
-    return [s for s in catalog if s.mode != "live" or s.source_id in logged
-            or archive_mod.runs_of(Path(archive), s.source_id)]
+    return [
+        s
+        for s in catalog
+        if s.mode != "live" or s.source_id in logged or archive_mod.runs_of(Path(archive), s.source_id)
+    ]
 
 
 def publish_feeds(live: Path) -> Published:
@@ -104,9 +112,12 @@ def publish_feeds(live: Path) -> Published:
         return published
     try:
         feeds = [("whats-new.xml", lambda: changes.atom(con))] + [
-            (f"watch-{w.slug}.xml", lambda w=w: changes.atom(con, title=f"Who's Watching: {w.name}",
-                                                              feed_id=f"watch-{w.slug}", watch=w))
-            for w in watches.items]
+            (
+                f"watch-{w.slug}.xml",
+                lambda w=w: changes.atom(con, title=f"Who's Watching: {w.name}", feed_id=f"watch-{w.slug}", watch=w),
+            )
+            for w in watches.items
+        ]
         for name, make in feeds:
             try:
                 changes.write_atomically(published.folder / name, make())
@@ -119,19 +130,39 @@ def publish_feeds(live: Path) -> Published:
 
 
 def seed_ladder(con: duckdb.DuckDBPyConnection) -> None:
-    con.executemany("INSERT INTO views.status_ladder VALUES (?, ?, ?)",
-                    [(s, i, DEFINITIONS[s]) for i, s in enumerate((*LADDER, "banned"), start=1)])
+    con.executemany(
+        "INSERT INTO views.status_ladder VALUES (?, ?, ?)",
+        [(s, i, DEFINITIONS[s]) for i, s in enumerate((*LADDER, "banned"), start=1)],
+    )
 
 
 def register_sources(con: duckdb.DuckDBPyConnection, catalog: list[registry.Source]) -> None:
     con.executemany(
         "INSERT INTO meta.sources (source_id, name, platform, files, url, homepage, license, attribution, "
         "retrieved, weight, notes, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(s.source_id, s.name, s.platform, ";".join(s.files), s.url, s.homepage or None, s.license,
-          s.attribution, s.retrieved, s.weight, s.notes, s.mode) for s in catalog],
+        [
+            (
+                s.source_id,
+                s.name,
+                s.platform,
+                ";".join(s.files),
+                s.url,
+                s.homepage or None,
+                s.license,
+                s.attribution,
+                s.retrieved,
+                s.weight,
+                s.notes,
+                s.mode,
+            )
+            for s in catalog
+        ],
     )
-    live = [(s.source_id, s.endpoint or s.url, s.dataset or None, s.fields or None, s.jurisdiction or None)
-            for s in catalog if s.mode == "live"]
+    live = [
+        (s.source_id, s.endpoint or s.url, s.dataset or None, s.fields or None, s.jurisdiction or None)
+        for s in catalog
+        if s.mode == "live"
+    ]
     if live:
         con.executemany("INSERT INTO meta.live_sources VALUES (?, ?, ?, ?, ?)", live)
 
@@ -140,34 +171,45 @@ def load_source(con: duckdb.DuckDBPyConnection, source: registry.Source, data_di
     """Record a run and load each bundled file into raw; a failure is recorded, then raised."""
     run_id = con.execute(
         "INSERT INTO meta.ingest_runs (run_id, source_id, started_at, status) "
-        "VALUES (nextval('meta.run_seq'), ?, now(), 'running') RETURNING run_id", [source.source_id]
+        "VALUES (nextval('meta.run_seq'), ?, now(), 'running') RETURNING run_id",
+        [source.source_id],
     ).fetchone()[0]
     report = SourceReport(source.source_id)
     module = sources.platform(source.platform)
     try:
         for path in source.paths(data_dir):
-            result = raw.load_csv(con, source_id=source.source_id, path=path, url=source.url,
-                                  fetched_at=source.retrieved, run_id=run_id, delim=module.DELIM,
-                                  required=module.required_columns(path))
+            result = raw.load_csv(
+                con,
+                source_id=source.source_id,
+                path=path,
+                url=source.url,
+                fetched_at=source.retrieved,
+                run_id=run_id,
+                delim=module.DELIM,
+                required=module.required_columns(path),
+            )
             if hasattr(module, "detect_format"):
                 report.notes.append(module.detect_format(result.columns).describe())
             report.fetched += result.fetched
             report.new += result.new
             report.rejected += result.rejected
     except Exception as exc:
-        con.execute("UPDATE meta.ingest_runs SET finished_at = now(), status = 'failed', error = ? WHERE run_id = ?",
-                    [f"{type(exc).__name__}: {exc}", run_id])
+        con.execute(
+            "UPDATE meta.ingest_runs SET finished_at = now(), status = 'failed', error = ? WHERE run_id = ?",
+            [f"{type(exc).__name__}: {exc}", run_id],
+        )
         raise
     con.execute(
         "UPDATE meta.ingest_runs SET finished_at = now(), status = 'ok', fetched = ?, new = ?, rejected = ? "
-        "WHERE run_id = ?", [report.fetched, report.new, report.rejected, run_id])
+        "WHERE run_id = ?",
+        [report.fetched, report.new, report.rejected, run_id],
+    )
     return report
 
 
-
-
-def load_archive(con: duckdb.DuckDBPyConnection, live_sources: list[registry.Source], root: Path,
-                 progress=None) -> list[SourceReport]:
+def load_archive(
+    con: duckdb.DuckDBPyConnection, live_sources: list[registry.Source], root: Path, progress=None
+) -> list[SourceReport]:
     """Every archived response of every live source into raw, each under the run that fetched it.
 
     The run log (runs.jsonl) becomes meta.ingest_runs, so run history outlives every database file.
@@ -200,8 +242,13 @@ def load_archived(con, source: registry.Source, module, item: archive_mod.Archiv
     """One archived response into raw, read the way its format needs. Pages and imports hold records
     (CSV rows, a JSON array); lookups and documents are turned into records by their platform module
     (an agency object, a PDF's pages); anything else (a list of communications) is provenance only."""
-    common = dict(source_id=source.source_id, path=item.path, url=item.meta["url"],
-                  fetched_at=item.meta["fetched_at"], run_id=run_id)
+    common = dict(
+        source_id=source.source_id,
+        path=item.path,
+        url=item.meta["url"],
+        fetched_at=item.meta["fetched_at"],
+        run_id=run_id,
+    )
     if item.kind in ("lookup", "document"):
         return raw.load_rows(con, **common, rows=module.archived_rows(item))
     if item.kind == "import":
@@ -212,8 +259,9 @@ def load_archived(con, source: registry.Source, module, item: archive_mod.Archiv
     if item.path.suffix == ".csv":
         return raw.load_csv(con, **common, delim=item.meta.get("delimiter", ","), required=required)
     if item.path.suffix == ".json":
-        return raw.load_json(con, **common, records_path=item.meta.get("records_path", module.RECORDS_PATH),
-                             required=required)
+        return raw.load_json(
+            con, **common, records_path=item.meta.get("records_path", module.RECORDS_PATH), required=required
+        )
     return raw.load_rows(con, **common, rows=module.archived_rows(item))
 
 
@@ -224,16 +272,29 @@ def load_import(con, source: registry.Source, module, item: archive_mod.Archived
     name = item.meta["original_name"]
     try:
         rows, rejects = module.archived_records(item)
-    except Exception as exc:   # whatever the file holds; the reason is kept, the build goes on
+    except Exception as exc:  # whatever the file holds; the reason is kept, the build goes on
         rows, rejects = [], [(None, f"the imported file {name} could not be read: {type(exc).__name__}: {exc}", None)]
     result = raw.load_rows(con, **common, rows=rows)
-    db.insert_frame(con, "core.quarantine", pd.DataFrame(
-        [(source.source_id, result.raw_file_id, n, None, reason, text) for n, reason, text in rejects],
-        columns=["source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"]))
+    db.insert_frame(
+        con,
+        "core.quarantine",
+        pd.DataFrame(
+            [(source.source_id, result.raw_file_id, n, None, reason, text) for n, reason, text in rejects],
+            columns=["source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"],
+        ),
+    )
     result.rejected += len(rejects)
-    con.execute("INSERT INTO meta.file_imports VALUES (?, ?, ?, ?, ?, ?)",
-                [result.raw_file_id, source.source_id, name, item.meta.get("title") or name, item.meta["sha256"],
-                 json.dumps(item.meta["mapping"])])
+    con.execute(
+        "INSERT INTO meta.file_imports VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            result.raw_file_id,
+            source.source_id,
+            name,
+            item.meta.get("title") or name,
+            item.meta["sha256"],
+            json.dumps(item.meta["mapping"]),
+        ],
+    )
     return result
 
 
@@ -244,8 +305,16 @@ def insert_run_log(con: duckdb.DuckDBPyConnection, log: list[dict]) -> dict[tupl
         run_id = con.execute(
             "INSERT INTO meta.ingest_runs (run_id, source_id, started_at, finished_at, status, fetched, error, "
             "archive_run) VALUES (nextval('meta.run_seq'), ?, ?, ?, ?, ?, ?, ?) RETURNING run_id",
-            [entry["source_id"], entry["started_at"], entry.get("finished_at"), entry["status"],
-             entry.get("fetched", 0), entry.get("error"), entry.get("archive_run")]).fetchone()[0]
+            [
+                entry["source_id"],
+                entry["started_at"],
+                entry.get("finished_at"),
+                entry["status"],
+                entry.get("fetched", 0),
+                entry.get("error"),
+                entry.get("archive_run"),
+            ],
+        ).fetchone()[0]
         if entry.get("archive_run"):
             out[(entry["source_id"], entry["archive_run"])] = run_id
     return out
@@ -257,14 +326,19 @@ def orphan_run(con, source_id: str, item: archive_mod.Archived) -> int:
         "INSERT INTO meta.ingest_runs (run_id, source_id, started_at, finished_at, status, error, archive_run) "
         "VALUES (nextval('meta.run_seq'), ?, ?, ?, 'ok', 'not in runs.jsonl: rebuilt from the archive', ?) "
         "RETURNING run_id",
-        [source_id, item.meta["fetched_at"], item.meta["fetched_at"], item.path.parent.name]).fetchone()[0]
+        [source_id, item.meta["fetched_at"], item.meta["fetched_at"], item.path.parent.name],
+    ).fetchone()[0]
 
 
 def count_run_results(con: duckdb.DuckDBPyConnection) -> None:
     """What each live run added: new raw records, new versions of records already held (same key,
     other content), and rows quarantined, from what the build actually loaded."""
-    keys = {s: getattr(sources.platform(p), "KEY", None) for s, p in con.execute(
-        "SELECT source_id, platform FROM meta.sources JOIN meta.live_sources USING (source_id)").fetchall()}
+    keys = {
+        s: getattr(sources.platform(p), "KEY", None)
+        for s, p in con.execute(
+            "SELECT source_id, platform FROM meta.sources JOIN meta.live_sources USING (source_id)"
+        ).fetchall()
+    }
     for source_id, key in keys.items():
         con.execute(
             """
@@ -279,4 +353,5 @@ def count_run_results(con: duckdb.DuckDBPyConnection) -> None:
                                                     AND o.record->>$key::VARCHAR = x.record->>$key::VARCHAR)), 0)
             WHERE r.source_id = $source AND r.archive_run IS NOT NULL
             """,
-            {"source": source_id, "key": key})
+            {"source": source_id, "key": key},
+        )

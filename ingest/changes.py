@@ -1,5 +1,6 @@
 """What a build changed: evidence added or removed against the database it replaces, kept as
 history in meta.changes and published as an Atom feed (all of it, and one per watchlist later)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,12 +14,14 @@ from feedgen.feed import FeedGenerator
 COLUMNS = "evidence_id, agency_id, agency_name, state, vendor, product, kind, summary, source_url"
 CURRENT = "SELECT " + COLUMNS + " FROM views.evidence"
 BEFORE = "SELECT " + COLUMNS + " FROM previous.views.evidence"
-DIFF = ("INSERT INTO meta.changes "
-        "SELECT ?, 'added', * FROM (" + CURRENT + ") "
-        "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + BEFORE + ")) "
-        "UNION ALL "
-        "SELECT ?, 'removed', * FROM (" + BEFORE + ") "
-        "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + CURRENT + "))")
+DIFF = (
+    "INSERT INTO meta.changes "
+    "SELECT ?, 'added', * FROM (" + CURRENT + ") "
+    "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + BEFORE + ")) "
+    "UNION ALL "
+    "SELECT ?, 'removed', * FROM (" + BEFORE + ") "
+    "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + CURRENT + "))"
+)
 
 
 def record(con: duckdb.DuckDBPyConnection, previous: Path | None, built_at: dt.datetime) -> int:
@@ -30,7 +33,8 @@ def record(con: duckdb.DuckDBPyConnection, previous: Path | None, built_at: dt.d
     try:
         has_history = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND schema_name = 'meta' "
-            "AND table_name = 'changes'").fetchone()[0]
+            "AND table_name = 'changes'"
+        ).fetchone()[0]
         try:
             if has_history:
                 con.execute("INSERT INTO meta.changes SELECT * FROM previous.meta.changes")
@@ -48,12 +52,17 @@ def matching(con: duckdb.DuckDBPyConnection, watch=None, state: str | None = Non
     from ingest.watchlists import FILTERS
 
     condition = FILTERS[watch.kind] if watch else "($value::VARCHAR IS NULL OR c.state = $value::VARCHAR)"
-    return con.execute("""
+    return con.execute(
+        """
         SELECT c.built_at, c.change, c.evidence_id, c.agency_name, c.state, c.product, c.kind, c.summary, c.source_url
         FROM meta.changes c LEFT JOIN core.agencies a USING (agency_id)
-        WHERE """ + condition + """
+        WHERE """
+        + condition
+        + """
         ORDER BY c.built_at DESC, c.evidence_id LIMIT $limit
-    """, {"value": watch.value if watch else state, "limit": limit}).fetchall()
+    """,
+        {"value": watch.value if watch else state, "limit": limit},
+    ).fetchall()
 
 
 def write_atomically(target: Path, text: str) -> None:
@@ -86,8 +95,14 @@ def utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-def atom(con: duckdb.DuckDBPyConnection, title: str = "Who's Watching: what's new", feed_id: str = "whats-new",
-         where_state: str | None = None, limit: int = 200, watch=None) -> str:
+def atom(
+    con: duckdb.DuckDBPyConnection,
+    title: str = "Who's Watching: what's new",
+    feed_id: str = "whats-new",
+    where_state: str | None = None,
+    limit: int = 200,
+    watch=None,
+) -> str:
     """An Atom 1.0 feed of the latest changes, newest first: all, one state's, or one watchlist's.
 
     Built with feedgen (lxml escapes every value): record text is always text, never markup."""

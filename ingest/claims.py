@@ -8,6 +8,7 @@ DataWorks use ended); where the summary names this vendor, only the sentences th
 Ohio BCI "operates a massive face recognition system" and "is pursuing a $21.4 million upgrade through the
 vendor NEC": the NEC claim is a plan).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,28 +19,55 @@ FACE = r"(face|facial) (recognition|analysis)"
 # before use because "used it during a free trial" is a trial; a plan only when nothing stronger is said.
 KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("denied", re.compile(r"\b(denied|denies) (ever )?(using|use|having used)|\bnever used\b|\bdid not use\b", re.I)),
-    ("ended", re.compile(r"\b(ceased|stopped|discontinued|ended|suspended) (its |the )?(use|using)\b|"
-                         r"\bno longer (uses?|using|has access)\b|\bpreviously\b[^.]{0,40}\bused\b", re.I)),
+    (
+        "ended",
+        re.compile(
+            r"\b(ceased|stopped|discontinued|ended|suspended) (its |the )?(use|using)\b|"
+            r"\bno longer (uses?|using|has access)\b|\bpreviously\b[^.]{0,40}\bused\b",
+            re.I,
+        ),
+    ),
     # Verbs of buying only: "driver's license photos" and "a confidentiality agreement" are not purchases.
-    ("procured", re.compile(r"\b(signed|awarded|renewed) (a |an |the )?(\S+ )?(contract|agreement)|\bcontract(ed)? with\b|"
-                            r"\b(purchased|paid|spent|bought|acquired|subscribed)\b|\bentered (into )?an agreement\b|"
-                            r"\bpaying customer\b|\bat (an? )?(initial |annual |total )?cost of\b", re.I)),
-    ("trialled", re.compile(r"\b(free trial|trial|trialed|trialled|pilot|piloted|pilot program|tested|testing)\b", re.I)),
+    (
+        "procured",
+        re.compile(
+            r"\b(signed|awarded|renewed) (a |an |the )?(\S+ )?(contract|agreement)|\bcontract(ed)? with\b|"
+            r"\b(purchased|paid|spent|bought|acquired|subscribed)\b|\bentered (into )?an agreement\b|"
+            r"\bpaying customer\b|\bat (an? )?(initial |annual |total )?cost of\b",
+            re.I,
+        ),
+    ),
+    (
+        "trialled",
+        re.compile(r"\b(free trial|trial|trialed|trialled|pilot|piloted|pilot program|tested|testing)\b", re.I),
+    ),
     # Words of use or access by the agency itself. Not "shares images with", "responds to requests", "offers
     # access to" others, nor an infinitive or a capability ("to access", "can run"): those are checked apart.
-    ("used", re.compile(r"\b(uses|used|using|utilizes|utilized|deployed|deploys|uploaded|connects|manages|managed)\b|"
-                        r"\b(applies|applied) " + FACE + r"\b|\b(confirmed|acknowledged|admitted) (its |the )?use\b|"
-                        r"\b(has|had) (direct )?access\b|\bwith access to\b|\baccess(es|ed)\b|\baccess the\b|"
-                        r"\b(has|have|had) (run|conducted)\b|\bconducted\b[^.]{0,40}\b(searches|scans|queries)\b|"
-                        r"\b(ran|runs?)\b[^.]{0,30}\b(searches|scans|queries|through " + FACE + r")\b|"
-                        r"\b(runs|ran|operates|operated|maintains|maintained) (the|a|an|its)\b|"
-                        r"\b(has|had) (a|an|its own) [^.]{0,30}" + FACE + r" (system|program|database)\b|"
-                        r"\bshar(e|es|ed|ing) (a|the) " + FACE + r" (database|system)\b|"
-                        r"\bincluded \W?(a|an) " + FACE + r" system\b", re.I)),
-    ("planned", re.compile(r"\b(budget|budgets|budgeted|proposed|proposes|proposal|approved|sought|seeks|seeking|"
-                           r"pursues|pursuing|plans to|planned to|planning to|intends to|intended to|"
-                           r"will (buy|purchase|acquire|install|deploy)|to be (bought|purchased|installed)|"
-                           r"requires?\b[^.]{0,60}\bto install)\b", re.I)),
+    (
+        "used",
+        re.compile(
+            r"\b(uses|used|using|utilizes|utilized|deployed|deploys|uploaded|connects|manages|managed)\b|"
+            r"\b(applies|applied) " + FACE + r"\b|\b(confirmed|acknowledged|admitted) (its |the )?use\b|"
+            r"\b(has|had) (direct )?access\b|\bwith access to\b|\baccess(es|ed)\b|\baccess the\b|"
+            r"\b(has|have|had) (run|conducted)\b|\bconducted\b[^.]{0,40}\b(searches|scans|queries)\b|"
+            r"\b(ran|runs?)\b[^.]{0,30}\b(searches|scans|queries|through " + FACE + r")\b|"
+            r"\b(runs|ran|operates|operated|maintains|maintained) (the|a|an|its)\b|"
+            r"\b(has|had) (a|an|its own) [^.]{0,30}" + FACE + r" (system|program|database)\b|"
+            r"\bshar(e|es|ed|ing) (a|the) " + FACE + r" (database|system)\b|"
+            r"\bincluded \W?(a|an) " + FACE + r" system\b",
+            re.I,
+        ),
+    ),
+    (
+        "planned",
+        re.compile(
+            r"\b(budget|budgets|budgeted|proposed|proposes|proposal|approved|sought|seeks|seeking|"
+            r"pursues|pursuing|plans to|planned to|planning to|intends to|intended to|"
+            r"will (buy|purchase|acquire|install|deploy)|to be (bought|purchased|installed)|"
+            r"requires?\b[^.]{0,60}\bto install)\b",
+            re.I,
+        ),
+    ),
 )
 LADDER = ("procured", "used", "trialled", "planned", "listed", "ended", "denied", "unconfirmed")
 DEFINITIONS = {
@@ -47,9 +75,9 @@ DEFINITIONS = {
     "used": "A cited public source reports that the agency used or had access to the product.",
     "trialled": "A cited source reports a free trial, pilot or test, and nothing stronger.",
     "planned": "A cited source says the product was budgeted, proposed, approved, sought or to be bought, "
-               "and nothing stronger.",
+    "and nothing stronger.",
     "listed": "A cited source lists the agency for face recognition, but its text states no use, access, purchase, "
-              "trial or plan.",
+    "trial or plan.",
     "ended": "The latest dated evidence says the agency stopped using it.",
     "denied": "The agency says it never used it, and no other evidence says it did.",
     "banned": "A local or state policy prohibits it (shown from the policy table, beside the agency).",
@@ -62,13 +90,18 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 NOT_DONE = re.compile(r"\b(to|can|could|may|might|able to|not|never)( \w+)?( \w+)?\s*$", re.I)
 # A sentence about what other agencies do ("However, some local law enforcement agencies can ...",
 # "A variety of federal agencies also have access") says nothing about this agency's own use.
-OTHERS = re.compile(r"^(however, |but )?(some|other|many|several|various|hundreds of|a variety of)\b[^.]{0,60}"
-                    r"\b(agencies|entities|agents)\b", re.I)
+OTHERS = re.compile(
+    r"^(however, |but )?(some|other|many|several|various|hundreds of|a variety of)\b[^.]{0,60}"
+    r"\b(agencies|entities|agents)\b",
+    re.I,
+)
 
 
 # A full stop after these is not the end of a sentence ("The St. Lucie County Sheriff's Office", "Pres. Trump").
-ABBREVIATION = re.compile(r"\b(St|Ste|Ft|Mt|Pres|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Jr|Sr|Lt|Sgt|No|Co|Corp|Dept|Jan|Feb|Aug|"
-                          r"Sept|Oct|Nov|Dec|U\.S|[A-Z])\.$")
+ABBREVIATION = re.compile(
+    r"\b(St|Ste|Ft|Mt|Pres|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Jr|Sr|Lt|Sgt|No|Co|Corp|Dept|Jan|Feb|Aug|"
+    r"Sept|Oct|Nov|Dec|U\.S|[A-Z])\.$"
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -106,8 +139,11 @@ def kind_from_summary(summary: str | None, vendor_names: list[str], other_vendor
 
     The reason quotes the words that set the kind, or says that no words did (`listed`)."""
     if not summary or not summary.strip():
-        return "listed", "the source lists the agency for face recognition with no summary; it states no use, " \
-                         "access, purchase, trial or plan"
+        return (
+            "listed",
+            "the source lists the agency for face recognition with no summary; it states no use, "
+            "access, purchase, trial or plan",
+        )
     scope = in_scope(summary, vendor_names, other_vendor_names)
     for kind, pattern in KIND_RULES:
         for s in scope:

@@ -7,6 +7,7 @@ Verdicts: yes, no, uncertain. `yes` needs one of: a vendor that sells only facia
 a description that names a facial-recognition product of the vendor, or a description that says
 facial recognition in so many words (and does not negate it).
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,26 +17,85 @@ from pathlib import Path
 
 from ingest.paths import DATA_DIR
 
-COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "l", "c", "corp", "corporation", "co", "company", "ltd", "limited",
-                    "lp", "llp", "plc", "gmbh", "sa", "the", "usa", "us", "of", "america"}
+COMPANY_SUFFIXES = {
+    "inc",
+    "incorporated",
+    "llc",
+    "l",
+    "c",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "lp",
+    "llp",
+    "plc",
+    "gmbh",
+    "sa",
+    "the",
+    "usa",
+    "us",
+    "of",
+    "america",
+}
 FR_PHRASE = re.compile(
     r"\b(facial|face)[ -](recognition|search|matching|identification|biometrics?|comparison|analysis)\b"
-    r"|\bfacial[ -]recog\w*|\bface[ -]?rec\b|\bFRT\b", re.I)
+    r"|\bfacial[ -]recog\w*|\bface[ -]?rec\b|\bFRT\b",
+    re.I,
+)
 NEGATION = re.compile(r"\b(no|not|without|excluding|except|exclude[sd]?|never|non)\b[\w\s,-]{0,30}$", re.I)
 # Product terms that are ordinary words or other companies' names: they count only beside their vendor.
-COMMON_WORDS = {"identify", "lumen", "aegis", "traffic jam", "widenet", "dbscan", "mfi", "safr", "face watch",
-                "facesearch", "face search", "watchlist", "watch list", "clearview", "face plus", "smartface",
-                "biosurveillance", "roc", "knomi", "onpatrol", "veriscan", "id.me", "briefcam", "avigilon face"}
-GENERIC_TERMS = {"facial recognition", "face recognition", "live facial recognition", "face match", "facial comparison",
-                 "face identification", "biometric boarding", "identity verification", "identity proofing",
-                 "video selfie", "object recognition", "weapon detection"}
+COMMON_WORDS = {
+    "identify",
+    "lumen",
+    "aegis",
+    "traffic jam",
+    "widenet",
+    "dbscan",
+    "mfi",
+    "safr",
+    "face watch",
+    "facesearch",
+    "face search",
+    "watchlist",
+    "watch list",
+    "clearview",
+    "face plus",
+    "smartface",
+    "biosurveillance",
+    "roc",
+    "knomi",
+    "onpatrol",
+    "veriscan",
+    "id.me",
+    "briefcam",
+    "avigilon face",
+}
+GENERIC_TERMS = {
+    "facial recognition",
+    "face recognition",
+    "live facial recognition",
+    "face match",
+    "facial comparison",
+    "face identification",
+    "biometric boarding",
+    "identity verification",
+    "identity proofing",
+    "video selfie",
+    "object recognition",
+    "weapon detection",
+}
 # What a line that is plainly not facial recognition tends to say.
 OTHER_LINES = re.compile(
     r"\b(licen[cs]e plates?|plate readers?|a?lpr|driver'?s? licen[cs]es?|id cards?|credentials?|card stock|"
     r"fingerprints?|livescan|afis|display(s)?|monitors?|televisions?|hosting|cloud (services|storage|computing)|"
     r"radios?|body[- ]?(worn )?cameras?|dash ?cams?|window(s)?|glass|cleaning|janitorial|carpet|"
     r"records? database|public records|background checks?|investigative data|telecom\w*|(tele)?phones?|laptops?|"
-    r"printers?|toner|office supplies|supplies|furniture|books?)\b", re.I)
+    r"printers?|toner|office supplies|supplies|furniture|books?)\b",
+    re.I,
+)
 
 
 def company(name: str | None) -> str:
@@ -65,12 +125,12 @@ class Product:
     product_id: str
     vendor_id: str
     name: str
-    terms: tuple[str, ...]   # aliases and product terms, lower case
+    terms: tuple[str, ...]  # aliases and product terms, lower case
 
 
 @dataclass
 class Verdict:
-    is_face_recognition: str     # yes | no | uncertain
+    is_face_recognition: str  # yes | no | uncertain
     vendor_id: str | None
     product_id: str | None
     reason: str
@@ -84,26 +144,43 @@ class Classifier:
         for v in vendors:
             for label in (v.name, *v.aliases):
                 self.by_name.setdefault(company(label), v.vendor_id)
-        self.first_words = {company(label).split()[0]: v.vendor_id for v in vendors
-                            for label in (v.name, *v.aliases) if company(label)}
+        self.first_words = {
+            company(label).split()[0]: v.vendor_id for v in vendors for label in (v.name, *v.aliases) if company(label)
+        }
 
     @classmethod
-    def from_csv(cls, catalog_dir: Path = DATA_DIR / "catalog") -> "Classifier":
+    def from_csv(cls, catalog_dir: Path = DATA_DIR / "catalog") -> Classifier:
         with open(catalog_dir / "vendors.csv", newline="", encoding="utf-8") as fh:
-            vendors = [Vendor(r["vendor_id"], r["name"], _split(r["aliases"]), _split(r["other_lines"]))
-                       for r in csv.DictReader(fh)]
+            vendors = [
+                Vendor(r["vendor_id"], r["name"], _split(r["aliases"]), _split(r["other_lines"]))
+                for r in csv.DictReader(fh)
+            ]
         with open(catalog_dir / "products.csv", newline="", encoding="utf-8") as fh:
-            products = [Product(r["product_id"], r["vendor_id"], r["name"],
-                                tuple(t.lower() for t in (*_split(r["aliases"]), *_split(r["product_terms"]))))
-                        for r in csv.DictReader(fh)]
+            products = [
+                Product(
+                    r["product_id"],
+                    r["vendor_id"],
+                    r["name"],
+                    tuple(t.lower() for t in (*_split(r["aliases"]), *_split(r["product_terms"]))),
+                )
+                for r in csv.DictReader(fh)
+            ]
         return cls(vendors, products)
 
     @classmethod
-    def from_db(cls, con) -> "Classifier":
-        vendors = [Vendor(v, n, tuple(a or ()), _split(o)) for v, n, a, o in con.execute(
-            "SELECT vendor_id, name, aliases, other_lines FROM core.vendors WHERE in_catalog").fetchall()]
-        products = [Product(p, v, n, tuple(t.lower() for t in (*(a or ()), *(terms or ())))) for p, v, n, a, terms in
-                    con.execute("SELECT product_id, vendor_id, name, aliases, product_terms FROM core.products").fetchall()]
+    def from_db(cls, con) -> Classifier:
+        vendors = [
+            Vendor(v, n, tuple(a or ()), _split(o))
+            for v, n, a, o in con.execute(
+                "SELECT vendor_id, name, aliases, other_lines FROM core.vendors WHERE in_catalog"
+            ).fetchall()
+        ]
+        products = [
+            Product(p, v, n, tuple(t.lower() for t in (*(a or ()), *(terms or ()))))
+            for p, v, n, a, terms in con.execute(
+                "SELECT product_id, vendor_id, name, aliases, product_terms FROM core.products"
+            ).fetchall()
+        ]
         return cls(vendors, products)
 
     def vendor_of(self, *labels: str | None) -> str | None:
@@ -129,36 +206,89 @@ class Classifier:
             other = OTHER_LINES.search(text) or _names_other_line(text, v.other_lines)
             if not v.other_lines:
                 if other:
-                    return Verdict("uncertain", vendor_id, product_id,
-                                   f"{v.name} sells only facial recognition, but the description says {other.group(0)!r}")
+                    return Verdict(
+                        "uncertain",
+                        vendor_id,
+                        product_id,
+                        f"{v.name} sells only facial recognition, but the description says {other.group(0)!r}",
+                    )
                 return Verdict("yes", vendor_id, product_id, f"{v.name} sells only facial recognition (catalog)")
             if other:
-                return Verdict("no", vendor_id, None, f"{v.name} also sells {', '.join(v.other_lines)}; "
-                                                      f"the description says {other.group(0)!r}")
-            return Verdict("uncertain", vendor_id, None, f"{v.name} also sells {', '.join(v.other_lines)}; "
-                                                         "the description names no facial-recognition product")
-        strong = [(p, t) for p in self.products for t in p.terms
-                  if t not in GENERIC_TERMS and t not in COMMON_WORDS and len(t) >= 5 and has_term(text, t)]
+                return Verdict(
+                    "no",
+                    vendor_id,
+                    None,
+                    f"{v.name} also sells {', '.join(v.other_lines)}; the description says {other.group(0)!r}",
+                )
+            return Verdict(
+                "uncertain",
+                vendor_id,
+                None,
+                f"{v.name} also sells {', '.join(v.other_lines)}; the description names no facial-recognition product",
+            )
+        strong = [
+            (p, t)
+            for p in self.products
+            for t in p.terms
+            if t not in GENERIC_TERMS and t not in COMMON_WORDS and len(t) >= 5 and has_term(text, t)
+        ]
         if strong:
             p, t = strong[0]
-            return Verdict("yes", p.vendor_id, p.product_id,
-                           f"description names {t!r} ({p.name}); vendor {vendor or '(none)'} is not in the catalog")
+            return Verdict(
+                "yes",
+                p.vendor_id,
+                p.product_id,
+                f"description names {t!r} ({p.name}); vendor {vendor or '(none)'} is not in the catalog",
+            )
         if says_fr:
-            return Verdict("yes", None, None, f"description says {says_fr!r}; vendor {vendor or '(none)'} is not in the catalog")
+            return Verdict(
+                "yes", None, None, f"description says {says_fr!r}; vendor {vendor or '(none)'} is not in the catalog"
+            )
         look_alike = self.first_words.get(company(vendor).split()[0]) if company(vendor) else None
         if look_alike:
-            return Verdict("no", None, None, f"{vendor!r} is not {self.vendors[look_alike].name}: the names differ "
-                                             "and the description names no facial-recognition product")
+            return Verdict(
+                "no",
+                None,
+                None,
+                f"{vendor!r} is not {self.vendors[look_alike].name}: the names differ "
+                "and the description names no facial-recognition product",
+            )
         weak = [(p, t) for p in self.products for t in p.terms if t not in GENERIC_TERMS and has_term(text, t)]
         if weak:
-            return Verdict("uncertain", None, None, f"description mentions {weak[0][1]!r}, which is also an ordinary "
-                                                    f"word or another company's name; vendor {vendor or '(none)'} is not in the catalog")
-        return Verdict("no", None, None, f"{vendor or 'the vendor'} is not a facial-recognition vendor in the catalog "
-                                         "and the description names no facial-recognition product")
+            return Verdict(
+                "uncertain",
+                None,
+                None,
+                f"description mentions {weak[0][1]!r}, which is also an ordinary "
+                f"word or another company's name; vendor {vendor or '(none)'} is not in the catalog",
+            )
+        return Verdict(
+            "no",
+            None,
+            None,
+            f"{vendor or 'the vendor'} is not a facial-recognition vendor in the catalog "
+            "and the description names no facial-recognition product",
+        )
 
 
-LINE_FILLER = {"systems", "system", "services", "service", "software", "platform", "products", "tools", "devices",
-               "management", "solutions", "enterprise", "mobile", "media", "video", "security"}
+LINE_FILLER = {
+    "systems",
+    "system",
+    "services",
+    "service",
+    "software",
+    "platform",
+    "products",
+    "tools",
+    "devices",
+    "management",
+    "solutions",
+    "enterprise",
+    "mobile",
+    "media",
+    "video",
+    "security",
+}
 
 
 def _names_other_line(text: str, lines: tuple[str, ...]):

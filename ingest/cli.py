@@ -1,4 +1,5 @@
 """python -m ingest COMMAND: build the bundled database, list sources and runs."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,11 @@ def cmd_build(args) -> int:
 
         built = build_database(target, progress=lambda s: status.update(f"Loaded {s}"), archive=archive_dir())
     if built.removed_leftovers:
-        console.print(f"Removed {len(built.removed_leftovers)} file(s) left behind by builds that were killed: "
-                      + ", ".join(p.name for p in built.removed_leftovers) + ".")
+        console.print(
+            f"Removed {len(built.removed_leftovers)} file(s) left behind by builds that were killed: "
+            + ", ".join(p.name for p in built.removed_leftovers)
+            + "."
+        )
     table = Table(title=f"Built {target}")
     for column in ("source", "records read", "new", "quarantined", "notes"):
         table.add_column(column)
@@ -40,7 +44,8 @@ def cmd_build(args) -> int:
     try:
         counts = con.execute(
             "SELECT (SELECT count(*) FROM core.evidence), (SELECT count(DISTINCT agency_id) FROM core.evidence), "
-            "(SELECT count(*) FROM core.quarantine)").fetchone()
+            "(SELECT count(*) FROM core.quarantine)"
+        ).fetchone()
     finally:
         con.close()
     console.print(f"{counts[0]} evidence rows for {counts[1]} agencies; {counts[2]} rows in quarantine.")
@@ -64,8 +69,13 @@ def cmd_run(args) -> int:
 
     options = {"path": args.file, "mapping": parse_mapping(args.map), "name": args.name} if args.file else {}
     since = date.fromisoformat(args.since) if args.since else None
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} records"),
-                  console=console, transient=True) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} records"),
+        console=console,
+        transient=True,
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def progress(source_id: str, n: int) -> None:
@@ -73,15 +83,29 @@ def cmd_run(args) -> int:
                 tasks[source_id] = bar.add_task(f"Fetching {source_id}", total=None)
             bar.advance(tasks[source_id], n)
 
-        results = fetch.run(args.source, since=since, base_url=args.base_url, offline=args.offline,
-                            db_path=Path(args.db) if args.db else None, options=options, progress=progress)
+        results = fetch.run(
+            args.source,
+            since=since,
+            base_url=args.base_url,
+            offline=args.offline,
+            db_path=Path(args.db) if args.db else None,
+            options=options,
+            progress=progress,
+        )
     table = Table(title="Ingest run")
     for column in ("source", "status", "fetched", "new", "updated", "quarantined", "error / notes"):
         table.add_column(column, overflow="fold")
     for r in results:
         style = {"ok": "green", "failed": "red"}.get(r.status, "yellow")
-        table.add_row(r.source_id, f"[{style}]{r.status}[/{style}]", str(r.fetched), str(r.new), str(r.updated),
-                      str(r.rejected), r.error or "; ".join(r.notes))
+        table.add_row(
+            r.source_id,
+            f"[{style}]{r.status}[/{style}]",
+            str(r.fetched),
+            str(r.new),
+            str(r.updated),
+            str(r.rejected),
+            r.error or "; ".join(r.notes),
+        )
     console.print(table)
     failed = [r.source_id for r in results if r.status == "failed"]
     if failed:
@@ -106,8 +130,10 @@ def cmd_runs(args) -> int:
         return 1
     con = db.connect(target, read_only=True)
     try:
-        rows = con.execute("SELECT run_id, source_id, started_at, finished_at, status, fetched, new, rejected, "
-                           "coalesce(error, '') FROM meta.ingest_runs ORDER BY run_id").fetchall()
+        rows = con.execute(
+            "SELECT run_id, source_id, started_at, finished_at, status, fetched, new, rejected, "
+            "coalesce(error, '') FROM meta.ingest_runs ORDER BY run_id"
+        ).fetchall()
     finally:
         con.close()
     table = Table(title="Ingest runs")
@@ -170,12 +196,24 @@ def cmd_match_agencies(args) -> int:
     finally:
         con.close()
     names = {a.agency_id: a.name for a in matcher.agencies.values()}
-    queries = [(r["name"], (r.get("state") or "").strip().upper() or None, r.get("city") or None,
-                state_names.get((r.get("state") or "").strip().upper())) for r in rows]
+    queries = [
+        (
+            r["name"],
+            (r.get("state") or "").strip().upper() or None,
+            r.get("city") or None,
+            state_names.get((r.get("state") or "").strip().upper()),
+        )
+        for r in rows
+    ]
     for row, found in zip(rows, matcher.match_many(queries)):
-        row.update(status=found.status, agency_id=found.agency_id or "", ori=oris.get(found.agency_id) or "",
-                   matched_name=names.get(found.agency_id, ""),
-                   score="" if found.score is None else f"{found.score:.1f}", candidates="; ".join(found.candidates))
+        row.update(
+            status=found.status,
+            agency_id=found.agency_id or "",
+            ori=oris.get(found.agency_id) or "",
+            matched_name=names.get(found.agency_id, ""),
+            score="" if found.score is None else f"{found.score:.1f}",
+            candidates="; ".join(found.candidates),
+        )
     write_rows(args.output, columns + ["status", "agency_id", "ori", "matched_name", "score", "candidates"], rows)
     counts = {s: sum(r["status"] == s for r in rows) for s in ("matched", "ambiguous", "unmatched")}
     console.print(", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
@@ -189,16 +227,31 @@ def cmd_classify(args) -> int:
     classifier = Classifier.from_csv()
     for row in rows:
         verdict = classifier.classify(row["vendor"], row["description"])
-        row.update(is_face_recognition=verdict.is_face_recognition, vendor_id=verdict.vendor_id or "",
-                   product_id=verdict.product_id or "", reason=verdict.reason)
+        row.update(
+            is_face_recognition=verdict.is_face_recognition,
+            vendor_id=verdict.vendor_id or "",
+            product_id=verdict.product_id or "",
+            reason=verdict.reason,
+        )
     write_rows(args.output, columns + ["is_face_recognition", "vendor_id", "product_id", "reason"], rows)
     counts = {s: sum(r["is_face_recognition"] == s for r in rows) for s in ("yes", "no", "uncertain")}
     console.print(", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
     return 0
 
 
-CLAIM_COLUMNS = ["agency_id", "ori", "agency_name", "state", "vendor", "product", "status", "evidence_count",
-                 "first_date", "last_date", "source_urls"]
+CLAIM_COLUMNS = [
+    "agency_id",
+    "ori",
+    "agency_name",
+    "state",
+    "vendor",
+    "product",
+    "status",
+    "evidence_count",
+    "first_date",
+    "last_date",
+    "source_urls",
+]
 
 
 def cmd_claims(args) -> int:
@@ -210,7 +263,8 @@ def cmd_claims(args) -> int:
                FROM views.claims c JOIN views.status_ladder l USING (status)
                WHERE $state::VARCHAR IS NULL OR c.state = $state::VARCHAR
                ORDER BY c.state NULLS LAST, c.agency_name, l.rank, c.product""",
-            {"state": args.state.upper() if args.state else None})
+            {"state": args.state.upper() if args.state else None},
+        )
         rows = [dict(zip(CLAIM_COLUMNS, r)) for r in cursor.fetchall()]
     finally:
         con.close()
@@ -227,7 +281,7 @@ def cmd_release(args) -> int:
 
     version = date.today().isoformat() if args.version is None else args.version
     try:
-        release.check_version(version)   # before anything is written: a version names a folder and a line
+        release.check_version(version)  # before anything is written: a version names a folder and a line
     except ValueError as exc:
         console.print(f"Nothing was written. {exc}", markup=False, highlight=False)
         return 2
@@ -237,8 +291,11 @@ def cmd_release(args) -> int:
         return 1
     folder = release.write(database, Path(args.out) if args.out else paths.releases_dir(), version)
     manifest = json.loads((folder / "manifest.json").read_text())
-    console.print(f"Release {manifest['version']} in {folder}: " + ", ".join(
-        f"{n} claims {k}" for k, n in manifest["claims"].items()) + f" (since {manifest['previous'] or 'nothing'})")
+    console.print(
+        f"Release {manifest['version']} in {folder}: "
+        + ", ".join(f"{n} claims {k}" for k, n in manifest["claims"].items())
+        + f" (since {manifest['previous'] or 'nothing'})"
+    )
     return 0
 
 
@@ -253,11 +310,17 @@ def cmd_new_source(args) -> int:
     console.print(f"Source {made.name} (platform {made.platform}) scaffolded:", markup=False)
     for path in made.files:
         console.print(f"  created {path.relative_to(made.root)}", markup=False, highlight=False)
-    console.print("  appended a draft row to data/sources.csv and registered the transform in "
-                  "ingest/transform/__init__.py", markup=False)
-    console.print(f"Next: fill in every TODO (the module, the sources.csv row), add a row to data/SOURCES.md, then "
-                  f"run .venv/bin/python -m pytest tests/test_source_{made.platform}.py tests/test_scaffold.py -q "
-                  "(see CONTRIBUTING.md).", markup=False, highlight=False)
+    console.print(
+        "  appended a draft row to data/sources.csv and registered the transform in ingest/transform/__init__.py",
+        markup=False,
+    )
+    console.print(
+        f"Next: fill in every TODO (the module, the sources.csv row), add a row to data/SOURCES.md, then "
+        f"run .venv/bin/python -m pytest tests/test_source_{made.platform}.py tests/test_scaffold.py -q "
+        "(see CONTRIBUTING.md).",
+        markup=False,
+        highlight=False,
+    )
     return 0
 
 
@@ -298,13 +361,19 @@ def parser() -> argparse.ArgumentParser:
     cl.add_argument("--db")
     cl.set_defaults(func=cmd_claims)
     rel = sub.add_parser("release", help="write a dated release: Parquet per table, manifest, changelog")
-    rel.add_argument("--version", help="release label (default: today's date, YYYY-MM-DD): a letter or digit, "
-                                       "then up to 63 letters, digits, '.', '-' or '_'")
+    rel.add_argument(
+        "--version",
+        help="release label (default: today's date, YYYY-MM-DD): a letter or digit, "
+        "then up to 63 letters, digits, '.', '-' or '_'",
+    )
     rel.add_argument("--out", help="releases folder (default: $WATCHDOG_RELEASES or releases/)")
     rel.add_argument("--db")
     rel.set_defaults(func=cmd_release)
-    ns = sub.add_parser("new-source", help="scaffold a new bundled source: platform module, transform, test, "
-                                           "fixture and a draft row in data/sources.csv (see CONTRIBUTING.md)")
+    ns = sub.add_parser(
+        "new-source",
+        help="scaffold a new bundled source: platform module, transform, test, "
+        "fixture and a draft row in data/sources.csv (see CONTRIBUTING.md)",
+    )
     ns.add_argument("name", help="source id, e.g. eff_campus_police_2021")
     ns.add_argument("--platform", required=True, help="platform module name, e.g. eff_campus_police")
     ns.add_argument("--file", required=True, help="the dataset's CSV, already copied under data/")
@@ -334,8 +403,11 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
         if args.command in ("build", "run"):
             # Said only when true: an error after the swap must not claim the old file is still live.
-            console.print("The live database was not changed." if live_stamp(args) == before else
-                          "The live database was replaced by the new build before this error.")
+            console.print(
+                "The live database was not changed."
+                if live_stamp(args) == before
+                else "The live database was replaced by the new build before this error."
+            )
         return 1
 
 

@@ -8,10 +8,11 @@ A cell that starts with a tab or a line break is quoted whatever follows: some r
 
 No pandas or dashboard import: the command line uses this without loading the web app.
 """
+
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 FORMULA_SIGNS = frozenset("=+-@＝＋－＠﹦﹢﹣−")
 BREAKS = ("\t", "\r", "\n")

@@ -1,4 +1,5 @@
 """Dates as sources write them: 7/31/2020, 08/08/2019, 11/08/19, 2012, "October 16th, 2019", "March, 2018"."""
+
 from __future__ import annotations
 
 import re

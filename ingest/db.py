@@ -4,6 +4,7 @@ DuckDB lets one process write a file and no process read it meanwhile, so a buil
 touches the live file: it writes a sibling file and swaps it in with os.replace. A reader
 that already has the old file open keeps reading the old inode undisturbed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,10 +42,10 @@ def building_path(live: Path, pid: int) -> Path:
 
 def process_is_gone(pid: int) -> bool:
     try:
-        os.kill(pid, 0)   # signal 0: only asks whether the process exists
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return True
-    except PermissionError:   # it exists, run by someone else
+    except PermissionError:  # it exists, run by someone else
         return False
     return False
 
@@ -60,7 +61,7 @@ def remove_dead_builds(live: Path) -> list[Path]:
         found = pattern.match(leftover.name)
         if not found or int(found.group(1)) == os.getpid() or not process_is_gone(int(found.group(1))):
             continue
-        with contextlib.suppress(FileNotFoundError):   # another build may have removed it a moment ago
+        with contextlib.suppress(FileNotFoundError):  # another build may have removed it a moment ago
             leftover.unlink()
             removed.append(leftover)
     return removed
@@ -88,9 +89,22 @@ def swapped_build(live: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             leftover.unlink(missing_ok=True)
 
 
-CORE_TABLES = frozenset({"core.quarantine", "core.agencies", "core.vendors", "core.products", "core.evidence",
-                         "core.evidence_links", "core.procurement", "core.policies", "core.agency_aliases",
-                         "core.records_laws", "core.research", "core.records_requests"})
+CORE_TABLES = frozenset(
+    {
+        "core.quarantine",
+        "core.agencies",
+        "core.vendors",
+        "core.products",
+        "core.evidence",
+        "core.evidence_links",
+        "core.procurement",
+        "core.policies",
+        "core.agency_aliases",
+        "core.records_laws",
+        "core.research",
+        "core.records_requests",
+    }
+)
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame) -> int:

@@ -7,6 +7,7 @@ days are business or calendar days, both readings are given rather than one gues
 timing in its own words (core.records_laws.deadline_note) and is added to the explanation. Due
 dates count the base deadline only: extensions a law allows are in the note and the caveat.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ import holidays
 
 @dataclass
 class Deadline:
-    due: date | None          # None: no fixed deadline, or the kind of day is unknown
-    earliest: date | None     # with unknown day kinds: the calendar-day reading
-    latest: date | None       # ... and the business-day reading
+    due: date | None  # None: no fixed deadline, or the kind of day is unknown
+    earliest: date | None  # with unknown day kinds: the calendar-day reading
+    latest: date | None  # ... and the business-day reading
     explanation: str
 
 
@@ -43,25 +44,49 @@ def add_business_days(start: date, days: int, state: str) -> date:
     return current
 
 
-def due_date(requested: date, state: str, response_days: int | None, day_type: str, citation: str,
-             note: str | None = None) -> Deadline:
+def due_date(
+    requested: date, state: str, response_days: int | None, day_type: str, citation: str, note: str | None = None
+) -> Deadline:
     said = f" {note}" if note else ""
     if day_type == "none":
-        return Deadline(None, None, None, f"{citation} sets no fixed response deadline.{said} Ask for an "
-                                          "acknowledgement and an estimated date.")
+        return Deadline(
+            None,
+            None,
+            None,
+            f"{citation} sets no fixed response deadline.{said} Ask for an acknowledgement and an estimated date.",
+        )
     if response_days is None:
-        return Deadline(None, None, None, f"{citation} sets no fixed response deadline in our table: "
-                                          f"ask for an acknowledgement and an estimated date.{said}")
+        return Deadline(
+            None,
+            None,
+            None,
+            f"{citation} sets no fixed response deadline in our table: "
+            f"ask for an acknowledgement and an estimated date.{said}",
+        )
     if day_type == "business":
         due = add_business_days(requested, response_days, state)
-        return Deadline(due, due, due, f"{citation}: {response_days} business days from {requested:%B %d, %Y}, "
-                                       f"skipping weekends and {state.upper()} holidays: due {due:%B %d, %Y}.{said}")
+        return Deadline(
+            due,
+            due,
+            due,
+            f"{citation}: {response_days} business days from {requested:%B %d, %Y}, "
+            f"skipping weekends and {state.upper()} holidays: due {due:%B %d, %Y}.{said}",
+        )
     if day_type == "calendar":
         due = requested + timedelta(days=response_days)
-        return Deadline(due, due, due, f"{citation}: {response_days} calendar days from {requested:%B %d, %Y}: "
-                                       f"due {due:%B %d, %Y}.{said}")
+        return Deadline(
+            due,
+            due,
+            due,
+            f"{citation}: {response_days} calendar days from {requested:%B %d, %Y}: due {due:%B %d, %Y}.{said}",
+        )
     early = requested + timedelta(days=response_days)
     late = add_business_days(requested, response_days, state)
-    return Deadline(None, early, late, f"{citation}: {response_days} days, and our table does not say whether "
-                                       f"business or calendar days: due between {early:%B %d, %Y} (calendar) and "
-                                       f"{late:%B %d, %Y} (business).{said}")
+    return Deadline(
+        None,
+        early,
+        late,
+        f"{citation}: {response_days} days, and our table does not say whether "
+        f"business or calendar days: due between {early:%B %d, %Y} (calendar) and "
+        f"{late:%B %d, %Y} (business).{said}",
+    )

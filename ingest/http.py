@@ -8,13 +8,14 @@ anywhere. A request that carries a credential is never sent on to another host: 
 with a sentence. One that carries none follows it, and the response keeps the hops in `history` so the
 archive can say where it really came from.
 """
+
 from __future__ import annotations
 
 import email.utils
 import os
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -24,7 +25,7 @@ USER_AGENT = "WhosWatching/0.1 (open-source public-records watchdog; +https://gi
 # Tokens are read from these variables, sent as headers only, and scrubbed from anything we print or store.
 SECRET_ENV = ("MUCKROCK_TOKEN", "MUCKROCK_REFRESH_TOKEN", "MUCKROCK_PASSWORD", "SOCRATA_APP_TOKEN")
 SECRET_PARAMS = frozenset({"$$app_token", "app_token", "token", "api_key", "apikey", "access_token"})
-MAX_RETRY_AFTER = 300.0   # a server asking for longer than this is treated as down, not waited for
+MAX_RETRY_AFTER = 300.0  # a server asking for longer than this is treated as down, not waited for
 # Seconds between two requests to one host. The public APIs ask for politeness; a local mirror or a test
 # server may allow less (WATCHDOG_HTTP_INTERVAL=0).
 DEFAULT_INTERVAL = 1.0
@@ -51,8 +52,10 @@ class RetryableStatus(Exception):
         self.response = response
         self.retry_after = retry_after_seconds(response.headers.get("Retry-After"))
         too_long = self.retry_after is not None and self.retry_after > MAX_RETRY_AFTER
-        super().__init__(f"HTTP {response.status_code} from {strip_query(str(response.url))}"
-                         + (f" (asked to retry after {self.retry_after:.0f} s: treated as down)" if too_long else ""))
+        super().__init__(
+            f"HTTP {response.status_code} from {strip_query(str(response.url))}"
+            + (f" (asked to retry after {self.retry_after:.0f} s: treated as down)" if too_long else "")
+        )
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -66,7 +69,7 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return max((when - now).total_seconds(), 0.0)
 
 
@@ -154,9 +157,13 @@ def credentials_in(request: httpx.Request) -> list[str]:
     """What in this request is a credential: header names, and 'body' when the body holds a known token
     (a sign-in's password, a refresh token)."""
     values = secrets()
-    found = [name for name, value in request.headers.items()
-             if name.lower() in SECRET_HEADERS or any(w in name.lower() for w in SECRET_HEADER_WORDS)
-             or any(v in value for v in values)]
+    found = [
+        name
+        for name, value in request.headers.items()
+        if name.lower() in SECRET_HEADERS
+        or any(w in name.lower() for w in SECRET_HEADER_WORDS)
+        or any(v in value for v in values)
+    ]
     body = request.content if isinstance(request.stream, httpx.ByteStream) else b""
     if body and any(v.encode() in body for v in values):
         found.append("body")
@@ -165,9 +172,12 @@ def credentials_in(request: httpx.Request) -> list[str]:
 
 def refuse_redirect(request: httpx.Request, response: httpx.Response, credentials: list[str]) -> FetchError:
     what = "token" if credentials != ["body"] else "password or token in its body"
-    return FetchError(f"{host_of(request.url)} redirected {request.method} {strip_query(str(request.url))} to "
-                      f"{host_of(response.next_request.url)}; not followed, since the {what} it carries "
-                      f"({', '.join(credentials)}) is only for {host_of(request.url)}", response.status_code)
+    return FetchError(
+        f"{host_of(request.url)} redirected {request.method} {strip_query(str(request.url))} to "
+        f"{host_of(response.next_request.url)}; not followed, since the {what} it carries "
+        f"({', '.join(credentials)}) is only for {host_of(request.url)}",
+        response.status_code,
+    )
 
 
 def left_host(response: httpx.Response) -> tuple[str, str] | None:
@@ -198,18 +208,29 @@ class RateLimit:
 class Client:
     """Use as a context manager. `get`/`post` return a response with status 2xx or 304, or raise FetchError."""
 
-    def __init__(self, *, timeout: float = 30.0, attempts: int = 5, min_interval: float | None = None,
-                 wait_initial: float = 1.0, wait_max: float = 60.0, headers: dict | None = None):
+    def __init__(
+        self,
+        *,
+        timeout: float = 30.0,
+        attempts: int = 5,
+        min_interval: float | None = None,
+        wait_initial: float = 1.0,
+        wait_max: float = 60.0,
+        headers: dict | None = None,
+    ):
         self.attempts = attempts
         self.wait_initial = wait_initial
         self.wait_max = wait_max
         if min_interval is None:
             min_interval = float(os.environ.get("WATCHDOG_HTTP_INTERVAL") or DEFAULT_INTERVAL)
         self.rate = RateLimit(min_interval)
-        self._http = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False,
-                                  headers={"User-Agent": USER_AGENT, **(headers or {})})
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+        )
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Client:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -221,25 +242,36 @@ class Client:
     def post(self, url: str, **kw) -> httpx.Response:
         return self.request("POST", url, **kw)
 
-    def request(self, method: str, url: str, *, params: dict | None = None, json: object = None,
-                headers: dict | None = None) -> httpx.Response:
+    def request(
+        self, method: str, url: str, *, params: dict | None = None, json: object = None, headers: dict | None = None
+    ) -> httpx.Response:
         host = urlsplit(url).netloc
         tries = 0
         try:
-            for attempt in stamina.retry_context(on=_backoff, attempts=self.attempts, timeout=None,
-                                                 wait_initial=self.wait_initial, wait_max=self.wait_max):
+            for attempt in stamina.retry_context(
+                on=_backoff,
+                attempts=self.attempts,
+                timeout=None,
+                wait_initial=self.wait_initial,
+                wait_max=self.wait_max,
+            ):
                 with attempt:
                     tries += 1
                     self.rate.wait(host)
-                    response = self._send(self._http.build_request(method, url, params=params, json=json,
-                                                                   headers=headers))
+                    response = self._send(
+                        self._http.build_request(method, url, params=params, json=json, headers=headers)
+                    )
                     if response.status_code == 429 or response.status_code >= 500:
                         raise RetryableStatus(response)
         except RetryableStatus as exc:
             raise FetchError(f"{exc} after {tries} attempt(s)", exc.response.status_code) from None
         except httpx.TransportError as exc:
-            raise FetchError(scrub(f"{transport_cause(exc)}: {type(exc).__name__} for {method} {strip_query(url)}: "
-                                   f"{exc} (after {tries} attempt(s))")) from None
+            raise FetchError(
+                scrub(
+                    f"{transport_cause(exc)}: {type(exc).__name__} for {method} {strip_query(url)}: "
+                    f"{exc} (after {tries} attempt(s))"
+                )
+            ) from None
         if response.status_code >= 400:
             raise FetchError(f"HTTP {response.status_code} from {method} {strip_query(url)}", response.status_code)
         return response
@@ -254,8 +286,11 @@ class Client:
                 response.history = history
                 return response
             if len(history) >= MAX_REDIRECTS:
-                raise FetchError(f"{host_of(first)} redirected more than {MAX_REDIRECTS} times for "
-                                 f"{strip_query(str(first))}; not followed further", response.status_code)
+                raise FetchError(
+                    f"{host_of(first)} redirected more than {MAX_REDIRECTS} times for "
+                    f"{strip_query(str(first))}; not followed further",
+                    response.status_code,
+                )
             following = response.next_request
             if credentials and not same_host(first, following.url):
                 raise refuse_redirect(request, response, credentials)

@@ -9,6 +9,7 @@ A name is placed only when it is the same agency by rule, tried in this order:
 Several candidates make the answer `ambiguous` (a city may break the tie); none makes it
 `unmatched`. Without a state, only rules 1 and 3 apply, across every state.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,20 +19,47 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 # Words that vary between spellings of the same agency ("Police Dept." / "Police Department").
-ABBREVIATIONS = {"dept": "department", "pd": "police department", "so": "sheriffs office",
-                 "sheriff": "sheriffs", "ofc": "office", "univ": "university", "co": "county",
-                 "twp": "township", "mt": "mount", "ft": "fort", "st": "saint", "ste": "sainte",
-                 "isd": "independent school district", "da": "district attorney", "dps": "department of public safety"}
+ABBREVIATIONS = {
+    "dept": "department",
+    "pd": "police department",
+    "so": "sheriffs office",
+    "sheriff": "sheriffs",
+    "ofc": "office",
+    "univ": "university",
+    "co": "county",
+    "twp": "township",
+    "mt": "mount",
+    "ft": "fort",
+    "st": "saint",
+    "ste": "sainte",
+    "isd": "independent school district",
+    "da": "district attorney",
+    "dps": "department of public safety",
+}
 FILLER = {"department", "office", "of", "the", "and", "dept", "services", "division"}
-ROLES = {"police": "police", "sheriffs": "sheriff", "marshal": "marshal", "constable": "constable",
-         "constables": "constable", "corrections": "corrections", "attorney": "attorney",
-         "highway": "highway patrol", "patrol": "highway patrol", "university": "university",
-         "college": "university", "school": "school", "district": "district", "public": "public safety",
-         "safety": "public safety", "investigation": "investigation", "investigations": "investigation"}
+ROLES = {
+    "police": "police",
+    "sheriffs": "sheriff",
+    "marshal": "marshal",
+    "constable": "constable",
+    "constables": "constable",
+    "corrections": "corrections",
+    "attorney": "attorney",
+    "highway": "highway patrol",
+    "patrol": "highway patrol",
+    "university": "university",
+    "college": "university",
+    "school": "school",
+    "district": "district",
+    "public": "public safety",
+    "safety": "public safety",
+    "investigation": "investigation",
+    "investigations": "investigation",
+}
 REPEATED_SUFFIX = re.compile(r"^(?P<name>.+?\b(?P<suffix>Police Department|Sheriff's Office))\s+(?P=suffix)$")
-FUZZY_FLOOR = 92.0     # overall similarity a spelling slip must reach
-FUZZY_MARGIN = 6.0     # ... and how far ahead of the next agency it must be
-WORD_FLOOR = 80.0      # each distinctive word against its counterpart
+FUZZY_FLOOR = 92.0  # overall similarity a spelling slip must reach
+FUZZY_MARGIN = 6.0  # ... and how far ahead of the next agency it must be
+WORD_FLOOR = 80.0  # each distinctive word against its counterpart
 
 
 def clean_registry_name(name: str) -> str:
@@ -48,8 +76,23 @@ def normalise(name: str) -> str:
     return " ".join(t for t in expanded if t != "the")
 
 
-VOCABULARY = sorted({w for w in (*FILLER, *ROLES, *" ".join(ABBREVIATIONS.values()).split(), "county", "township",
-                                 "village", "city", "metropolitan", "sheriffs")} - {"of", "the", "and"})
+VOCABULARY = sorted(
+    {
+        w
+        for w in (
+            *FILLER,
+            *ROLES,
+            *" ".join(ABBREVIATIONS.values()).split(),
+            "county",
+            "township",
+            "village",
+            "city",
+            "metropolitan",
+            "sheriffs",
+        )
+    }
+    - {"of", "the", "and"}
+)
 
 
 def fix_vocabulary(norm: str) -> str:
@@ -73,9 +116,9 @@ def key(name: str) -> tuple[frozenset[str], frozenset[str]]:
 
 @dataclass
 class Match:
-    status: str                    # matched | ambiguous | unmatched
+    status: str  # matched | ambiguous | unmatched
     agency_id: str | None = None
-    method: str | None = None      # exact_name | alias | exact_name_without_state | same_words | spelling
+    method: str | None = None  # exact_name | alias | exact_name_without_state | same_words | spelling
     score: float | None = None
     candidates: list[str] = field(default_factory=list)
 
@@ -112,7 +155,7 @@ class Matcher:
 
     def _index(self, agency_id: str, name: str, state: str | None) -> None:
         norm, k = normalise(name), key(name)
-        for scope in (state, None):   # None: the all-states index used when no state is given
+        for scope in (state, None):  # None: the all-states index used when no state is given
             self.exact.setdefault((scope, norm), set()).add(agency_id)
             if k[0]:
                 self.words.setdefault((scope, (k[0], k[1])), set()).add(agency_id)
@@ -132,8 +175,9 @@ class Matcher:
             return Match("matched", next(iter(ids)), method, 100.0)
         return Match("ambiguous", candidates=sorted(self._label(i) for i in ids))
 
-    def match(self, name: str, state: str | None = None, city: str | None = None,
-              state_name: str | None = None) -> Match:
+    def match(
+        self, name: str, state: str | None = None, city: str | None = None, state_name: str | None = None
+    ) -> Match:
         return self.match_many([(name, state, city, state_name)])[0]
 
     def match_many(self, queries: list[tuple]) -> list[Match]:
@@ -172,7 +216,7 @@ class Matcher:
         if found:
             return found
         if state and state_name and norm.startswith(normalise(state_name) + " "):
-            short = norm[len(normalise(state_name)) + 1:]
+            short = norm[len(normalise(state_name)) + 1 :]
             found = self._decide(self.exact.get((state, short), set()), "exact_name_without_state", city)
             if found and found.status == "matched":
                 return found
@@ -222,4 +266,6 @@ def _same_shape(a: str, b: str) -> bool:
 
 def _in_city(agency: Agency, city: str) -> bool:
     city = city.strip().lower()
-    return bool(city) and (city == (agency.city or "").lower() or normalise(agency.name).startswith(normalise(city) + " "))
+    return bool(city) and (
+        city == (agency.city or "").lower() or normalise(agency.name).startswith(normalise(city) + " ")
+    )

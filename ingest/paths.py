@@ -1,4 +1,5 @@
 """Where things live. The database path can be overridden with WATCHDOG_DB."""
+
 from __future__ import annotations
 
 import os

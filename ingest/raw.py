@@ -4,6 +4,7 @@ This is the only code that writes raw records. Source modules say how a file is 
 (delimiter, required columns); they never touch the database themselves. Every kind of file (CSV, a JSON
 response, a spreadsheet's rows) ends in the same table through the same dedupe (`_store_staged`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,7 +41,9 @@ def sha256_file(path: Path) -> str:
 
 def _read_csv(delim: str, rejects: bool = False) -> str:
     # Fixed text with parameters only: the path and delimiter are bound, never pasted in.
-    extra = ", store_rejects = true, rejects_table = 'load_rejects', rejects_scan = 'load_reject_scans'" if rejects else ""
+    extra = (
+        ", store_rejects = true, rejects_table = 'load_rejects', rejects_scan = 'load_reject_scans'" if rejects else ""
+    )
     return (
         "read_csv($path, all_varchar = true, header = true, delim = $delim, quote = '\"', "
         f"escape = '\"', strict_mode = true, null_padding = false{extra})"
@@ -78,13 +81,19 @@ def load_csv(
     require_columns(path, columns, required)
     con.execute("DROP TABLE IF EXISTS load_rejects; DROP TABLE IF EXISTS load_reject_scans")
     # A temp table keeps file order, so its rowid numbers the rows without a window over the whole file.
-    con.execute("CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT to_json(t)::VARCHAR AS record "
-                "FROM " + _read_csv(delim, rejects=True) + " AS t", {"path": str(path), "delim": delim})
-    con.execute("CREATE OR REPLACE TEMP TABLE staged AS "
-                "SELECT rowid + 1 AS row_number, record, sha256(record) AS content_hash FROM staged_rows ORDER BY rowid;"
-                "DROP TABLE staged_rows")
-    raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
-                                 fetched_at=fetched_at, columns=columns)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT to_json(t)::VARCHAR AS record "
+        "FROM " + _read_csv(delim, rejects=True) + " AS t",
+        {"path": str(path), "delim": delim},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE staged AS "
+        "SELECT rowid + 1 AS row_number, record, sha256(record) AS content_hash FROM staged_rows ORDER BY rowid;"
+        "DROP TABLE staged_rows"
+    )
+    raw_file_id = _register_file(
+        con, source_id=source_id, run_id=run_id, path=path, url=url, fetched_at=fetched_at, columns=columns
+    )
     fetched, new = _store_staged(con, source_id, raw_file_id, run_id)
     rejected = con.execute(
         """
@@ -104,8 +113,12 @@ def load_csv(
 def platform_sources(con: duckdb.DuckDBPyConnection, platform: str) -> list[str]:
     """The ids of one platform's sources. Filtering raw.records by this list (a constant) lets DuckDB drop
     other sources' rows before it works out their JSON; a join on meta.sources filters only after."""
-    return [s for (s,) in con.execute("SELECT source_id FROM meta.sources WHERE platform = ? ORDER BY 1",
-                                      [platform]).fetchall()]
+    return [
+        s
+        for (s,) in con.execute(
+            "SELECT source_id FROM meta.sources WHERE platform = ? ORDER BY 1", [platform]
+        ).fetchall()
+    ]
 
 
 def next_record_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -121,7 +134,9 @@ def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: i
     fetched, distinct, held = con.execute(
         """SELECT count(*), count(DISTINCT content_hash),
                   count(*) FILTER (WHERE content_hash IN (SELECT content_hash FROM raw.records WHERE source_id = $source))
-           FROM staged""", {"source": source_id}).fetchone()
+           FROM staged""",
+        {"source": source_id},
+    ).fetchone()
     if distinct == fetched and held == 0:
         # Nothing repeats and nothing is held already (a first load): every row is new, ids follow file order.
         return fetched, con.execute(
@@ -130,7 +145,9 @@ def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: i
             SELECT (SELECT coalesce(max(record_id), 0) FROM raw.records) + row_number,
                    $source, $file, $run, row_number, content_hash, record::JSON
             FROM staged
-            """, params).fetchone()[0]
+            """,
+            params,
+        ).fetchone()[0]
     # A record already in raw (an earlier run, or an identical row earlier in this file) is not
     # stored again; a repeat inside one file is noted in quarantine so nothing vanishes silently.
     con.execute(
@@ -162,8 +179,17 @@ def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: i
     return fetched, new
 
 
-def _register_file(con, *, source_id: str, run_id: int, path: Path, url: str, fetched_at: str,
-                   columns: list[str], sha256: str | None = None) -> int:
+def _register_file(
+    con,
+    *,
+    source_id: str,
+    run_id: int,
+    path: Path,
+    url: str,
+    fetched_at: str,
+    columns: list[str],
+    sha256: str | None = None,
+) -> int:
     rel = str(path.resolve().relative_to(ROOT)) if path.resolve().is_relative_to(ROOT) else str(path)
     return con.execute(
         "INSERT INTO meta.raw_files VALUES (nextval('meta.raw_file_seq'), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING raw_file_id",
@@ -197,10 +223,14 @@ def load_json(
     params = {"path": str(path)}
     valid = con.execute("SELECT json_valid(content) FROM read_text($path)", params).fetchone()[0]
     if not valid:
-        raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
-                                     fetched_at=fetched_at, columns=[])
-        con.execute("INSERT INTO core.quarantine VALUES (?, ?, NULL, NULL, 'not valid JSON: the whole response is "
-                    "kept in the archive, none of it loaded', ?)", [source_id, raw_file_id, path.read_text(errors="replace")[:4000]])
+        raw_file_id = _register_file(
+            con, source_id=source_id, run_id=run_id, path=path, url=url, fetched_at=fetched_at, columns=[]
+        )
+        con.execute(
+            "INSERT INTO core.quarantine VALUES (?, ?, NULL, NULL, 'not valid JSON: the whole response is "
+            "kept in the archive, none of it loaded', ?)",
+            [source_id, raw_file_id, path.read_text(errors="replace")[:4000]],
+        )
         return LoadResult(raw_file_id, [], fetched=0, new=0, rejected=1)
     con.execute(
         """
@@ -210,11 +240,15 @@ def load_json(
         """,
         {**params, "jpath": json_records_path(records_path)},
     )
-    columns = [r[0] for r in con.execute(
-        "SELECT DISTINCT unnest(json_keys(rec)) AS k FROM json_staged WHERE json_type(rec) = 'OBJECT' ORDER BY k"
-    ).fetchall()]
-    raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
-                                 fetched_at=fetched_at, columns=columns)
+    columns = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unnest(json_keys(rec)) AS k FROM json_staged WHERE json_type(rec) = 'OBJECT' ORDER BY k"
+        ).fetchall()
+    ]
+    raw_file_id = _register_file(
+        con, source_id=source_id, run_id=run_id, path=path, url=url, fetched_at=fetched_at, columns=columns
+    )
     bad = {"source": source_id, "file": raw_file_id, "required": list(required)}
     rejected = con.execute(
         """
@@ -263,14 +297,21 @@ def load_rows(
     import pyarrow as pa
 
     columns = sorted({k for r in rows for k in r})
-    raw_file_id = _register_file(con, source_id=source_id, run_id=run_id, path=path, url=url,
-                                 fetched_at=fetched_at, columns=columns)
-    texts = pa.table({"row_number": list(range(1, len(rows) + 1)),
-                      "record": [json.dumps(r, ensure_ascii=False, default=str) for r in rows]})
+    raw_file_id = _register_file(
+        con, source_id=source_id, run_id=run_id, path=path, url=url, fetched_at=fetched_at, columns=columns
+    )
+    texts = pa.table(
+        {
+            "row_number": list(range(1, len(rows) + 1)),
+            "record": [json.dumps(r, ensure_ascii=False, default=str) for r in rows],
+        }
+    )
     con.register("rows_in", texts)
-    con.execute("CREATE OR REPLACE TEMP TABLE staged AS "
-                "SELECT row_number, record::JSON::VARCHAR AS record, sha256(record::JSON::VARCHAR) AS content_hash "
-                "FROM rows_in")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE staged AS "
+        "SELECT row_number, record::JSON::VARCHAR AS record, sha256(record::JSON::VARCHAR) AS content_hash "
+        "FROM rows_in"
+    )
     con.unregister("rows_in")
     fetched, new = _store_staged(con, source_id, raw_file_id, run_id)
     dupes = con.execute(

@@ -4,6 +4,7 @@ Every pattern runs in time linear in the text: record text and uploads come from
 "a.a.a.…" took the old email pattern 5.75 s per 100,000 characters (quadratic: each start position scanned
 the rest of the run looking for an @), which froze the whole server on one upload.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,7 @@ CONTACT = re.compile(
 def redact(text: str | None) -> str | None:
     if text is None:
         return None
-    if "@" in text:     # most text has none: skip the email scan
+    if "@" in text:  # most text has none: skip the email scan
         text = EMAIL.sub("[email redacted]", text)
     text = PHONE.sub("[phone redacted]", text)
     return CONTACT.sub(lambda m: f"{m.group(1)}: [name redacted]", text)
@@ -36,9 +37,9 @@ def clear_cut(text: str, limit: int) -> int:
     the start of any email address, phone number or named contact that runs across `limit`."""
     # An address is at most 381 characters, a phone number about 20; a contact that runs past the window still
     # crosses the cut, and is found.
-    window = text[:limit + 1_000]
+    window = text[: limit + 1_000]
     spans = [m.span() for pattern in (EMAIL, PHONE, CONTACT) for m in pattern.finditer(window)]
     cut = limit
     while crossing := [start for start, end in spans if start < cut < end]:
-        cut = min(crossing)    # the new cut may fall inside another pattern's match: look again
+        cut = min(crossing)  # the new cut may fall inside another pattern's match: look again
     return cut

@@ -2,6 +2,7 @@
 
 Adding a dataset is adding a row: a bundled file names its `files`; a live source (`mode` live) names its
 `endpoint` and, for a city's open-data portal, the dataset id and which of its columns are ours."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,20 @@ from pathlib import Path
 
 from ingest.paths import DATA_DIR, SOURCES_FILE
 
-FIELDS = ("source_id", "name", "platform", "mode", "files", "url", "homepage", "license",
-          "attribution", "retrieved", "weight", "notes")
+FIELDS = (
+    "source_id",
+    "name",
+    "platform",
+    "mode",
+    "files",
+    "url",
+    "homepage",
+    "license",
+    "attribution",
+    "retrieved",
+    "weight",
+    "notes",
+)
 MODES = ("bundled", "live")
 # Live rows add where to fetch from: the endpoint (its scheme and host can be overridden), a dataset id
 # (Socrata), a field mapping `ours=theirs|...` and the jurisdiction whose records they are.
@@ -35,7 +48,7 @@ class Source:
     retrieved: str
     weight: str
     notes: str
-    mode: str = "bundled"          # bundled | live
+    mode: str = "bundled"  # bundled | live
     endpoint: str = ""
     dataset: str = ""
     fields: str = ""
@@ -69,8 +82,9 @@ def _source(path: Path, row: dict) -> Source:
     if row["weight"] not in WEIGHTS:
         raise ValueError(f"{path}: source {row['source_id']!r} has weight {row['weight']!r}; use one of {WEIGHTS}")
     if mode == "live" and row["platform"] not in LIVE_PLATFORMS:
-        raise ValueError(f"{path}: live source {row['source_id']!r} has platform {row['platform']!r}; "
-                         f"use one of {LIVE_PLATFORMS}")
+        raise ValueError(
+            f"{path}: live source {row['source_id']!r} has platform {row['platform']!r}; use one of {LIVE_PLATFORMS}"
+        )
     files = tuple(f.strip() for f in row["files"].split(";") if f.strip())
     known = {k: v for k, v in row.items() if k in FIELDS or k in LIVE_FIELDS}
     if mode == "bundled" and not files:

@@ -5,6 +5,7 @@ A file that is not JSON, not a list, or holds entries that do not check out is n
 it is renamed aside (`requests.json.damaged-20261206T083000Z`), the entries that do check out are
 written to a fresh file, and the caller gets one sentence saying what happened.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,8 @@ class EntryError(ValueError):
 @dataclass
 class Loaded:
     items: list = field(default_factory=list)
-    problem: str | None = None   # a sentence when the file was damaged and kept aside
-    left_damaged: bool = False   # damaged and could not be set aside: writing would destroy it
+    problem: str | None = None  # a sentence when the file was damaged and kept aside
+    left_damaged: bool = False  # damaged and could not be set aside: writing would destroy it
 
     def for_update(self) -> list:
         """The entries to change and write back; refused while writing would overwrite a damaged file."""
@@ -72,13 +73,20 @@ def _set_aside(file: Path, salvaged: list, what: str, reason: str) -> Loaded:
         # Another session set it aside a moment ago: what it wrote in its place is the file to read.
         return Loaded(salvaged, f"The {what} file was damaged and another session has just set it aside.")
     except OSError as exc:
-        return Loaded(salvaged, f"The {what} file {file} could not be used as it was ({reason}), and it could not "
-                                f"be set aside ({_short(exc)}); it was left as it is.", left_damaged=True)
+        return Loaded(
+            salvaged,
+            f"The {what} file {file} could not be used as it was ({reason}), and it could not "
+            f"be set aside ({_short(exc)}); it was left as it is.",
+            left_damaged=True,
+        )
     if salvaged:
         write(file, [asdict(item) for item in salvaged])
     kept = f"the entries that were fine ({len(salvaged)}) are kept" if salvaged else "a new, empty list was started"
-    return Loaded(salvaged, f"The {what} file {file} could not be used as it was ({reason}). It was kept aside, "
-                            f"unchanged, as {aside.name}; {kept}.")
+    return Loaded(
+        salvaged,
+        f"The {what} file {file} could not be used as it was ({reason}). It was kept aside, "
+        f"unchanged, as {aside.name}; {kept}.",
+    )
 
 
 def write(file: Path, items: list[dict]) -> None:

@@ -4,6 +4,7 @@ one decoding for both, the characters no cell should keep, and how long a cell m
 Encodings, in the order they are tried: a byte order mark (UTF-8, UTF-16 LE or BE); UTF-16 without one,
 told by where its NUL bytes fall; UTF-8; and Latin-1, which reads any bytes at all.
 """
+
 from __future__ import annotations
 
 import csv
@@ -47,7 +48,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         try:
             return data.decode(guess), guess
         except UnicodeDecodeError:
-            pass    # an odd byte count or a broken surrogate: not UTF-16 after all
+            pass  # an odd byte count or a broken surrogate: not UTF-16 after all
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -82,7 +83,7 @@ def cap(text: str) -> tuple[str, bool]:
     be recognised by redaction, and would be shown."""
     if len(text) <= CELL_MAX:
         return text, False
-    return text[:clear_cut(text, CELL_MAX)] + CUT_MARK, True
+    return text[: clear_cut(text, CELL_MAX)] + CUT_MARK, True
 
 
 def csv_rows(data: bytes) -> tuple[list[str], list[list[str]], str]:

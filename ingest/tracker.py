@@ -4,6 +4,7 @@ when the answer is due (ingest/deadlines.py). Kept in a JSON file on this machin
 A damaged file (not JSON, not a list, an entry with a bad date or status) never breaks the page and
 is never overwritten: ingest/statefile.py keeps it aside and says so.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,8 @@ OPTIONAL = ("status", "note")
 class Request:
     agency_id: str
     agency_name: str
-    state: str            # USPS code, or US for federal FOIA
-    sent_on: str          # ISO date
+    state: str  # USPS code, or US for federal FOIA
+    sent_on: str  # ISO date
     status: str = "sent"
     note: str = ""
 

@@ -5,6 +5,7 @@ Names are at most NAME_LIMIT characters, and no two watchlists share a slug (the
 name whose slug is taken is refused with a sentence. A name with no Latin letters or digits (say
 "Москва") gets a stable slug from a short hash of the name.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,9 +23,13 @@ KINDS = ("city", "county", "state", "agency", "vendor")
 NAME_LIMIT = 80
 VALUE_LIMIT = 200
 # Each kind filters meta.changes joined to the agency; the column names come from this fixed map only.
-FILTERS = {"city": "lower(a.city) = lower($value)", "county": "lower(a.county) = lower($value)",
-           "state": "c.state = upper($value)", "agency": "c.agency_id = $value",
-           "vendor": "lower(c.vendor) = lower($value)"}
+FILTERS = {
+    "city": "lower(a.city) = lower($value)",
+    "county": "lower(a.county) = lower($value)",
+    "state": "c.state = upper($value)",
+    "agency": "c.agency_id = $value",
+    "vendor": "lower(c.vendor) = lower($value)",
+}
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,10 @@ def add(watch: Watch, file: Path | None = None) -> list[Watch]:
     others = [w for w in load_checked(file).for_update() if w.name != watch.name]
     taken = next((w for w in others if w.slug == watch.slug), None)
     if taken:
-        raise EntryError(f"the name {watch.name!r} is too close to the watchlist {taken.name!r}: both would publish "
-                         f"the feed watch-{watch.slug}.xml. Choose another name")
+        raise EntryError(
+            f"the name {watch.name!r} is too close to the watchlist {taken.name!r}: both would publish "
+            f"the feed watch-{watch.slug}.xml. Choose another name"
+        )
     watches = others + [watch]
     save(watches, file)
     return watches

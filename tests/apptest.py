@@ -1,4 +1,5 @@
 """The one way tests open a dashboard page with AppTest, and read what it shows."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ import re
 from streamlit.testing.v1 import AppTest
 
 APP = "../dashboard/app.py"  # AppTest.from_file resolves this relative to the tests folder
-TIMEOUT = 60                 # the first run imports plotly, pandas, duckdb ...
+TIMEOUT = 60  # the first run imports plotly, pandas, duckdb ...
 
 
 def open_page(page: str | None = None, timeout: float = TIMEOUT, **params) -> AppTest:

@@ -1,4 +1,5 @@
 """Shared fixtures: one database built from the bundled data for the whole test session."""
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 It checks what AppTest cannot: that plotly.js actually draws the map, that its outlines come from our own
 /app/static/topojson/, and that the page talks to no host but ours (reporters protect their sources).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,10 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu",
+    "--no-sandbox",
+    "--disable-gpu",
     # Chromium itself looks up Google hosts; refuse every name but ours so nothing leaves the machine.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 POINTS = ".js-plotly-plot .scattergeo path.point"
 
@@ -55,9 +60,26 @@ def server(built_db, tmp_path_factory):
     env = dict(os.environ, WATCHDOG_DB=str(built_db))
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard/app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -135,8 +157,13 @@ def test_map_and_agency_pages_in_chromium(server, db):
             browser.close()
 
     assert any(urlsplit(u).path.startswith("/app/static/topojson/") for u in requests)
-    elsewhere = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                        and urlsplit(u).hostname not in LOCAL_HOSTS})
+    elsewhere = sorted(
+        {
+            u
+            for u in requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in LOCAL_HOSTS
+        }
+    )
     assert not elsewhere, f"the page called other hosts: {elsewhere}"
     assert not [u for u in requests if "cdn.plot.ly" in u]
 
@@ -146,8 +173,11 @@ def test_brief_pdf_download_and_leak_upload_in_chromium(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
     leak = tmp_path / "leak.csv"
-    leak.write_text("Agency,State,Contact email\nNYPD,NY,jane.roe@nypd.example.org\n"
-                    "Springfield Police Department,,x@y.example.com\nAtlanta Police Department,GA,\n", encoding="utf-8")
+    leak.write_text(
+        "Agency,State,Contact email\nNYPD,NY,jane.roe@nypd.example.org\n"
+        "Springfield Police Department,,x@y.example.com\nAtlanta Police Department,GA,\n",
+        encoding="utf-8",
+    )
     requests: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -172,6 +202,11 @@ def test_brief_pdf_download_and_leak_upload_in_chromium(server, tmp_path):
             assert page.locator(".stException").count() == 0
         finally:
             browser.close()
-    elsewhere = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                        and urlsplit(u).hostname not in LOCAL_HOSTS})
+    elsewhere = sorted(
+        {
+            u
+            for u in requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in LOCAL_HOSTS
+        }
+    )
     assert not elsewhere, f"the page called other hosts: {elsewhere}"

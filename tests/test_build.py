@@ -1,8 +1,8 @@
 """The bundled build: counts, provenance of every evidence row, and the traps it must not fall into."""
+
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import duckdb
@@ -29,6 +29,7 @@ def test_every_bundled_file_is_loaded_raw_with_its_hash(db):
     registered = [f for row in csv.DictReader(open(DATA / "sources.csv")) for f in row["files"].split(";") if f]
     assert sorted(p for p, _, _ in files) == sorted(f"data/{f}" for f in registered)
     from ingest.raw import sha256_file
+
     for path, sha, size in files:
         assert sha256_file(ROOT / path) == sha
         assert (ROOT / path).stat().st_size == size
@@ -39,7 +40,10 @@ def test_raw_counts_match_the_files(db):
     assert len(atlas) == 369
     # AOS5547 appears twice as an identical row: kept once in raw, the repeat noted in quarantine.
     assert count(db, "SELECT count(*) FROM raw.records WHERE source_id = 'atlas_2020'") == 368
-    assert count(db, "SELECT count(*) FROM core.quarantine WHERE source_id = 'atlas_2020' AND reason LIKE 'identical%'") == 1
+    assert (
+        count(db, "SELECT count(*) FROM core.quarantine WHERE source_id = 'atlas_2020' AND reason LIKE 'identical%'")
+        == 1
+    )
     fbi = csv_records(DATA / "fbi_cde/fbi_cde_agencies_2018.csv")
     assert count(db, "SELECT count(*) FROM raw.records WHERE source_id = 'fbi_cde_agencies'") == len(fbi)
     awards = csv_records(DATA / "usaspending/surveillance_vendor_awards_dhs_doj_rows.csv")
@@ -48,24 +52,48 @@ def test_raw_counts_match_the_files(db):
 
 def test_every_face_recognition_row_becomes_evidence_or_quarantine(db):
     # 368 distinct 2020 rows (two name two vendors each) + 4 current-format FR rows.
-    distinct_rows = count(db, """SELECT count(DISTINCT raw_record_id) FROM core.evidence
-                                 WHERE source_id IN ('atlas_2020', 'atlas_current')""")
-    rejected = count(db, """SELECT count(*) FROM core.quarantine
-                            WHERE source_id LIKE 'atlas%' AND reason NOT LIKE 'identical%'""")
+    distinct_rows = count(
+        db,
+        """SELECT count(DISTINCT raw_record_id) FROM core.evidence
+                                 WHERE source_id IN ('atlas_2020', 'atlas_current')""",
+    )
+    rejected = count(
+        db,
+        """SELECT count(*) FROM core.quarantine
+                            WHERE source_id LIKE 'atlas%' AND reason NOT LIKE 'identical%'""",
+    )
     assert distinct_rows + rejected == 368 + 4
     # The two non-FR rows of the excerpt (an ALPR row whose summary mentions face recognition,
     # a body-camera row) never become evidence.
-    assert count(db, """SELECT count(*) FROM core.evidence e JOIN raw.records r ON r.record_id = e.raw_record_id
-                        WHERE r.record->>'AOSNUMBER' IN ('AOS009135', 'AOS009142')""") == 0
+    assert (
+        count(
+            db,
+            """SELECT count(*) FROM core.evidence e JOIN raw.records r ON r.record_id = e.raw_record_id
+                        WHERE r.record->>'AOSNUMBER' IN ('AOS009135', 'AOS009142')""",
+        )
+        == 0
+    )
 
 
 def test_every_evidence_row_has_a_source_url_and_a_raw_record(db):
     assert count(db, "SELECT count(*) FROM core.evidence") > 350
-    assert count(db, """SELECT count(*) FROM core.evidence e LEFT JOIN raw.records r ON r.record_id = e.raw_record_id
-                        WHERE r.record_id IS NULL OR coalesce(e.source_url, '') NOT LIKE 'http%'""") == 0
+    assert (
+        count(
+            db,
+            """SELECT count(*) FROM core.evidence e LEFT JOIN raw.records r ON r.record_id = e.raw_record_id
+                        WHERE r.record_id IS NULL OR coalesce(e.source_url, '') NOT LIKE 'http%'""",
+        )
+        == 0
+    )
     # ... and the raw record's file carries a URL, a fetch date and a sha256.
-    assert count(db, """SELECT count(*) FROM views.evidence
-                        WHERE raw_file_url IS NULL OR raw_fetched_at IS NULL OR length(raw_file_sha256) <> 64""") == 0
+    assert (
+        count(
+            db,
+            """SELECT count(*) FROM views.evidence
+                        WHERE raw_file_url IS NULL OR raw_fetched_at IS NULL OR length(raw_file_sha256) <> 64""",
+        )
+        == 0
+    )
 
 
 def test_source_names_are_shown_stripped(db):
@@ -73,22 +101,34 @@ def test_source_names_are_shown_stripped(db):
     for table in ("core.evidence", "core.evidence_links"):
         padded = db.execute(f"SELECT count(*) FROM {table} WHERE source_name <> trim(source_name)").fetchone()[0]
         assert padded == 0, table
-    assert db.execute("SELECT count(*) FROM core.evidence_links WHERE source_name = 'Government document'").fetchone()[0]
+    assert db.execute("SELECT count(*) FROM core.evidence_links WHERE source_name = 'Government document'").fetchone()[
+        0
+    ]
 
 
 def test_non_face_recognition_awards_yield_no_evidence(db):
-    vendors = dict(db.execute("""SELECT vendor_label, bool_or(is_face_recognition) FROM core.procurement
-                                 GROUP BY 1""").fetchall())
+    vendors = dict(
+        db.execute("""SELECT vendor_label, bool_or(is_face_recognition) FROM core.procurement
+                                 GROUP BY 1""").fetchall()
+    )
     assert vendors.pop("Clearview AI") is True
-    assert vendors and not any(vendors.values()), vendors   # Motorola, Cellebrite, Axon, Palantir, ...
-    assert count(db, """SELECT count(*) FROM core.evidence e JOIN core.procurement p ON p.procurement_id = e.evidence_id
-                        WHERE p.vendor_label <> 'Clearview AI'""") == 0
+    assert vendors and not any(vendors.values()), vendors  # Motorola, Cellebrite, Axon, Palantir, ...
+    assert (
+        count(
+            db,
+            """SELECT count(*) FROM core.evidence e JOIN core.procurement p ON p.procurement_id = e.evidence_id
+                        WHERE p.vendor_label <> 'Clearview AI'""",
+        )
+        == 0
+    )
     assert count(db, "SELECT count(*) FROM core.evidence WHERE source_id = 'usaspending_dhs_doj'") == 5
     assert count(db, """SELECT count(*) FROM core.procurement WHERE NOT is_face_recognition AND reason = ''""") == 0
 
 
 def test_personal_data_in_award_descriptions_is_redacted(db):
-    texts = [r[0] for r in db.execute("SELECT description FROM core.procurement WHERE description IS NOT NULL").fetchall()]
+    texts = [
+        r[0] for r in db.execute("SELECT description FROM core.procurement WHERE description IS NOT NULL").fetchall()
+    ]
     joined = "\n".join(texts)
     assert "@ICE.DHS.GOV" not in joined.upper()
     assert "(202) 732-7603" not in joined
@@ -100,10 +140,14 @@ def test_atlas_rows_are_placed_by_rule_or_kept_unplaced(db):
     assert placed.get("exact_name", 0) > 200
     assert placed.get("unplaced", 0) > 0
     # Detroit Police Department is placed on its FBI ORI; the Texas City ISD keeps its Atlas surrogate.
-    assert db.execute("""SELECT agency_id FROM core.evidence e JOIN raw.records r ON r.record_id = e.raw_record_id
-                         WHERE r.record->>'AOSNUMBER' = 'AOS0137'""").fetchone()[0] == "MI8234900"
-    row = db.execute("SELECT agency_id, registry, location_method FROM core.agencies "
-                     "WHERE agency_id = 'aos-xx0000083'").fetchone()
+    assert (
+        db.execute("""SELECT agency_id FROM core.evidence e JOIN raw.records r ON r.record_id = e.raw_record_id
+                         WHERE r.record->>'AOSNUMBER' = 'AOS0137'""").fetchone()[0]
+        == "MI8234900"
+    )
+    row = db.execute(
+        "SELECT agency_id, registry, location_method FROM core.agencies WHERE agency_id = 'aos-xx0000083'"
+    ).fetchone()
     assert row == ("aos-xx0000083", "atlas", "census_place")
     # Plano PD from the current export is placed by its ORI.
     assert count(db, "SELECT count(*) FROM core.evidence WHERE agency_id = 'TX0430600' AND agency_match = 'ori'") == 1
@@ -115,8 +159,11 @@ def test_nebraska_is_read_as_ne(db):
 
 
 def test_registry_agencies_without_coordinates_are_placed_by_census_points(db):
-    methods = dict(db.execute("SELECT location_method, count(*) FROM core.agencies WHERE registry = 'fbi_cde' "
-                              "GROUP BY 1").fetchall())
+    methods = dict(
+        db.execute(
+            "SELECT location_method, count(*) FROM core.agencies WHERE registry = 'fbi_cde' GROUP BY 1"
+        ).fetchall()
+    )
     assert methods["fbi"] == 18146
     assert methods.get("census_county", 0) + methods.get("census_place", 0) > 300
 
@@ -136,8 +183,11 @@ def test_claims_ladder_and_kinds(db):
     assert set(statuses) <= {"procured", "used", "trialled", "planned", "listed", "ended", "denied", "unconfirmed"}
     assert statuses["procured"] >= 20 and statuses["used"] > 100
     # "completed a free 90-day trial ... then paid $10,000": the purchase is the stronger fact.
-    assert db.execute("""SELECT c.status FROM views.claims c WHERE c.agency_name = 'Volusia County Sheriff''s Office'
-                         AND c.vendor = 'Clearview AI'""").fetchone()[0] == "procured"
+    assert (
+        db.execute("""SELECT c.status FROM views.claims c WHERE c.agency_name = 'Volusia County Sheriff''s Office'
+                         AND c.vendor = 'Clearview AI'""").fetchone()[0]
+        == "procured"
+    )
     # The Raleigh summary's "ceased using" is about Clearview, not the DataWorks row it sits in.
     raleigh = db.execute("""SELECT kind FROM views.evidence WHERE agency_name = 'Raleigh Police Department'
                             AND vendor = 'DataWorks Plus'""").fetchone()[0]
@@ -191,6 +241,7 @@ def test_failed_build_leaves_the_live_file_in_place(tmp_path, monkeypatch):
 def test_schema_drift_stops_the_build_with_the_field_named(tmp_path, monkeypatch):
     data = tmp_path / "data"
     import shutil
+
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.duckdb*"))
     path = data / "usaspending/surveillance_vendor_awards_dhs_doj_rows.csv"
     path.write_text(path.read_text().replace(",awardId,", ",award_id,", 1))

@@ -1,5 +1,6 @@
 """What's new: each build records what it added and removed against the file it replaced, and
 publishes an Atom feed."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,9 +34,9 @@ def test_a_build_records_additions_and_removals_and_keeps_history(tmp_path):
     build(live, data_dir=data)
     atlas = data / "atlas_of_surveillance/atlas_of_surveillance_2020-10-07_face_recognition.csv"
     text = atlas.read_text(encoding="utf-8")
-    start = text.index('"AOS0137"')            # drop the Detroit row: the next build must report it removed
+    start = text.index('"AOS0137"')  # drop the Detroit row: the next build must report it removed
     end = text.index('\n"AOS', start)
-    atlas.write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    atlas.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     build(live, data_dir=data)
     con = connect(live, read_only=True)
     try:
@@ -47,7 +48,9 @@ def test_a_build_records_additions_and_removals_and_keeps_history(tmp_path):
         con.close()
     assert builds == 2
     assert removed == [("atlas_2020:AOS0137:dataworks_plus",)]
-    assert any("removed: Detroit Police Department" in e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry"))
+    assert any(
+        "removed: Detroit Police Department" in e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")
+    )
     assert all("(MI)" in e.find(f"{ATOM}title").text for e in michigan.findall(f"{ATOM}entry"))
     written = (live.parent / "feeds" / "whats-new.xml").read_text(encoding="utf-8")
     assert valid_atom(written).findall(f"{ATOM}entry")
@@ -61,7 +64,7 @@ def test_watchlists_get_their_own_feeds(tmp_path, monkeypatch):
     watchlists.add(watchlists.Watch("Clearview buyers", "vendor", "clearview ai"))
     assert [w.name for w in watchlists.load()] == ["Detroit", "Clearview buyers"]
     live = tmp_path / "watchdog.duckdb"
-    build(live)   # the first build: everything is new
+    build(live)  # the first build: everything is new
     detroit = valid_atom((tmp_path / "feeds" / "watch-detroit.xml").read_text(encoding="utf-8"))
     titles = [e.find(f"{ATOM}title").text for e in detroit.findall(f"{ATOM}entry")]
     assert titles and all("(MI)" in t for t in titles) and any("Detroit Police Department" in t for t in titles)

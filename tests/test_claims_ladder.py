@@ -1,5 +1,6 @@
 """The status ladder on small fixtures: strongest evidence wins, denials stand beside the rest,
 a weak source alone is only 'unconfirmed'. Fixture rows are synthetic and labelled so."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,26 +17,38 @@ def con():
     c.execute("""INSERT INTO meta.sources VALUES
         ('paper', 'Synthetic test publication', 'atlas', '', 'http://127.0.0.1/p', NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled'),
         ('leak', 'Synthetic test leak', 'file', '', 'http://127.0.0.1/l', NULL, 'test', 'test', '2026', 'weak', 'synthetic', 'live')""")
-    c.execute("INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])")
+    c.execute(
+        "INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])"
+    )
     c.execute("""INSERT INTO raw.records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{"synthetic": true}'
                  FROM range(1, 20) t(i)""")
-    c.execute("INSERT INTO core.agencies VALUES ('T1', NULL, 'Synthetic Test Police Department', 'City', NULL, NULL, "
-              "'ZZ', NULL, NULL, NULL, 'atlas', 1)")
-    c.execute("INSERT INTO core.vendors VALUES ('v', 'Synthetic Vendor', [], NULL, 'http://127.0.0.1/v', NULL, true, NULL)")
+    c.execute(
+        "INSERT INTO core.agencies VALUES ('T1', NULL, 'Synthetic Test Police Department', 'City', NULL, NULL, "
+        "'ZZ', NULL, NULL, NULL, 'atlas', 1)"
+    )
+    c.execute(
+        "INSERT INTO core.vendors VALUES ('v', 'Synthetic Vendor', [], NULL, 'http://127.0.0.1/v', NULL, true, NULL)"
+    )
     yield c
     c.close()
 
 
 def add(con, n, kind, when=None, source="paper", product="p1"):
-    con.execute("INSERT INTO core.evidence VALUES (?, 'T1', 'ori', 100, 'v', ?, ?, 'fixture', ?, 'day', NULL, "
-                "'synthetic', ?, NULL, 'http://127.0.0.1/e', ?)", [f"e{n}", product, kind, when, source, n])
+    con.execute(
+        "INSERT INTO core.evidence VALUES (?, 'T1', 'ori', 100, 'v', ?, ?, 'fixture', ?, 'day', NULL, "
+        "'synthetic', ?, NULL, 'http://127.0.0.1/e', ?)",
+        [f"e{n}", product, kind, when, source, n],
+    )
 
 
 def claim(con, product="p1"):
-    con.execute("INSERT INTO core.products VALUES (?, 'v', ?, [], [], 'http://127.0.0.1/p', NULL) ON CONFLICT DO NOTHING",
-                [product, product])
-    return con.execute("SELECT status, contested, evidence_count FROM views.claims WHERE product_id = ?",
-                       [product]).fetchone()
+    con.execute(
+        "INSERT INTO core.products VALUES (?, 'v', ?, [], [], 'http://127.0.0.1/p', NULL) ON CONFLICT DO NOTHING",
+        [product, product],
+    )
+    return con.execute(
+        "SELECT status, contested, evidence_count FROM views.claims WHERE product_id = ?", [product]
+    ).fetchone()
 
 
 def test_procurement_outranks_use_and_trial(con):
@@ -49,7 +62,7 @@ def test_ended_only_when_it_is_the_latest_word(con):
     add(con, 1, "used", "2018-01-01")
     add(con, 2, "ended", "2020-01-01")
     assert claim(con)[0] == "ended"
-    add(con, 3, "procured", "2021-01-01")   # bought again after it ended
+    add(con, 3, "procured", "2021-01-01")  # bought again after it ended
     assert claim(con)[0] == "procured"
 
 
@@ -88,7 +101,7 @@ def test_planned_and_listed_sit_below_trial_and_above_nothing(con):
 def test_a_later_listing_or_plan_does_not_undo_an_end(con):
     add(con, 1, "used", "2018-01-01")
     add(con, 2, "ended", "2019-01-01")
-    add(con, 3, "listed", "2020-01-01")   # a list naming the agency says nothing of use
+    add(con, 3, "listed", "2020-01-01")  # a list naming the agency says nothing of use
     assert claim(con)[0] == "ended"
     add(con, 4, "planned", "2021-01-01")  # nor does a plan: the use it reports is still ended
     assert claim(con)[0] == "ended"
@@ -105,5 +118,6 @@ def test_a_correction_can_set_every_kind_evidence_carries():
     # A correction that lowers an overstated row to "listed" or "planned" must not be quarantined.
     from ingest.claims import LADDER
     from ingest.transform import corrections, statements
+
     assert corrections.KINDS == set(LADDER) - {"unconfirmed"}
     assert statements.KINDS <= set(LADDER) and "planned" in statements.KINDS

@@ -1,4 +1,5 @@
 """The three claims-engine commands on CSVs in the documented form, and their errors."""
+
 from __future__ import annotations
 
 import csv
@@ -13,20 +14,34 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def ingest(*args, db=None) -> subprocess.CompletedProcess:
     extra = ["--db", str(db)] if db else []
-    return subprocess.run([sys.executable, "-m", "ingest", *args, *extra], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *args, *extra], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_match_agencies_writes_the_documented_columns(built_db, tmp_path):
     source = tmp_path / "names.csv"
-    source.write_text("name,state,city,note\nNYPD,,,kept\nSpringfield Police Department,,,\nMacy's,NY,,\n"
-                      "Detroit Police Dept.,MI,Detroit,\n", encoding="utf-8")
+    source.write_text(
+        "name,state,city,note\nNYPD,,,kept\nSpringfield Police Department,,,\nMacy's,NY,,\n"
+        "Detroit Police Dept.,MI,Detroit,\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     result = ingest("match-agencies", str(source), "--output", str(out), db=built_db)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(open(out, encoding="utf-8")))
-    assert list(rows[0]) == ["name", "state", "city", "note", "status", "agency_id", "ori", "matched_name", "score",
-                             "candidates"]
+    assert list(rows[0]) == [
+        "name",
+        "state",
+        "city",
+        "note",
+        "status",
+        "agency_id",
+        "ori",
+        "matched_name",
+        "score",
+        "candidates",
+    ]
     assert [r["status"] for r in rows] == ["matched", "ambiguous", "unmatched", "matched"]
     assert rows[0]["ori"] == "NY0303000" and rows[0]["note"] == "kept"
     assert rows[3]["matched_name"] == "Detroit Police Department"
@@ -36,8 +51,11 @@ def test_match_agencies_writes_the_documented_columns(built_db, tmp_path):
 
 def test_classify_writes_a_verdict_and_a_reason_for_every_line(tmp_path):
     source = tmp_path / "lines.csv"
-    source.write_text('vendor,description,amount\n"CLEARVIEW AI, INC.",search licenses,1000\n'
-                      "NEC Corporation of America,55 inch displays,2000\nIdemia,annual maintenance,3\n", encoding="utf-8")
+    source.write_text(
+        'vendor,description,amount\n"CLEARVIEW AI, INC.",search licenses,1000\n'
+        "NEC Corporation of America,55 inch displays,2000\nIdemia,annual maintenance,3\n",
+        encoding="utf-8",
+    )
     result = ingest("classify", str(source))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -51,8 +69,19 @@ def test_claims_as_csv_and_json_filtered_by_state(built_db):
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and {r["state"] for r in rows} == {"MI"}
-    assert list(rows[0]) == ["agency_id", "ori", "agency_name", "state", "vendor", "product", "status",
-                             "evidence_count", "first_date", "last_date", "source_urls"]
+    assert list(rows[0]) == [
+        "agency_id",
+        "ori",
+        "agency_name",
+        "state",
+        "vendor",
+        "product",
+        "status",
+        "evidence_count",
+        "first_date",
+        "last_date",
+        "source_urls",
+    ]
     detroit = [r for r in rows if r["agency_id"] == "MI8234900"]
     assert detroit[0]["status"] == "procured" and detroit[0]["source_urls"].startswith("http")
     as_json = json.loads(ingest("claims", "--format", "json", "--state", "MI", db=built_db).stdout)

@@ -1,4 +1,5 @@
 """Coverage for every registry agency, and policy-against-practice flags on fixtures."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,7 +28,9 @@ def con():
     seed_ladder(c)
     c.execute("""INSERT INTO meta.sources VALUES ('paper', 'Synthetic test source', 'atlas', '', 'http://127.0.0.1/p',
                  NULL, 'test', 'test', '2026', 'documented', 'synthetic', 'bundled')""")
-    c.execute("INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])")
+    c.execute(
+        "INSERT INTO meta.raw_files VALUES (1, 'paper', 1, 'x.csv', 'http://127.0.0.1/x', '2026', repeat('0', 64), 1, [])"
+    )
     c.execute("INSERT INTO raw.records SELECT i, 'paper', 1, 1, i, md5(i::VARCHAR), '{}' FROM range(1, 9) t(i)")
     c.execute("""INSERT INTO core.agencies VALUES
         ('T1', NULL, 'Testville Police Department', 'City', 'Testville', 'Test County', 'ZZ', 1, 1, 'fbi', 'fbi_cde', 1),
@@ -39,8 +42,11 @@ def con():
 
 
 def add(con, n, agency, kind, when):
-    con.execute("INSERT INTO core.evidence VALUES (?, ?, 'ori', 100, NULL, NULL, ?, 'fixture', ?, 'day', NULL, "
-                "'synthetic', 'paper', NULL, 'http://127.0.0.1/e', ?)", [f"e{n}", agency, kind, when, n])
+    con.execute(
+        "INSERT INTO core.evidence VALUES (?, ?, 'ori', 100, NULL, NULL, ?, 'fixture', ?, 'day', NULL, "
+        "'synthetic', 'paper', NULL, 'http://127.0.0.1/e', ?)",
+        [f"e{n}", agency, kind, when, n],
+    )
 
 
 def flags(con, kind):
@@ -70,34 +76,49 @@ def test_use_without_procurement_is_a_question(con):
 
 # ------------------------------------------------------------------ records requests against the other evidence
 
+
 def ask(con, n, agency, outcome, filed, pages=0, about=True, document_vendors=()):
     """A SYNTHETIC records request about face recognition to `agency`, with its outcome."""
-    con.execute("INSERT INTO core.records_requests VALUES (?, 'muckrock', 'SYNTHETIC request', ?, '1', 'x', ?, ?, ?, "
-                "[], ?, ?, ?, ?, [], [], [], ?, ?)",
-                [f"muckrock:{n}", outcome, agency, filed, filed, f"http://127.0.0.1/r{n}", n,
-                 {"no_docs": "no documents"}.get(outcome, outcome), about, list(document_vendors), pages])
+    con.execute(
+        "INSERT INTO core.records_requests VALUES (?, 'muckrock', 'SYNTHETIC request', ?, '1', 'x', ?, ?, ?, "
+        "[], ?, ?, ?, ?, [], [], [], ?, ?)",
+        [
+            f"muckrock:{n}",
+            outcome,
+            agency,
+            filed,
+            filed,
+            f"http://127.0.0.1/r{n}",
+            n,
+            {"no_docs": "no documents"}.get(outcome, outcome),
+            about,
+            list(document_vendors),
+            pages,
+        ],
+    )
 
 
 def test_no_documents_against_evidence_of_use_is_a_question_citing_both(con):
     add(con, 1, "T2", "used", "2019-03-01")
     ask(con, 1, "T2", "no_docs", "2020-05-01")
-    (flag,) = con.execute("SELECT flag, evidence_id, request_id, request_url, question FROM views.flags "
-                          "WHERE request_id IS NOT NULL").fetchall()
+    (flag,) = con.execute(
+        "SELECT flag, evidence_id, request_id, request_url, question FROM views.flags WHERE request_id IS NOT NULL"
+    ).fetchall()
     assert flag[:4] == ("request_no_documents", "e1", "muckrock:1", "http://127.0.0.1/r1")
     assert "no responsive documents" in flag[4] and "2019-03-01" in flag[4] and flag[4].endswith("?")
 
 
 def test_a_request_filed_before_the_evidence_or_not_about_face_recognition_raises_nothing(con):
     add(con, 1, "T2", "used", "2021-03-01")
-    ask(con, 1, "T2", "no_docs", "2020-05-01")                # asked before the source's date
-    ask(con, 2, "T2", "no_docs", "2022-05-01", about=False)   # asked about something else
+    ask(con, 1, "T2", "no_docs", "2020-05-01")  # asked before the source's date
+    ask(con, 2, "T2", "no_docs", "2022-05-01", about=False)  # asked about something else
     assert con.execute("SELECT count(*) FROM views.request_gaps").fetchone()[0] == 0
 
 
 def test_released_pages_silent_on_the_vendor_and_a_refusal_are_questions(con):
     add(con, 1, "T2", "procured", "2019-03-01")
     ask(con, 1, "T2", "done", "2020-05-01", pages=12)
-    ask(con, 2, "T2", "done", "2020-05-01", pages=0)          # no pages read: silence claims nothing
+    ask(con, 2, "T2", "done", "2020-05-01", pages=0)  # no pages read: silence claims nothing
     ask(con, 3, "T2", "rejected", "2020-06-01")
     gaps = dict(con.execute("SELECT request_id, gap FROM views.request_gaps").fetchall())
     assert gaps == {"muckrock:1": "request_documents_silent", "muckrock:3": "request_rejected"}

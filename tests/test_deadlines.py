@@ -1,4 +1,5 @@
 """Records-law deadlines: business days across holidays, calendar days, and no fixed deadline."""
+
 from dataclasses import replace
 from datetime import date
 
@@ -15,13 +16,13 @@ def test_federal_foia_20_business_days_across_thanksgiving():
 
 
 def test_business_days_skip_weekends_and_new_year():
-    assert add_business_days(date(2026, 12, 31), 1, "US") == date(2027, 1, 4)   # Jan 1 is a Friday holiday
+    assert add_business_days(date(2026, 12, 31), 1, "US") == date(2027, 1, 4)  # Jan 1 is a Friday holiday
 
 
 def test_a_state_with_calendar_days():
     law = law_from_row(queries.records_law("CA"), "CA")
     assert (law.response_days, law.day_type) == (10, "calendar")
-    assert law.deadline(date(2026, 11, 16)).due == date(2026, 11, 26)   # calendar days count the holiday
+    assert law.deadline(date(2026, 11, 16)).due == date(2026, 11, 26)  # calendar days count the holiday
     assert "7922.535" in law.citation
 
 
@@ -49,11 +50,12 @@ def test_federal_letter_names_its_due_date():
 # Sourced corrections (data/corrections.csv, source_id public_records_laws): each case checks the rule, the
 # due date it gives, and that the source URL read for it is carried to the row's caveat.
 
+
 def test_new_mexico_counts_fifteen_calendar_days():
     row = queries.records_law("NM")
     law = law_from_row(row, "NM")
-    assert (law.response_days, law.day_type) == (15, "calendar")   # the compiled table left the days blank
-    assert law.deadline(date(2026, 11, 16)).due == date(2026, 12, 1)   # Thanksgiving counts
+    assert (law.response_days, law.day_type) == (15, "calendar")  # the compiled table left the days blank
+    assert law.deadline(date(2026, 11, 16)).due == date(2026, 12, 1)  # Thanksgiving counts
     assert "https://www.nmag.gov/public-records-inspection-request.aspx" in row["caveat"]
     assert "within 15 calendar days, that is by December 1, 2026" in law.deadline_sentence(date(2026, 11, 16))
 
@@ -62,7 +64,7 @@ def test_south_carolina_is_ten_business_days_not_the_tables_fifteen():
     row = queries.records_law("SC")
     law = law_from_row(row, "SC")
     assert (law.response_days, law.day_type) == (10, "business")
-    assert law.deadline(date(2026, 11, 16)).due == date(2026, 12, 1)   # ten business days, skipping Thanksgiving
+    assert law.deadline(date(2026, 11, 16)).due == date(2026, 12, 1)  # ten business days, skipping Thanksgiving
     assert "https://masc.sc/node/1169" in row["caveat"] and "Corrects the compiled table's 15" in row["caveat"]
 
 
@@ -72,7 +74,7 @@ def test_pennsylvania_five_business_days_with_the_extension_in_the_caveat():
     assert (law.response_days, law.day_type) == (5, "business")
     # Monday Nov 23, 2026: skips Thanksgiving, the day after (a Pennsylvania holiday in `holidays`) and the weekend.
     assert law.deadline(date(2026, 11, 23)).due == date(2026, 12, 2)
-    assert "67.901" in law.citation   # the table cited the pre-2009 law
+    assert "67.901" in law.citation  # the table cited the pre-2009 law
     assert "section-67901-general-rule" in row["caveat"] and "§ 67.902(b)" in row["caveat"]
     assert "that is by December 2, 2026" in law.deadline_sentence(date(2026, 11, 23))
 
@@ -83,8 +85,10 @@ def test_texas_business_days_and_the_statutes_promptly():
     assert (law.response_days, law.day_type) == (10, "business")
     sentence = law.deadline_sentence(date(2026, 11, 16))
     assert "within 10 business days" in sentence
-    assert "“means as soon as possible under the circumstances, that is, within a reasonable time, without delay.”" \
+    assert (
+        "“means as soon as possible under the circumstances, that is, within a reasonable time, without delay.”"
         in sentence
+    )
     assert "https://lexace.ai/us/statute/texas/552.221" in row["caveat"]
 
 
@@ -95,11 +99,15 @@ def test_florida_letter_quotes_the_statute_where_no_deadline_is_set():
     found = law.deadline(date(2026, 11, 16))
     assert found.due is None and found.earliest is None and "no fixed response deadline" in found.explanation
     sentence = law.deadline_sentence(date(2026, 11, 16))
-    assert sentence.startswith("The Florida Public Records Law sets no fixed response deadline. Fla. Stat. § 119.07(1)(c)")
-    assert "“acknowledge requests to inspect or copy records promptly and respond to such requests in good faith,”" \
+    assert sentence.startswith(
+        "The Florida Public Records Law sets no fixed response deadline. Fla. Stat. § 119.07(1)(c)"
+    )
+    assert (
+        "“acknowledge requests to inspect or copy records promptly and respond to such requests in good faith,”"
         in sentence
+    )
     assert "https://myfloridalegal.com/node/2857" in row["caveat"]
-    assert "our table" not in sentence   # a fact from a source, not a gap in the table
+    assert "our table" not in sentence  # a fact from a source, not a gap in the table
 
 
 def test_ohio_no_fixed_deadline_in_the_letter_itself():
@@ -130,13 +138,31 @@ def test_a_correction_that_contradicts_itself_is_quarantined_not_applied():
     con.execute("""INSERT INTO meta.sources (source_id, name, platform, url, license, attribution, weight) VALUES
         ('laws', 'SYNTHETIC laws', 'public_records_laws', 'http://127.0.0.1/l', 'test', 'test', 'reference'),
         ('fixes', 'SYNTHETIC corrections', 'corrections', 'http://127.0.0.1/c', 'test', 'test', 'reference')""")
-    law = {"state": "zz", "name": "Synthetic Records Act", "abbr": "", "statute": "ZZ 1", "responseWithinDays": "",
-           "rcGuideUrl": "http://127.0.0.1/guide"}
-    fixes = [{"source_id": "laws", "record_key": "zz", "field": f, "action": "replace", "value": v, "note": "test",
-              "source": "http://127.0.0.1/s", "date": "2026-11-28"}
-             for f, v in (("day_type", "none"), ("responseWithinDays", "10"))]
+    law = {
+        "state": "zz",
+        "name": "Synthetic Records Act",
+        "abbr": "",
+        "statute": "ZZ 1",
+        "responseWithinDays": "",
+        "rcGuideUrl": "http://127.0.0.1/guide",
+    }
+    fixes = [
+        {
+            "source_id": "laws",
+            "record_key": "zz",
+            "field": f,
+            "action": "replace",
+            "value": v,
+            "note": "test",
+            "source": "http://127.0.0.1/s",
+            "date": "2026-11-28",
+        }
+        for f, v in (("day_type", "none"), ("responseWithinDays", "10"))
+    ]
     for n, (source, record) in enumerate([("laws", law)] + [("fixes", f) for f in fixes], start=1):
-        con.execute("INSERT INTO raw.records VALUES (?, ?, 1, 1, ?, md5(?), ?)", [n, source, n, str(n), json.dumps(record)])
+        con.execute(
+            "INSERT INTO raw.records VALUES (?, ?, 1, 1, ?, md5(?), ?)", [n, source, n, str(n), json.dumps(record)]
+        )
     records_laws.run(con)
     assert con.execute("SELECT response_days, day_type FROM core.records_laws").fetchall() == [(None, "unknown")]
     (reason,) = con.execute("SELECT reason FROM core.quarantine WHERE source_id = 'corrections'").fetchone()

@@ -1,4 +1,5 @@
 """The README is tested against the code: its statuses, its commands, its file layout."""
+
 import re
 import subprocess
 import sys
@@ -26,7 +27,9 @@ def test_readme_commands_run():
     for line in re.findall(r"^python -m ingest ([\w-]+)", README, re.M):
         if line == "build":
             continue  # the session's database is built by conftest; building again here adds nothing
-        result = subprocess.run([sys.executable, "-m", "ingest", line, "--help"], cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "ingest", line, "--help"], cwd=ROOT, capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
 
 

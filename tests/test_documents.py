@@ -1,4 +1,5 @@
 """Request letters, hearing briefs and table downloads, built from the bundled database."""
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,9 @@ TODAY = date(2026, 11, 28)
 def letter_for(agency_id: str) -> str:
     agency = queries.agency(agency_id)
     state = agency["state"] if isinstance(agency["state"], str) else "US"
-    return build_letter(agency, queries.agency_claims(agency_id), law_from_row(queries.records_law(state), state), TODAY)
+    return build_letter(
+        agency, queries.agency_claims(agency_id), law_from_row(queries.records_law(state), state), TODAY
+    )
 
 
 def test_letter_cites_the_state_law_and_asks_for_the_records():
@@ -53,17 +56,29 @@ def test_letter_pdf_is_a_pdf():
 
 def brief_for(level, name, state):
     evidence = queries.jurisdiction_evidence(level, name, state)
-    return build_brief(f"{name}, {state}" if level != "state" else state, evidence,
-                       queries.jurisdiction_policies(level, name, state), queries.source("fr_bans_iff"), TODAY,
-                       flags=queries.flags_for(evidence["agency_id"].unique().tolist()),
-                       requests=queries.jurisdiction_requests(level, name, state),
-                       coverage=queries.jurisdiction_coverage(level, name, state),
-                       coverage_sources=[queries.source("fbi_cde_agencies"), queries.source("atlas_2020_full")]), evidence
+    return build_brief(
+        f"{name}, {state}" if level != "state" else state,
+        evidence,
+        queries.jurisdiction_policies(level, name, state),
+        queries.source("fr_bans_iff"),
+        TODAY,
+        flags=queries.flags_for(evidence["agency_id"].unique().tolist()),
+        requests=queries.jurisdiction_requests(level, name, state),
+        coverage=queries.jurisdiction_coverage(level, name, state),
+        coverage_sources=[queries.source("fbi_cde_agencies"), queries.source("atlas_2020_full")],
+    ), evidence
 
 
-@pytest.mark.parametrize("level, name, state", [("state", "TX", "TX"), ("city", "Detroit", "MI"),
-                                                ("city", "Boston", "MA"), ("state", "CA", "CA"),
-                                                ("city", "San Francisco", "CA")])
+@pytest.mark.parametrize(
+    "level, name, state",
+    [
+        ("state", "TX", "TX"),
+        ("city", "Detroit", "MI"),
+        ("city", "Boston", "MA"),
+        ("state", "CA", "CA"),
+        ("city", "San Francisco", "CA"),
+    ],
+)
 def test_every_brief_line_cites_sources_that_resolve(db, level, name, state):
     brief, evidence = brief_for(level, name, state)
     assert brief.lines()
@@ -114,10 +129,11 @@ def test_brief_pdf_with_its_map(tmp_path):
 
 
 def test_csv_downloads_neutralise_spreadsheet_formulas():
-    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://evil\")", "+1", "-2+3", "@SUM(A1)", "plain", "\tx"],
-                          "n": [1, 2, 3, 4, 5, 6]})
+    frame = pd.DataFrame(
+        {"name": ['=HYPERLINK("http://evil")', "+1", "-2+3", "@SUM(A1)", "plain", "\tx"], "n": [1, 2, 3, 4, 5, 6]}
+    )
     cells = pd.read_csv(io.BytesIO(to_csv(frame)))["name"].tolist()
-    assert cells[:4] == ["'=HYPERLINK(\"http://evil\")", "'+1", "'-2+3", "'@SUM(A1)"]
+    assert cells[:4] == ['\'=HYPERLINK("http://evil")', "'+1", "'-2+3", "'@SUM(A1)"]
     assert cells[4] == "plain"
     assert pd.read_json(io.BytesIO(to_json(frame)))["n"].tolist() == [1, 2, 3, 4, 5, 6]
     assert pd.read_parquet(io.BytesIO(to_parquet(frame))).equals(frame)
@@ -126,5 +142,7 @@ def test_csv_downloads_neutralise_spreadsheet_formulas():
 def test_brief_says_how_much_of_the_place_is_covered(db):
     brief, _ = brief_for("city", "Detroit", "MI")
     line = next(line for line in dict(brief.sections)["Summary"] if line.text.startswith("Coverage:"))
-    registry = db.execute("SELECT count(*) FROM views.agencies WHERE state = 'MI' AND lower(city) = 'detroit'").fetchone()[0]
+    registry = db.execute(
+        "SELECT count(*) FROM views.agencies WHERE state = 'MI' AND lower(city) = 'detroit'"
+    ).fetchone()[0]
     assert f"of the {registry} agencies in our registry here" in line.text and line.cites

@@ -10,6 +10,7 @@ Every case ends one of three ways:
 - empty: 200 with no results succeeds with zero records and loses nothing.
 The last tests build the database over failing and empty sources: its records stay as they were.
 """
+
 from __future__ import annotations
 
 import http as http_status
@@ -18,9 +19,9 @@ import shutil
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,10 +36,10 @@ from tests.test_usaspending_awards import usaspending_answer
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 ATLAS_CSV = (FIXTURES / "atlas_download.csv").read_bytes()
 AGENCIES = {"68": "Federal Aviation Administration", "990002": "Detroit Police Department"}
-STALL = 5.0            # how long a stalled answer waits; far beyond the client's timeout
+STALL = 5.0  # how long a stalled answer waits; far beyond the client's timeout
 CLIENT_TIMEOUT = 0.5
 
-Answer = tuple[int, str, bytes]      # status, content type, body
+Answer = tuple[int, str, bytes]  # status, content type, body
 
 
 def good_answer(method: str, path: str, body: bytes) -> Answer:
@@ -64,38 +65,78 @@ def good_answer(method: str, path: str, body: bytes) -> Answer:
 @dataclass(frozen=True)
 class Connector:
     source_id: str
-    path: str                      # where its faults are served
+    path: str  # where its faults are served
     content_type: str
-    empty: bytes                   # 200 with no results
-    invalid: bytes                 # a body that does not parse
+    empty: bytes  # 200 with no results
+    invalid: bytes  # a body that does not parse
     invalid_cause: str
-    renamed: tuple[bytes, bytes]   # a field renamed upstream: (old, new), replaced in the good body
-    field: str                     # how the error names that field
+    renamed: tuple[bytes, bytes]  # a field renamed upstream: (old, new), replaced in the good body
+    field: str  # how the error names that field
 
     def __str__(self) -> str:
         return self.source_id
 
 
 CONNECTORS = [
-    Connector("atlas", "/download.csv", "text/csv", ATLAS_CSV.split(b"\n", 1)[0] + b"\n",
-              ATLAS_CSV[: ATLAS_CSV.index(b'"The Texas Department') + 20], "cut short",
-              (b'"Technology"', b'"Tech"'), "'Technology'"),
-    Connector("usaspending", "/api/v2/search/spending_by_award/", "application/json",
-              (FIXTURES / "usaspending_empty.json").read_bytes(), b'{"results": [{"Award ID": "70CMSD25P', "invalid JSON",
-              (b'"Award ID"', b'"Award Id"'), "'Award ID'"),
-    Connector("muckrock", "/api_v2/requests/", "application/json", b'{"next": null, "previous": null, "results": []}',
-              b'{"next": null, "results": [{"id": 1370', "invalid JSON", (b'"title"', b'"request_title"'), "'title'"),
-    Connector("socrata_chicago_contracts", "/resource/rsxa-ify5.json", "application/json", b"[]",
-              b'[{":id": "row-test-0001", "vendor_na', "invalid JSON", (b'"vendor_name"', b'"vendor"'), "'vendor_name'"),
+    Connector(
+        "atlas",
+        "/download.csv",
+        "text/csv",
+        ATLAS_CSV.split(b"\n", 1)[0] + b"\n",
+        ATLAS_CSV[: ATLAS_CSV.index(b'"The Texas Department') + 20],
+        "cut short",
+        (b'"Technology"', b'"Tech"'),
+        "'Technology'",
+    ),
+    Connector(
+        "usaspending",
+        "/api/v2/search/spending_by_award/",
+        "application/json",
+        (FIXTURES / "usaspending_empty.json").read_bytes(),
+        b'{"results": [{"Award ID": "70CMSD25P',
+        "invalid JSON",
+        (b'"Award ID"', b'"Award Id"'),
+        "'Award ID'",
+    ),
+    Connector(
+        "muckrock",
+        "/api_v2/requests/",
+        "application/json",
+        b'{"next": null, "previous": null, "results": []}',
+        b'{"next": null, "results": [{"id": 1370',
+        "invalid JSON",
+        (b'"title"', b'"request_title"'),
+        "'title'",
+    ),
+    Connector(
+        "socrata_chicago_contracts",
+        "/resource/rsxa-ify5.json",
+        "application/json",
+        b"[]",
+        b'[{":id": "row-test-0001", "vendor_na',
+        "invalid JSON",
+        (b'"vendor_name"', b'"vendor"'),
+        "'vendor_name'",
+    ),
 ]
 
 
 # --- the faults -------------------------------------------------------------------------------------
-def send(conn: socket.socket, status: int, content_type: str, body: bytes, headers: dict | None = None,
-         length: int | None = None) -> None:
-    head = [f"HTTP/1.1 {status} {http_status.HTTPStatus(status).phrase}", f"Content-Type: {content_type}",
-            f"Content-Length: {len(body) if length is None else length}", "Connection: close",
-            *(f"{k}: {v}" for k, v in (headers or {}).items())]
+def send(
+    conn: socket.socket,
+    status: int,
+    content_type: str,
+    body: bytes,
+    headers: dict | None = None,
+    length: int | None = None,
+) -> None:
+    head = [
+        f"HTTP/1.1 {status} {http_status.HTTPStatus(status).phrase}",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(body) if length is None else length}",
+        "Connection: close",
+        *(f"{k}: {v}" for k, v in (headers or {}).items()),
+    ]
     conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
 
 
@@ -108,7 +149,7 @@ def status(code: int, **headers) -> Wire:
 
 
 def reset(conn, good, c, stop) -> None:
-    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))   # close sends RST
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close sends RST
 
 
 def stall(conn, good, c, stop) -> None:
@@ -117,13 +158,14 @@ def stall(conn, good, c, stop) -> None:
 
 def cut_body(conn, good, c, stop) -> None:
     code, content_type, body = good
-    send(conn, code, content_type, body[: len(body) // 2], length=len(body))   # promises more than it sends
+    send(conn, code, content_type, body[: len(body) // 2], length=len(body))  # promises more than it sends
 
 
 def answer_with(make: Callable[[Connector, bytes], tuple[str, bytes]]) -> Wire:
     def wire(conn, good, c, stop):
         content_type, body = make(c, good[2])
         send(conn, 200, content_type, body)
+
     return wire
 
 
@@ -134,7 +176,7 @@ HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><
 class Fault:
     name: str
     wire: Wire
-    cause: str             # what the error must say; {invalid} and {field} come from the connector
+    cause: str  # what the error must say; {invalid} and {field} come from the connector
     transient: bool = False
 
     def __str__(self) -> str:
@@ -165,6 +207,7 @@ EMPTY = Fault("no results", answer_with(lambda c, good: (c.content_type, c.empty
 @dataclass
 class Plan:
     """Which requests to a connector's path get the fault: from the `start`-th on, `times` of them (None: all)."""
+
     fault: Fault
     connector: Connector
     start: int = 1
@@ -211,7 +254,7 @@ class LoopbackServer:
 
     def close(self) -> None:
         self.stop.set()
-        self.listener.shutdown(socket.SHUT_RDWR)   # wakes the blocked accept(); close() alone does not
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(); close() alone does not
         self.listener.close()
         self.accepting.join(5)
         assert not self.accepting.is_alive()
@@ -227,8 +270,9 @@ def read_request(conn: socket.socket) -> tuple[str, str, bytes]:
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     method, target, _ = lines[0].split(" ", 2)
-    length = next((int(v) for k, _, v in (line.partition(":") for line in lines[1:])
-                   if k.strip().lower() == "content-length"), 0)
+    length = next(
+        (int(v) for k, _, v in (line.partition(":") for line in lines[1:]) if k.strip().lower() == "content-length"), 0
+    )
     while len(body) < length:
         body += conn.recv(65536)
     return method, urlsplit(target).path, body
@@ -282,7 +326,13 @@ def matrix(connectors, faults):
 # --- the matrix -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("connector,fault", matrix(CONNECTORS, TRANSIENT))
 def test_a_transient_fault_is_retried_and_the_run_archives_what_a_clean_run_does(
-        connector, fault, server, seed, tmp_path, one_term_and_no_waits):  # noqa: F811
+    connector,
+    fault,
+    server,
+    seed,
+    tmp_path,
+    one_term_and_no_waits,  # noqa: F811  (the autouse fixture, by name)
+):
     server.plans[connector.path] = Plan(fault, connector, times=1)
     result = run_source(connector.source_id, server, tmp_path)
     assert result.status == "ok", result.error
@@ -294,7 +344,8 @@ def test_a_transient_fault_is_retried_and_the_run_archives_what_a_clean_run_does
 
 @pytest.mark.parametrize("connector,fault", matrix(CONNECTORS, TRANSIENT + BAD_ANSWERS))
 def test_a_fault_that_persists_fails_the_source_naming_its_cause_and_loses_nothing(
-        connector, fault, server, seed, tmp_path):
+    connector, fault, server, seed, tmp_path
+):
     root = copy_of(seed, tmp_path)
     before = files(root)
     server.plans[connector.path] = Plan(fault, connector)
@@ -315,14 +366,16 @@ def test_200_with_no_results_succeeds_with_zero_records_and_loses_nothing(connec
     assert result.status == "ok" and result.fetched == 0, result.error
     after = files(root)
     assert {k: after.get(k) for k in before} == before
-    assert archived(root, connector.source_id)[: len(archived(seed, connector.source_id))] == \
-        archived(seed, connector.source_id)
+    assert archived(root, connector.source_id)[: len(archived(seed, connector.source_id))] == archived(
+        seed, connector.source_id
+    )
 
 
-@pytest.mark.parametrize("connector", [c for c in CONNECTORS if c.source_id in ("usaspending", "socrata_chicago_contracts")],
-                         ids=str)
+@pytest.mark.parametrize(
+    "connector", [c for c in CONNECTORS if c.source_id in ("usaspending", "socrata_chicago_contracts")], ids=str
+)
 def test_a_fault_on_a_later_page_leaves_no_partial_run(connector, server, seed, tmp_path, monkeypatch):
-    monkeypatch.setattr(socrata, "PAGE_SIZE", 2)     # the Chicago page holds three rows: a second page is asked for
+    monkeypatch.setattr(socrata, "PAGE_SIZE", 2)  # the Chicago page holds three rows: a second page is asked for
     root = copy_of(seed, tmp_path)
     before = files(root)
     server.plans[connector.path] = Plan(BAD_ANSWERS[1], connector, start=2)
@@ -345,12 +398,14 @@ def fingerprint(database: Path) -> list:
 
 @pytest.mark.parametrize("fault", [BAD_ANSWERS[1], EMPTY], ids=str)
 def test_a_run_where_every_source_fails_or_finds_nothing_leaves_the_database_records_as_they_were(
-        fault, built, seed, server, tmp_path):
+    fault, built, seed, server, tmp_path
+):
     root, database = copy_of(seed, tmp_path), Path(shutil.copyfile(built, tmp_path / "watchdog.duckdb"))
     server.plans.update({c.path: Plan(fault, c) for c in CONNECTORS})
     with http.Client(timeout=CLIENT_TIMEOUT, attempts=2, min_interval=0.0, wait_initial=0.01) as client:
-        results = {r.source_id: r for r in fetch.run("all", base_url=server.url, db_path=database, root=root,
-                                                     client=client)}
+        results = {
+            r.source_id: r for r in fetch.run("all", base_url=server.url, db_path=database, root=root, client=client)
+        }
     expected = "failed" if fault is not EMPTY else "ok"
     assert {c.source_id: results[c.source_id].status for c in CONNECTORS} == {c.source_id: expected for c in CONNECTORS}
     assert all(results[c.source_id].new == 0 for c in CONNECTORS)

@@ -1,6 +1,7 @@
 """The three journeys on freshly ingested data: `python -m ingest run all` against one loopback server playing
 every live source (with records requests), then the pages a citizen, a council member and a reporter use, read
 from that new database. Every request, agency and document here that is not in data/ is SYNTHETIC."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,20 @@ from tests.apptest import page, text_of
 from tests.test_ingest_live import FIXTURES, LEAK, narrow_catalog, play_every_source, quick_client  # noqa: F401
 
 # A SYNTHETIC request to an agency with no evidence (Dearborn PD, MI), answered "no documents".
-ASKED = {"id": 990005, "title": "SYNTHETIC TEST REQUEST: facial recognition records, Dearborn Police Department",
-         "slug": "synthetic-test-request-2", "status": "no_docs", "embargo_status": "public", "user": 1,
-         "agency": 990006, "datetime_submitted": "2021-02-01T10:00:00", "datetime_done": "2021-03-01T10:00:00",
-         "datetime_updated": "2021-03-01T10:00:00", "tags": [],
-         "absolute_url": "https://www.muckrock.com/foi/synthetic-test-request-990005/"}
+ASKED = {
+    "id": 990005,
+    "title": "SYNTHETIC TEST REQUEST: facial recognition records, Dearborn Police Department",
+    "slug": "synthetic-test-request-2",
+    "status": "no_docs",
+    "embargo_status": "public",
+    "user": 1,
+    "agency": 990006,
+    "datetime_submitted": "2021-02-01T10:00:00",
+    "datetime_done": "2021-03-01T10:00:00",
+    "datetime_updated": "2021-03-01T10:00:00",
+    "tags": [],
+    "absolute_url": "https://www.muckrock.com/foi/synthetic-test-request-990005/",
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +39,27 @@ def fresh(tmp_path_factory, narrow_catalog):  # noqa: F811
     server.start()
     page = json.loads((FIXTURES / "muckrock_requests.json").read_text())
     page["results"].append(ASKED)
-    server.expect_request("/api_v2/requests/").respond_with_json(page)   # before the default page: matched first
+    server.expect_request("/api_v2/requests/").respond_with_json(page)  # before the default page: matched first
     server.expect_request("/api_v2/agencies/990006/").respond_with_json(
-        {"id": 990006, "name": "Dearborn Police Department", "jurisdiction": 990007})
+        {"id": 990006, "name": "Dearborn Police Department", "jurisdiction": 990007}
+    )
     play_every_source(server)
     folder = tmp_path_factory.mktemp("fresh")
     (folder / "leak.csv").write_text(LEAK)
-    options = {"path": str(folder / "leak.csv"), "name": "SYNTHETIC leaked client list",
-               "mapping": {"agency": "agency", "state": "state", "vendor": "product vendor", "date": "listed"}}
+    options = {
+        "path": str(folder / "leak.csv"),
+        "name": "SYNTHETIC leaked client list",
+        "mapping": {"agency": "agency", "state": "state", "vendor": "product vendor", "date": "listed"},
+    }
     database = folder / "watchdog.duckdb"
-    results = fetch.run("all", base_url=server.url_for("/").rstrip("/"), db_path=database, root=folder / "archive",
-                        options=options, client=quick_client())
+    results = fetch.run(
+        "all",
+        base_url=server.url_for("/").rstrip("/"),
+        db_path=database,
+        root=folder / "archive",
+        options=options,
+        client=quick_client(),
+    )
     server.stop()
     assert all(r.status == "ok" for r in results), [(r.source_id, r.error) for r in results]
     old = os.environ["WATCHDOG_DB"]
@@ -48,13 +68,13 @@ def fresh(tmp_path_factory, narrow_catalog):  # noqa: F811
     os.environ["WATCHDOG_DB"] = old
 
 
-
-
 def test_the_fresh_database_holds_the_requests_and_the_gap(fresh):
     con = dbmod.connect(fresh, read_only=True)
     try:
         coverage = con.execute("SELECT research_status FROM views.coverage WHERE agency_id = 'MI8234300'").fetchone()
-        gaps = con.execute("SELECT gap, product, request_id FROM views.request_gaps WHERE agency_id = 'MI8234900'").fetchall()
+        gaps = con.execute(
+            "SELECT gap, product, request_id FROM views.request_gaps WHERE agency_id = 'MI8234900'"
+        ).fetchall()
     finally:
         con.close()
     assert coverage == ("asked: no documents",)
@@ -83,9 +103,9 @@ def test_council_brief_cites_the_request_and_every_citation_resolves(fresh):
     at = page("app_pages/brief.py", state="MI", level="city", name="Detroit")
     text = text_of(at)
     assert "### Records requests" in text and "Were all responsive records released?" in text
-    sources = text[text.index("### Sources"):]
+    sources = text[text.index("### Sources") :]
     url = "https://www.muckrock.com/foi/synthetic-test-request-990001/"
-    assert f"Records request muckrock:990001 (MuckRock): [{url}]({url})" in sources   # a link, from the URL field
+    assert f"Records request muckrock:990001 (MuckRock): [{url}]({url})" in sources  # a link, from the URL field
 
 
 def test_reporter_sees_procured_but_absent_from_the_records_responses(fresh):
@@ -103,7 +123,7 @@ def test_reporter_sees_procured_but_absent_from_the_records_responses(fresh):
 def test_map_counts_and_draws_the_asked_agencies(fresh):
     at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
     at.query_params["state"], at.query_params["coverage"] = "MI", "1"
-    at.run()   # the map is the default page: it reads the link on the first run, as a browser opening it would
+    at.run()  # the map is the default page: it reads the link on the first run, as a browser opening it would
     assert not at.exception, at.exception
     assert "1 asked through a records request with no evidence yet" in text_of(at)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)

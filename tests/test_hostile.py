@@ -4,6 +4,7 @@ visitor can type or put in a URL, and tokens in the environment that must never 
 
 Files are generated in tmp at test time; nothing large is committed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,20 +30,30 @@ from tests.apptest import no_exception, open_page
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30
 DETROIT_PD = "MI8234900"
-SQL_METACHARACTERS = ["'; DROP TABLE core.agencies; --", "' OR '1'='1", "\" OR \"\"=\"", "%", "_%_", "\\",
-                      "$q", "?", ":id", "); SELECT 1; --", "a\x00b", "Detroit' UNION SELECT * FROM raw.records --",
-                      "x" * 5000]
-
-
-
-
+SQL_METACHARACTERS = [
+    "'; DROP TABLE core.agencies; --",
+    "' OR '1'='1",
+    '" OR ""="',
+    "%",
+    "_%_",
+    "\\",
+    "$q",
+    "?",
+    ":id",
+    "); SELECT 1; --",
+    "a\x00b",
+    "Detroit' UNION SELECT * FROM raw.records --",
+    "x" * 5000,
+]
 
 
 # ------------------------------------------------------------------------------------------ uploads
 
-LEAK_ROWS = [("Detroit Police Department", "MI", "Jane Roe", "jane.roe@example.org", "Peñuelas ñ façade · trial"),
-             ("NYPD", "NY", "John Doe", "(212) 555-0147", "Clearview pilot ¿sí?"),
-             ("Acme Widgets Inc", "TX", "", "", "not an agency")]
+LEAK_ROWS = [
+    ("Detroit Police Department", "MI", "Jane Roe", "jane.roe@example.org", "Peñuelas ñ façade · trial"),
+    ("NYPD", "NY", "John Doe", "(212) 555-0147", "Clearview pilot ¿sí?"),
+    ("Acme Widgets Inc", "TX", "", "", "not an agency"),
+]
 
 
 def leak_csv(encoding: str) -> bytes:
@@ -72,13 +83,13 @@ def test_latin1_and_utf16_uploads_are_read_redacted_and_matched(encoding, note, 
     assert note in upload.notes
     frame = upload.frame
     assert list(frame.columns) == ["Agency", "State", "Officer", "Contact", "Notes"]
-    assert frame["Notes"].tolist()[0] == "Peñuelas ñ façade · trial"     # not mojibake ("PeÃ±uelas")
+    assert frame["Notes"].tolist()[0] == "Peñuelas ñ façade · trial"  # not mojibake ("PeÃ±uelas")
     text = frame.to_csv()
     for secret in ("Jane Roe", "jane.roe@", "555-0147", "John Doe"):
         assert secret not in text, f"{secret!r} survived redaction"
     matched = workbench.match(frame, *matcher, name_col="Agency", state_col="State")
     assert matched.loc[0, "status"] == "matched" and matched.loc[0, "agency_id"] == DETROIT_PD
-    assert matched.loc[2, "status"] == "unmatched"     # a company is never guessed onto an agency
+    assert matched.loc[2, "status"] == "unmatched"  # a company is never guessed onto an agency
 
 
 def test_a_50_mb_upload_is_read_whole(matcher):
@@ -112,8 +123,10 @@ def test_exactly_max_rows_is_accepted():
 
 
 def test_embedded_newlines_stay_inside_their_cell():
-    data = ('Agency,State,Notes\n"Detroit\nPolice Department",MI,"line one\r\nline two, with a comma"\n'
-            'NYPD,NY,"quote ""inside"" and\nnewline"\n').encode()
+    data = (
+        b'Agency,State,Notes\n"Detroit\nPolice Department",MI,"line one\r\nline two, with a comma"\n'
+        b'NYPD,NY,"quote ""inside"" and\nnewline"\n'
+    )
     frame = workbench.read_upload("multiline.csv", data).frame
     assert len(frame) == 2
     assert frame["Notes"].tolist() == ["line one\r\nline two, with a comma", 'quote "inside" and\nnewline']
@@ -121,19 +134,22 @@ def test_embedded_newlines_stay_inside_their_cell():
     assert back["Notes"].tolist()[1] == 'quote "inside" and\nnewline'
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("unbalanced.csv", b'Agency,State\n"Detroit Police,MI\nNYPD,NY\n', "could not be read as a table"),
-    ("ragged.csv", b"Agency,State\nDetroit,MI\nNYPD,NY,extra,cells\n", "Row 3 has 4 cells but the header has 2"),
-    ("binary.csv", bytes(range(256)) * 10, ""),
-    ("leak.exe", b"MZ\x90\x00", "upload a CSV or an XLSX file"),
-    ("broken.xlsx", b"PK\x03\x04 not really a zip", "could not be read as a table"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("unbalanced.csv", b'Agency,State\n"Detroit Police,MI\nNYPD,NY\n', "could not be read as a table"),
+        ("ragged.csv", b"Agency,State\nDetroit,MI\nNYPD,NY,extra,cells\n", "Row 3 has 4 cells but the header has 2"),
+        ("binary.csv", bytes(range(256)) * 10, ""),
+        ("leak.exe", b"MZ\x90\x00", "upload a CSV or an XLSX file"),
+        ("broken.xlsx", b"PK\x03\x04 not really a zip", "could not be read as a table"),
+    ],
+)
 def test_broken_uploads_get_one_sentence(name, data, message):
     try:
         upload = workbench.read_upload(name, data)
     except workbench.UploadError as exc:
         assert message in str(exc) and "\n" not in str(exc) and "Traceback" not in str(exc)
-    else:   # bytes that decode as Latin-1 text may well be a (silly) table: never a crash
+    else:  # bytes that decode as Latin-1 text may well be a (silly) table: never a crash
         assert message == "" and isinstance(upload.frame, pd.DataFrame)
 
 
@@ -141,24 +157,29 @@ def test_a_row_longer_than_the_header_is_not_silently_shifted():
     try:
         frame = workbench.read_upload("ragged.csv", b"Agency,State\nDetroit,MI,extra,cells\n").frame
     except workbench.UploadError:
-        return      # refusing it with a sentence is right too
+        return  # refusing it with a sentence is right too
     assert frame["Agency"].tolist() == ["Detroit"]
 
 
 # --------------------------------------------------------------------------------- formula injection
 
-FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-            "\t=1+1", "=1+1\n"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "=1+1\n",
+]
 
 
 def test_csv_exports_neutralise_formulas_in_cells_and_headers():
-    frame = pd.DataFrame({"=danger": FORMULAS, "fine": ["plain"] * len(FORMULAS),
-                          "amount": [-5.0] * len(FORMULAS)})
+    frame = pd.DataFrame({"=danger": FORMULAS, "fine": ["plain"] * len(FORMULAS), "amount": [-5.0] * len(FORMULAS)})
     back = pd.read_csv(io.BytesIO(exports.to_csv(frame)), dtype=str, keep_default_na=False)
     assert list(back.columns) == ["'=danger", "fine", "amount"]
     assert back["'=danger"].tolist() == ["'" + f for f in FORMULAS]
     assert set(back["fine"]) == {"plain"}
-    assert set(back["amount"]) == {"-5.0"}        # a number stays a number: only text is neutralised
+    assert set(back["amount"]) == {"-5.0"}  # a number stays a number: only text is neutralised
     # JSON and Parquet are data formats, not spreadsheets: they keep the exact text.
     assert [r["=danger"] for r in json.loads(exports.to_json(frame))] == FORMULAS
 
@@ -166,14 +187,16 @@ def test_csv_exports_neutralise_formulas_in_cells_and_headers():
 def test_a_carriage_return_cannot_start_a_new_row_with_a_formula():
     frame = pd.DataFrame({"agency": ["Detroit Police Department"], "notes": ["note\r=cmd|' /C calc'!A0"]})
     text = exports.to_csv(frame).decode()
-    rows = list(csv.reader(io.StringIO(text, newline="")))   # how a spreadsheet splits the file
+    rows = list(csv.reader(io.StringIO(text, newline="")))  # how a spreadsheet splits the file
     assert len(rows) == 2, rows
     assert not any(cell.startswith(exports.FORMULA_START) for row in rows for cell in row), rows
 
 
 def test_a_leak_with_formulas_is_neutralised_in_the_workbench_export(matcher):
-    data = ("Agency,State,Notes\n" + "\n".join(f'Detroit Police Department,MI,"{f.replace(chr(34), 2 * chr(34))}"'
-                                                for f in FORMULAS[:4])).encode()
+    data = (
+        "Agency,State,Notes\n"
+        + "\n".join(f'Detroit Police Department,MI,"{f.replace(chr(34), 2 * chr(34))}"' for f in FORMULAS[:4])
+    ).encode()
     upload = workbench.read_upload("formulas.csv", data)
     matched = workbench.match(upload.frame, *matcher, name_col="Agency", state_col="State")
     back = pd.read_csv(io.BytesIO(exports.to_csv(matched)), dtype=str, keep_default_na=False)
@@ -194,10 +217,12 @@ def hostile_db(built_db, tmp_path_factory) -> Path:
     con = connect(path)
     try:
         for table in ("core.evidence", "meta.changes"):
-            con.execute(f"UPDATE {table} SET summary = ?, source_url = ? WHERE agency_id = ?",
-                        [f"Bought it. {SCRIPT} [click me]({JS_URL})", JS_URL, DETROIT_PD])
+            con.execute(
+                f"UPDATE {table} SET summary = ?, source_url = ? WHERE agency_id = ?",
+                [f"Bought it. {SCRIPT} [click me]({JS_URL})", JS_URL, DETROIT_PD],
+            )
         con.execute("UPDATE core.evidence SET source_name = ? WHERE agency_id = ?", ["<b>bold</b>](x) [", DETROIT_PD])
-        materialize.run(con)   # the pages read the stored copies, refreshed as the build's last step does
+        materialize.run(con)  # the pages read the stored copies, refreshed as the build's last step does
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -206,9 +231,12 @@ def hostile_db(built_db, tmp_path_factory) -> Path:
 
 def test_pages_never_allow_raw_html():
     # Streamlit escapes HTML in markdown unless a page opts out; none of ours may.
-    offenders = [f"{p.relative_to(ROOT)}:{n}" for p in (ROOT / "dashboard").rglob("*.py")
-                 for n, line in enumerate(p.read_text().splitlines(), 1)
-                 if re.search(r"unsafe_allow_html|st\.html\(|components\.v1|components\.html", line)]
+    offenders = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in (ROOT / "dashboard").rglob("*.py")
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"unsafe_allow_html|st\.html\(|components\.v1|components\.html", line)
+    ]
     assert offenders == []
 
 
@@ -236,7 +264,7 @@ def test_script_in_record_text_is_inert_in_the_brief_and_exports(hostile_db, mon
     assert not any(m.proto.allow_html for m in markdown_elements(at))
     frame = queries.agency_evidence(DETROIT_PD)
     assert (frame["source_url"] == JS_URL).all()
-    assert SCRIPT in exports.to_csv(frame).decode()      # data is exported as data, unchanged, never run
+    assert SCRIPT in exports.to_csv(frame).decode()  # data is exported as data, unchanged, never run
 
 
 def test_no_javascript_url_reaches_a_link_column(hostile_db, monkeypatch):
@@ -244,7 +272,11 @@ def test_no_javascript_url_reaches_a_link_column(hostile_db, monkeypatch):
     at = open_page("app_pages/whats_new.py", state="MI")
     no_exception(at)
     for table in at.dataframe:
-        links = [c for c, cfg in json.loads(table.proto.columns or "{}").items() if cfg.get("type_config", {}).get("type") == "link"]
+        links = [
+            c
+            for c, cfg in json.loads(table.proto.columns or "{}").items()
+            if cfg.get("type_config", {}).get("type") == "link"
+        ]
         for column in links:
             if column in table.value.columns:
                 values = table.value[column].dropna().astype(str)
@@ -252,6 +284,7 @@ def test_no_javascript_url_reaches_a_link_column(hostile_db, monkeypatch):
 
 
 # ----------------------------------------------------------------------------------- SQL metacharacters
+
 
 @pytest.mark.parametrize("text", SQL_METACHARACTERS)
 def test_every_query_binds_what_a_visitor_types(text, db):
@@ -261,7 +294,7 @@ def test_every_query_binds_what_a_visitor_types(text, db):
     assert queries.headline(nothing)["agencies"] == 0
     assert queries.claims_export(nothing).empty
     assert queries.policies([text]).empty
-    if text not in ("%", "_%_", "?", "\\"):      # an ordinary character can rightly match in a substring search
+    if text not in ("%", "_%_", "?", "\\"):  # an ordinary character can rightly match in a substring search
         assert queries.search_place(text).empty
         assert queries.registry_agencies_in_place(text) == 0
         queries.policies_matching(text)
@@ -277,17 +310,20 @@ def test_every_query_binds_what_a_visitor_types(text, db):
     assert db.execute("SELECT count(*) FROM core.agencies").fetchone()[0] > 1000
 
 
-@pytest.mark.parametrize("page, params", [
-    ("app_pages/place.py", {"q": "Detroit' UNION SELECT * FROM raw.records --"}),
-    ("app_pages/place.py", {"q": "a\x00b"}),
-    ("app_pages/place.py", {"q": "x" * 5000}),
-    ("app_pages/agency.py", {"agency": "'; DROP TABLE core.evidence; --"}),
-    ("app_pages/agency.py", {"agency": "%"}),
-    ("app_pages/brief.py", {"state": "MI' --", "level": "city' OR 1=1 --", "name": "%"}),
-    ("app_pages/brief.py", {"state": "MI", "level": "city", "name": "Detroit' OR '1'='1"}),
-    ("app_pages/whats_new.py", {"watch": "'; DROP TABLE meta.changes; --", "state": ["MI' --", "%"]}),
-    (None, {"state": ["%", "MI' OR 1=1 --"], "vendor": "\\", "status": "$statuses", "kind": "_", "from": "1; --"}),
-])
+@pytest.mark.parametrize(
+    "page, params",
+    [
+        ("app_pages/place.py", {"q": "Detroit' UNION SELECT * FROM raw.records --"}),
+        ("app_pages/place.py", {"q": "a\x00b"}),
+        ("app_pages/place.py", {"q": "x" * 5000}),
+        ("app_pages/agency.py", {"agency": "'; DROP TABLE core.evidence; --"}),
+        ("app_pages/agency.py", {"agency": "%"}),
+        ("app_pages/brief.py", {"state": "MI' --", "level": "city' OR 1=1 --", "name": "%"}),
+        ("app_pages/brief.py", {"state": "MI", "level": "city", "name": "Detroit' OR '1'='1"}),
+        ("app_pages/whats_new.py", {"watch": "'; DROP TABLE meta.changes; --", "state": ["MI' --", "%"]}),
+        (None, {"state": ["%", "MI' OR 1=1 --"], "vendor": "\\", "status": "$statuses", "kind": "_", "from": "1; --"}),
+    ],
+)
 def test_hostile_text_in_every_url_parameter_and_search_box(page, params, db):
     at = open_page(page, **params)
     no_exception(at)
@@ -310,6 +346,7 @@ def test_typing_sql_into_the_place_box():
 
 # --------------------------------------------------------------------------------------------- privacy
 
+
 def test_no_environment_token_reaches_the_run_output_the_archive_or_the_database(tmp_path):
     """A real fetch of every live source with tokens set (the server sees them, so they were read and sent),
     then the database it built, the archive and everything printed are searched for them."""
@@ -318,16 +355,37 @@ def test_no_environment_token_reaches_the_run_output_the_archive_or_the_database
     from tests.test_ingest_live import play_every_source
 
     token = "secret-test-token-3f9c2a"
-    env = {**os.environ, "MUCKROCK_TOKEN": token, "SOCRATA_APP_TOKEN": token, "WATCHDOG_API_TOKEN": token,
-           "GITHUB_TOKEN": token, "WATCHDOG_ARCHIVE": str(tmp_path / "archive"), "WATCHDOG_HTTP_INTERVAL": "0"}
+    env = {
+        **os.environ,
+        "MUCKROCK_TOKEN": token,
+        "SOCRATA_APP_TOKEN": token,
+        "WATCHDOG_API_TOKEN": token,
+        "GITHUB_TOKEN": token,
+        "WATCHDOG_ARCHIVE": str(tmp_path / "archive"),
+        "WATCHDOG_HTTP_INTERVAL": "0",
+    }
     target = tmp_path / "watchdog.duckdb"
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
     try:
         play_every_source(server)
-        proc = subprocess.run([sys.executable, "-m", "ingest", "run", "all", "--base-url",
-                               server.url_for("/").rstrip("/"), "--db", str(target)], cwd=ROOT, env=env,
-                              capture_output=True, timeout=600)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ingest",
+                "run",
+                "all",
+                "--base-url",
+                server.url_for("/").rstrip("/"),
+                "--db",
+                str(target),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=600,
+        )
         seen = [req.headers for req, _ in server.log]
     finally:
         server.clear()
@@ -346,12 +404,14 @@ def test_no_environment_token_reaches_the_run_output_the_archive_or_the_database
             WHERE NOT internal AND database_name = current_database()""").fetchall()
         assert len(columns) > 50
         tables: dict[str, list[str]] = {}
-        for database, schema, table, column in columns:
+        for _database, schema, table, column in columns:
             tables.setdefault(f'"{schema}"."{table}"', []).append(f'"{column}"')
         for table, cols in tables.items():
-            hits = con.execute(f"SELECT count(*) FROM {table} WHERE "
-                               + " OR ".join(f"contains(CAST({c} AS VARCHAR), ?)" for c in cols),
-                               [token] * len(cols)).fetchone()[0]
+            hits = con.execute(
+                f"SELECT count(*) FROM {table} WHERE "
+                + " OR ".join(f"contains(CAST({c} AS VARCHAR), ?)" for c in cols),
+                [token] * len(cols),
+            ).fetchone()[0]
             assert hits == 0, f"{token} found in {table}"
     finally:
         con.close()

@@ -6,6 +6,7 @@ parameters take only plain numbers.
 The hostile database is built the way `make data` builds, from a copy of data/ whose Atlas rows were rewritten
 as a hostile download would write them; a few tables the Atlas cannot reach are rewritten after the build.
 """
+
 from __future__ import annotations
 
 import io
@@ -41,11 +42,13 @@ DETROIT_PD, DETROIT_ROW, AIRPORT_ROW = "MI8234900", "AOS0137", "AOS0258"
 JS_URL = "javascript:alert(1)"
 # One line of every kind of markup a page could act on: an image from another host (a tracking pixel), HTML,
 # autolinks, Streamlit's colour, icon and emoji directives, LaTeX, emphasis and a link.
-PAYLOAD = ("![pixel](http://evil.example/p.png) <img src=http://evil.example/i.png> <http://evil.example/auto> "
-           "www.evil.example http://evil.example/bare spy@evil.example :red[red] :material/home: :material_home: "
-           ":streamlit: :smile: "
-           "$x^2$ **bold** [click](javascript:alert(1)) # hash "
-           '<span style="fill:url(http://evil.example/f.svg#a);background-image:url(http://evil.example/b.png)">s</span>')
+PAYLOAD = (
+    "![pixel](http://evil.example/p.png) <img src=http://evil.example/i.png> <http://evil.example/auto> "
+    "www.evil.example http://evil.example/bare spy@evil.example :red[red] :material/home: :material_home: "
+    ":streamlit: :smile: "
+    "$x^2$ **bold** [click](javascript:alert(1)) # hash "
+    '<span style="fill:url(http://evil.example/f.svg#a);background-image:url(http://evil.example/b.png)">s</span>'
+)
 
 
 def hostile(field: str) -> str:
@@ -58,6 +61,7 @@ def literal(text: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------ the database
+
 
 def _hostile_data(folder: Path) -> None:
     """data/ as a hostile Atlas download would leave it: Detroit's row with markup in its summary, vendor and
@@ -83,34 +87,55 @@ def _rewrite_the_rest(path: Path) -> None:
     request, a correction, the state's records law, a product and a vendor."""
     con = connect(path)
     try:
-        evidence_id = con.execute("SELECT evidence_id FROM core.evidence WHERE agency_id = ? ORDER BY evidence_id "
-                                  "LIMIT 1", [DETROIT_PD]).fetchone()[0]
-        vendor_id, raw_id = con.execute("SELECT vendor_id, raw_record_id FROM core.evidence WHERE evidence_id = ?",
-                                        [evidence_id]).fetchone()
+        evidence_id = con.execute(
+            "SELECT evidence_id FROM core.evidence WHERE agency_id = ? ORDER BY evidence_id LIMIT 1", [DETROIT_PD]
+        ).fetchone()[0]
+        vendor_id, raw_id = con.execute(
+            "SELECT vendor_id, raw_record_id FROM core.evidence WHERE evidence_id = ?", [evidence_id]
+        ).fetchone()
         product_id = con.execute("SELECT min(product_id) FROM core.evidence").fetchone()[0]
         # The Atlas loader already keeps only http(s) links; another connector, or a correction, might not.
         con.execute("UPDATE core.evidence SET source_url = ? WHERE evidence_id = ?", [JS_URL, evidence_id])
-        con.execute("INSERT INTO core.evidence_links (evidence_id, link_number, url, source_name) VALUES (?, 9, ?, ?)",
-                    [evidence_id, JS_URL, hostile("link nine")])
-        con.execute("UPDATE meta.sources SET name = ?, url = ?, homepage = ?, attribution = ?, notes = ?, license = ? "
-                    "WHERE source_id = 'atlas_2020'", [hostile("source name"), JS_URL, JS_URL,
-                                                       hostile("attribution"), hostile("notes"), hostile("license")])
-        con.execute("""INSERT INTO core.policies (policy_id, jurisdiction, jurisdiction_level, place_name, state,
+        con.execute(
+            "INSERT INTO core.evidence_links (evidence_id, link_number, url, source_name) VALUES (?, 9, ?, ?)",
+            [evidence_id, JS_URL, hostile("link nine")],
+        )
+        con.execute(
+            "UPDATE meta.sources SET name = ?, url = ?, homepage = ?, attribution = ?, notes = ?, license = ? "
+            "WHERE source_id = 'atlas_2020'",
+            [hostile("source name"), JS_URL, JS_URL, hostile("attribution"), hostile("notes"), hostile("license")],
+        )
+        con.execute(
+            """INSERT INTO core.policies (policy_id, jurisdiction, jurisdiction_level, place_name, state,
                        stance, description, date_text, source_url, caveat, raw_record_id) VALUES
                        ('hostile_policy', ?, 'city', 'Detroit', 'MI', ?, ?, ?, ?, ?, ?)""",
-                    [hostile("jurisdiction"), hostile("stance"), hostile("description"), hostile("date"), JS_URL,
-                     hostile("caveat"), raw_id])
-        con.execute("""INSERT INTO core.records_requests (request_id, source_id, title, status, agency_name,
+            [
+                hostile("jurisdiction"),
+                hostile("stance"),
+                hostile("description"),
+                hostile("date"),
+                JS_URL,
+                hostile("caveat"),
+                raw_id,
+            ],
+        )
+        con.execute(
+            """INSERT INTO core.records_requests (request_id, source_id, title, status, agency_name,
                        agency_id, submitted_on, url, outcome, about_face_recognition, raw_record_id) VALUES
                        ('hostile_request', 'muckrock', ?, 'done', 'Detroit Police Department', ?, DATE '2020-01-02',
-                        ?, ?, true, ?)""", [hostile("request title"), DETROIT_PD, JS_URL, hostile("outcome"), raw_id])
-        con.execute("INSERT INTO core.corrections VALUES (?, 'summary', ?, ?, ?, ?, DATE '2021-01-01')",
-                    [evidence_id, hostile("old"), hostile("new"), hostile("correction note"), JS_URL])
-        con.execute("UPDATE core.records_laws SET law_name = ?, guide_url = ? WHERE state = 'MI'",
-                    [hostile("law"), JS_URL])
+                        ?, ?, true, ?)""",
+            [hostile("request title"), DETROIT_PD, JS_URL, hostile("outcome"), raw_id],
+        )
+        con.execute(
+            "INSERT INTO core.corrections VALUES (?, 'summary', ?, ?, ?, ?, DATE '2021-01-01')",
+            [evidence_id, hostile("old"), hostile("new"), hostile("correction note"), JS_URL],
+        )
+        con.execute(
+            "UPDATE core.records_laws SET law_name = ?, guide_url = ? WHERE state = 'MI'", [hostile("law"), JS_URL]
+        )
         con.execute("UPDATE core.products SET name = ? WHERE product_id = ?", [hostile("product"), product_id])
         con.execute("UPDATE core.vendors SET name = ? WHERE vendor_id = ?", [hostile("vendor"), vendor_id])
-        materialize.run(con)   # the pages read the stored copies, refreshed as the build's last step does
+        materialize.run(con)  # the pages read the stored copies, refreshed as the build's last step does
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -141,17 +166,42 @@ def airport_id() -> str:
 # ------------------------------------------------------------------------------------------- the helper
 
 STREAMLIT_SYNTAX = [
-    "![x](http://evil.example/p.png)", "<img src=http://evil.example/x.png onerror=alert(1)>", ":red[x]",
-    ":blue-background[x] :orange-badge[y] :small[z]", ":material/home:", ":material_home:", ":streamlit:", ":smile:",
-    "$x^2$", "$$y$$", "- item", "+ item", "2020. list", "1) list", "===",
-    "<http://evil.example/a>", "http://evil.example/b", "HTTPS://evil.example/c", "www.evil.example",
-    "spy@evil.example", "mailto:spy@evil.example", "[a](javascript:alert(1))", "[a][1]\n\n[1]: http://evil.example",
-    "**b** _i_ ~s~ `c`", "# heading", "1. list", "> quote", "| a | b |\n|---|---|", "&lt;img&gt; &#60;", "\\", "",
+    "![x](http://evil.example/p.png)",
+    "<img src=http://evil.example/x.png onerror=alert(1)>",
+    ":red[x]",
+    ":blue-background[x] :orange-badge[y] :small[z]",
+    ":material/home:",
+    ":material_home:",
+    ":streamlit:",
+    ":smile:",
+    "$x^2$",
+    "$$y$$",
+    "- item",
+    "+ item",
+    "2020. list",
+    "1) list",
+    "===",
+    "<http://evil.example/a>",
+    "http://evil.example/b",
+    "HTTPS://evil.example/c",
+    "www.evil.example",
+    "spy@evil.example",
+    "mailto:spy@evil.example",
+    "[a](javascript:alert(1))",
+    "[a][1]\n\n[1]: http://evil.example",
+    "**b** _i_ ~s~ `c`",
+    "# heading",
+    "1. list",
+    "> quote",
+    "| a | b |\n|---|---|",
+    "&lt;img&gt; &#60;",
+    "\\",
+    "",
     "line\n    indented code\n---",
 ]
 
 
-ALWAYS_ESCAPED = "`*_{}[]<>#!|~:$&/"     # and the backslash itself
+ALWAYS_ESCAPED = "`*_{}[]<>#!|~:$&/"  # and the backslash itself
 
 
 @pytest.mark.parametrize("value", STREAMLIT_SYNTAX)
@@ -175,8 +225,21 @@ def test_line_breaks_stay_inside_one_paragraph():
     assert shown == "first  \n\\# second  \nthird"
 
 
-@pytest.mark.parametrize("url", [JS_URL, " javascript:alert(1)", "vbscript:x", "data:text/html,<b>x</b>", "file:///etc",
-                                 "urn:sha256:abc", "//evil.example/x", "http:", "https://", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        JS_URL,
+        " javascript:alert(1)",
+        "vbscript:x",
+        "data:text/html,<b>x</b>",
+        "file:///etc",
+        "urn:sha256:abc",
+        "//evil.example/x",
+        "http:",
+        "https://",
+        "",
+    ],
+)
 def test_only_http_urls_become_links(url):
     shown = ui.link(hostile("label"), url)
     assert not re.search(r"(?<!\\)\]\(", shown)
@@ -185,29 +248,47 @@ def test_only_http_urls_become_links(url):
 
 def test_an_http_url_cannot_break_out_of_its_link():
     shown = ui.link("label", "http://ok.example/a(b) c<d>`e\n![x](http://evil.example/p.png)")
-    target = shown[shown.index("](") + 2:-1]
+    target = shown[shown.index("](") + 2 : -1]
     assert shown.startswith("[label](") and shown.endswith(")")
     assert not re.search(r"[\s()<>`]", target), target
 
 
 # ----------------------------------------------------------------------------------- pages (AppTest)
 
+
 def markdown_bodies(at: AppTest) -> list[str]:
     """Every element a page wrote as Markdown: text, captions, headings, alerts and widget labels."""
-    bodies = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info",
-                                   "error", "success") for e in at.get(kind)]
-    bodies += [e.label for kind in ("expander", "radio", "metric", "selectbox") for e in at.get(kind)
-               if getattr(e, "label", None)]
+    bodies = [
+        e.value
+        for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info", "error", "success")
+        for e in at.get(kind)
+    ]
+    bodies += [
+        e.label
+        for kind in ("expander", "radio", "metric", "selectbox")
+        for e in at.get(kind)
+        if getattr(e, "label", None)
+    ]
     return bodies
 
 
-@pytest.mark.parametrize("page, params, shown", [
-    ("app_pages/agency.py", {"agency": DETROIT_PD}, ["summary", "link two", "link nine", "correction note",
-                                                     "request title", "outcome"]),
-    ("app_pages/place.py", {"q": "Detroit"}, ["agency"]),
-    ("app_pages/brief.py", {"state": "MI", "level": "city", "name": "Detroit"}, ["agency", "jurisdiction", "caveat"]),
-    ("app_pages/sources.py", {}, ["source name", "attribution", "notes", "license"]),
-])
+@pytest.mark.parametrize(
+    "page, params, shown",
+    [
+        (
+            "app_pages/agency.py",
+            {"agency": DETROIT_PD},
+            ["summary", "link two", "link nine", "correction note", "request title", "outcome"],
+        ),
+        ("app_pages/place.py", {"q": "Detroit"}, ["agency"]),
+        (
+            "app_pages/brief.py",
+            {"state": "MI", "level": "city", "name": "Detroit"},
+            ["agency", "jurisdiction", "caveat"],
+        ),
+        ("app_pages/sources.py", {}, ["source name", "attribution", "notes", "license"]),
+    ],
+)
 def test_record_text_reaches_the_page_escaped(page, params, shown, on_hostile):
     at = open_page(page, **params)
     no_exception(at)
@@ -240,25 +321,34 @@ def test_chart_labels_and_hover_text_carry_record_text_as_entities(on_hostile):
     spec = charts.agency_map(agencies, queries.policies(["MI"]), queries.researched_without_evidence(["MI"]))
     evidence = queries.jurisdiction_evidence("city", "Detroit", "MI")
     spec, spec_brief = json.loads(spec.to_json()), json.loads(charts.jurisdiction_map(evidence).to_json())
-    texts = [str(v) for trace in spec["data"] + spec_brief["data"]
-             for v in [*(trace.get("customdata") or []), *(trace.get("text") or [])]]
+    texts = [
+        str(v)
+        for trace in spec["data"] + spec_brief["data"]
+        for v in [*(trace.get("customdata") or []), *(trace.get("text") or [])]
+    ]
     assert any("evil.example" in t for t in texts), "the hostile agency should be on the charts"
     assert not [t for t in texts if "<" in t], "a chart would read record text as markup"
     ids = [row[0] for trace in spec["data"] for row in trace.get("customdata") or []]
-    assert airport_id() in ids                 # the id a click hands back to the page is unchanged
+    assert airport_id() in ids  # the id a click hands back to the page is unchanged
 
 
 # ------------------------------------------------------------------------------------------ documents
 
+
 def hostile_brief() -> tuple:
     level, name, state = "city", "Detroit", "MI"
     evidence = queries.jurisdiction_evidence(level, name, state)
-    return build_brief(f"{name}, {state}", evidence, queries.jurisdiction_policies(level, name, state),
-                       queries.source("atlas_2020"), date(2026, 1, 2),
-                       flags=queries.flags_for(evidence["agency_id"].unique().tolist()),
-                       requests=queries.jurisdiction_requests(level, name, state),
-                       coverage=queries.jurisdiction_coverage(level, name, state),
-                       coverage_sources=[queries.source("atlas_2020")]), evidence
+    return build_brief(
+        f"{name}, {state}",
+        evidence,
+        queries.jurisdiction_policies(level, name, state),
+        queries.source("atlas_2020"),
+        date(2026, 1, 2),
+        flags=queries.flags_for(evidence["agency_id"].unique().tolist()),
+        requests=queries.jurisdiction_requests(level, name, state),
+        coverage=queries.jurisdiction_coverage(level, name, state),
+        coverage_sources=[queries.source("atlas_2020")],
+    ), evidence
 
 
 def pdf_links_and_text(pdf: bytes) -> tuple[list[str], str]:
@@ -282,7 +372,7 @@ def test_the_pdf_brief_prints_record_text_as_written_and_links_only_to_the_web(o
     assert uris and all(re.match(r"https?://", u) for u in uris), uris
     for field in ("agency", "jurisdiction", "caveat", "source name"):
         assert "".join(hostile(field).split()) in text, field
-    assert JS_URL in text           # printed for the reader, never a link
+    assert JS_URL in text  # printed for the reader, never a link
 
 
 def test_the_brief_on_the_page_is_escaped(on_hostile):
@@ -311,8 +401,18 @@ def test_a_pdf_link_is_a_web_address_or_nothing():
 
 # ------------------------------------------------------------------------------ failures and parameters
 
-@pytest.mark.parametrize("params", [{"from": "--5"}, {"to": "²"}, {"from": "٣", "to": "-"},
-                                    {"from": "9" * 40, "to": "1e3"}, {"from": "", "to": " "}, {"from": "2019.5"}])
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "--5"},
+        {"to": "²"},
+        {"from": "٣", "to": "-"},
+        {"from": "9" * 40, "to": "1e3"},
+        {"from": "", "to": " "},
+        {"from": "2019.5"},
+    ],
+)
 def test_odd_year_parameters_show_the_whole_map(params):
     at = open_page(None, **params)
     no_exception(at)
@@ -343,12 +443,14 @@ def test_an_unexpected_failure_is_a_sentence_and_the_traceback_goes_to_the_log(m
 
 def test_streamlit_hides_error_details_from_visitors():
     assert tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["client"]["showErrorDetails"] == "none"
-    shown = subprocess.run([sys.executable, "-m", "streamlit", "config", "show"], cwd=ROOT, capture_output=True,
-                           text=True, timeout=120).stdout
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    ).stdout
     assert re.search(r'^showErrorDetails = "none"$', shown, re.M), "Streamlit does not read the setting"
 
 
 # -------------------------------------------------------------------------------------- the real browser
+
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_db, tmp_path_factory):
@@ -359,9 +461,13 @@ def hostile_server(hostile_db, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit-inert") / "streamlit.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-                                 "--server.port", str(port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env=dict(os.environ, WATCHDOG_DB=str(hostile_db)))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, WATCHDOG_DB=str(hostile_db)),
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -418,8 +524,10 @@ def test_hostile_record_text_is_shown_as_text_and_fetches_nothing_in_chromium(ho
     finally:
         os.environ["WATCHDOG_DB"] = old or ""
     pages = [
-        (f"agency?agency={DETROIT_PD}", ["summary", "link two", "link nine", "correction note", "request title",
-                                         "outcome", "vendor"]),
+        (
+            f"agency?agency={DETROIT_PD}",
+            ["summary", "link two", "link nine", "correction note", "request title", "outcome", "vendor"],
+        ),
         (f"agency?agency={airport}", ["agency"]),
         ("place?q=Detroit", ["agency", "law"]),
         ("brief?state=MI&level=city&name=Detroit", ["agency", "jurisdiction", "caveat"]),
@@ -441,8 +549,8 @@ def test_hostile_record_text_is_shown_as_text_and_fetches_nothing_in_chromium(ho
                 try:
                     page.wait_for_function(SETTLED, arg=expected, timeout=60_000)
                 except PlaywrightTimeout:
-                    pass                      # the assertions below say what is missing
-                page.wait_for_timeout(1500)   # images and fonts a rendered element would request
+                    pass  # the assertions below say what is missing
+                page.wait_for_timeout(1500)  # images and fonts a rendered element would request
                 seen = page.evaluate(INSPECT)
                 assert seen["failures"] == 0, path
                 assert seen["links"] == [], (path, seen["links"])
@@ -451,9 +559,14 @@ def test_hostile_record_text_is_shown_as_text_and_fetches_nothing_in_chromium(ho
                 shown = literal(seen["text"])
                 for field in fields:
                     assert literal(hostile(field)) in shown, (path, field)
-            assert "Who's Watching" in shown     # the map with odd year parameters is the map
+            assert "Who's Watching" in shown  # the map with odd year parameters is the map
         finally:
             browser.close()
-    elsewhere = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                        and urlsplit(u).hostname not in LOCAL_HOSTS})
+    elsewhere = sorted(
+        {
+            u
+            for u in requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in LOCAL_HOSTS
+        }
+    )
     assert not elsewhere, f"the pages called other hosts: {elsewhere}"

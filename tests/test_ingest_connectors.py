@@ -1,5 +1,6 @@
 """Each connector's faults against a local server, without a build: what a bad response does to a run
 (the source fails with a message naming the problem, and nothing of the run reaches the archive)."""
+
 from __future__ import annotations
 
 import json
@@ -48,10 +49,13 @@ def spending_page(name: str) -> bytes:
 
 
 def test_usaspending_pages_until_has_next_is_false(httpserver, tmp_path):
-    pages = iter([spending_page("usaspending_page1.json"), spending_page("usaspending_page2.json")]
-                 + [spending_page("usaspending_empty.json")] * 2)
+    pages = iter(
+        [spending_page("usaspending_page1.json"), spending_page("usaspending_page2.json")]
+        + [spending_page("usaspending_empty.json")] * 2
+    )
     httpserver.expect_request("/api/v2/search/spending_by_award/").respond_with_handler(
-        lambda request: __import__("werkzeug").Response(next(pages), content_type="application/json"))
+        lambda request: __import__("werkzeug").Response(next(pages), content_type="application/json")
+    )
     result = run_one("usaspending", httpserver, tmp_path)
     assert result.status == "ok" and result.fetched == 4
     bodies = [json.loads(r.get_data()) for r, _ in httpserver.log if r.path.endswith("/spending_by_award/")]
@@ -62,24 +66,42 @@ def test_usaspending_pages_until_has_next_is_false(httpserver, tmp_path):
 
 def test_usaspending_429_with_retry_after_is_waited_for(httpserver, tmp_path, one_term_and_no_waits):
     httpserver.expect_ordered_request("/api/v2/search/spending_by_award/").respond_with_data(
-        "", status=429, headers={"Retry-After": "3"})
+        "", status=429, headers={"Retry-After": "3"}
+    )
     httpserver.expect_request("/api/v2/search/spending_by_award/").respond_with_data(
-        spending_page("usaspending_empty.json"), content_type="application/json")
+        spending_page("usaspending_empty.json"), content_type="application/json"
+    )
     assert run_one("usaspending", httpserver, tmp_path).status == "ok"
     assert 3.0 in one_term_and_no_waits
 
 
-@pytest.mark.parametrize("body,words", [
-    (b'{"results": [{"Award ID": "x"', ("invalid JSON",)),                                   # truncated
-    (b"not json at all", ("invalid JSON",)),
-    (b"<!DOCTYPE html><html><body>Service Unavailable</body></html>", ("HTML page",)),
-    (json.dumps({"results": [{k.replace("Award ID", "Award Id"): v for k, v in
-                              json.loads(spending_page("usaspending_page1.json"))["results"][0].items()}],
-                 "page_metadata": {"hasNext": False}}).encode(), ("SchemaDrift", "'Award ID'")),   # renamed field
-    (b'{"detail": "ok", "page_metadata": {"hasNext": false}}', ("SchemaDrift", "'results'")),
-])
+@pytest.mark.parametrize(
+    "body,words",
+    [
+        (b'{"results": [{"Award ID": "x"', ("invalid JSON",)),  # truncated
+        (b"not json at all", ("invalid JSON",)),
+        (b"<!DOCTYPE html><html><body>Service Unavailable</body></html>", ("HTML page",)),
+        (
+            json.dumps(
+                {
+                    "results": [
+                        {
+                            k.replace("Award ID", "Award Id"): v
+                            for k, v in json.loads(spending_page("usaspending_page1.json"))["results"][0].items()
+                        }
+                    ],
+                    "page_metadata": {"hasNext": False},
+                }
+            ).encode(),
+            ("SchemaDrift", "'Award ID'"),
+        ),  # renamed field
+        (b'{"detail": "ok", "page_metadata": {"hasNext": false}}', ("SchemaDrift", "'results'")),
+    ],
+)
 def test_usaspending_bad_bodies_fail_the_source_and_archive_nothing(httpserver, tmp_path, body, words):
-    httpserver.expect_request("/api/v2/search/spending_by_award/").respond_with_data(body, content_type="application/json")
+    httpserver.expect_request("/api/v2/search/spending_by_award/").respond_with_data(
+        body, content_type="application/json"
+    )
     assert_failed_and_left_nothing(run_one("usaspending", httpserver, tmp_path), tmp_path, "usaspending", *words)
 
 
@@ -96,7 +118,9 @@ def test_atlas_renamed_column_names_the_column(httpserver, tmp_path):
 
 def test_atlas_body_cut_inside_a_quoted_field_is_not_loaded(httpserver, tmp_path):
     text = (FIXTURES / "atlas_download.csv").read_text()
-    httpserver.expect_request("/download.csv").respond_with_data(text[: text.index("Summary") + 2000], content_type="text/csv")
+    httpserver.expect_request("/download.csv").respond_with_data(
+        text[: text.index("Summary") + 2000], content_type="text/csv"
+    )
     result = run_one("atlas", httpserver, tmp_path)
     assert_failed_and_left_nothing(result, tmp_path, "atlas", "cut short")
 
@@ -111,11 +135,11 @@ def test_atlas_same_file_twice_adds_no_archive_run(httpserver, tmp_path):
 
 def test_a_killed_fetchs_partial_run_is_removed_by_the_next_fetch_not_a_running_ones(httpserver, tmp_path):
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    dead_pid = int(gone.stdout)   # that process has exited: its partial run can never be finished
+    dead_pid = int(gone.stdout)  # that process has exited: its partial run can never be finished
     folder = tmp_path / "atlas"
     killed = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000000Z-{dead_pid}"
-    running = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000001Z-{os.getppid()}"   # pytest's parent: alive
-    unnamed = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000002Z"                     # no process id: kept
+    running = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000001Z-{os.getppid()}"  # pytest's parent: alive
+    unnamed = folder / f"{archive.PARTIAL_PREFIX}20260101T000000000002Z"  # no process id: kept
     for partial in (killed, running, unnamed):
         partial.mkdir(parents=True)
         (partial / "1.csv").write_text("half a response")
@@ -124,7 +148,7 @@ def test_a_killed_fetchs_partial_run_is_removed_by_the_next_fetch_not_a_running_
     assert result.status == "ok" and result.archive_run
     assert not killed.exists() and running.exists() and unnamed.exists()
     assert any(killed.name in note and "killed" in note for note in result.notes), result.notes
-    assert [r.name for r in archive.runs_of(tmp_path, "atlas")] == [result.archive_run]   # partials are never runs
+    assert [r.name for r in archive.runs_of(tmp_path, "atlas")] == [result.archive_run]  # partials are never runs
 
 
 def test_socrata_pages_with_limit_offset_and_sends_the_token_in_a_header(httpserver, tmp_path, monkeypatch):
@@ -145,11 +169,17 @@ def test_socrata_pages_with_limit_offset_and_sends_the_token_in_a_header(httpser
 
 
 def test_socrata_renamed_vendor_column_names_it(httpserver, tmp_path):
-    rows = [{k.replace("vendor_name", "vendor"): v for k, v in r.items()}
-            for r in json.loads((FIXTURES / "chicago_contracts_page.json").read_text())[:2]]
+    rows = [
+        {k.replace("vendor_name", "vendor"): v for k, v in r.items()}
+        for r in json.loads((FIXTURES / "chicago_contracts_page.json").read_text())[:2]
+    ]
     httpserver.expect_request("/resource/rsxa-ify5.json").respond_with_json(rows)
-    assert_failed_and_left_nothing(run_one("socrata_chicago_contracts", httpserver, tmp_path), tmp_path,
-                                   "socrata_chicago_contracts", "'vendor_name'")
+    assert_failed_and_left_nothing(
+        run_one("socrata_chicago_contracts", httpserver, tmp_path),
+        tmp_path,
+        "socrata_chicago_contracts",
+        "'vendor_name'",
+    )
 
 
 def test_muckrock_html_instead_of_json(httpserver, tmp_path):
@@ -162,7 +192,8 @@ def test_muckrock_follows_next_on_our_host_and_sends_the_token(httpserver, tmp_p
     page2 = "https://www.muckrock.com/api_v2/requests/?cursor=abc"
     httpserver.expect_ordered_request("/api_v2/requests/").respond_with_json({"next": page2, "results": []})
     httpserver.expect_ordered_request("/api_v2/requests/", query_string="cursor=abc").respond_with_json(
-        {"next": None, "results": []})
+        {"next": None, "results": []}
+    )
     result = run_one("muckrock", httpserver, tmp_path)
     assert result.status == "ok"
     assert [r.headers.get("Authorization") for r, _ in httpserver.log] == ["Bearer mr-secret"] * 2
@@ -176,12 +207,15 @@ def archived_text(root: Path) -> str:
 def test_muckrock_renews_an_expired_token_and_asks_again(httpserver, tmp_path, monkeypatch):
     monkeypatch.setenv("MUCKROCK_TOKEN", "mr-access-old")
     monkeypatch.setenv("MUCKROCK_REFRESH_TOKEN", "mr-refresh-1")
-    httpserver.expect_ordered_request("/api_v2/requests/", headers={"Authorization": "Bearer mr-access-old"}
-                                      ).respond_with_json({"detail": "Token is expired"}, status=401)
-    httpserver.expect_ordered_request("/api/refresh/", method="POST", json={"refresh": "mr-refresh-1"}
-                                      ).respond_with_json({"access": "mr-access-new", "refresh": "mr-refresh-2"})
-    httpserver.expect_ordered_request("/api_v2/requests/", headers={"Authorization": "Bearer mr-access-new"}
-                                      ).respond_with_json({"next": None, "results": []})
+    httpserver.expect_ordered_request(
+        "/api_v2/requests/", headers={"Authorization": "Bearer mr-access-old"}
+    ).respond_with_json({"detail": "Token is expired"}, status=401)
+    httpserver.expect_ordered_request(
+        "/api/refresh/", method="POST", json={"refresh": "mr-refresh-1"}
+    ).respond_with_json({"access": "mr-access-new", "refresh": "mr-refresh-2"})
+    httpserver.expect_ordered_request(
+        "/api_v2/requests/", headers={"Authorization": "Bearer mr-access-new"}
+    ).respond_with_json({"next": None, "results": []})
     result = run_one("muckrock", httpserver, tmp_path)
     assert result.status == "ok", result.error
     httpserver.check_assertions()
@@ -196,18 +230,21 @@ def test_muckrock_signs_in_with_username_and_password_and_renews_mid_run(httpser
     monkeypatch.delenv("MUCKROCK_TOKEN", raising=False)
     monkeypatch.setenv("MUCKROCK_USERNAME", "watchdog-reader")
     monkeypatch.setenv("MUCKROCK_PASSWORD", "mr-password")
-    httpserver.expect_ordered_request("/api/token/", method="POST",
-                                      json={"username": "watchdog-reader", "password": "mr-password"}
-                                      ).respond_with_json({"access": "mr-a1", "refresh": "mr-r1"})
-    httpserver.expect_ordered_request("/api_v2/requests/", headers={"Authorization": "Bearer mr-a1"}
-                                      ).respond_with_json({"next": "https://www.muckrock.com/api_v2/requests/?cursor=x",
-                                                           "results": []})
-    httpserver.expect_ordered_request("/api_v2/requests/", query_string="cursor=x", headers={"Authorization": "Bearer mr-a1"}
-                                      ).respond_with_data("", status=403)   # the token expired between two pages
-    httpserver.expect_ordered_request("/api/refresh/", method="POST", json={"refresh": "mr-r1"}
-                                      ).respond_with_json({"access": "mr-a2", "refresh": "mr-r2"})
-    httpserver.expect_ordered_request("/api_v2/requests/", query_string="cursor=x", headers={"Authorization": "Bearer mr-a2"}
-                                      ).respond_with_json({"next": None, "results": []})
+    httpserver.expect_ordered_request(
+        "/api/token/", method="POST", json={"username": "watchdog-reader", "password": "mr-password"}
+    ).respond_with_json({"access": "mr-a1", "refresh": "mr-r1"})
+    httpserver.expect_ordered_request("/api_v2/requests/", headers={"Authorization": "Bearer mr-a1"}).respond_with_json(
+        {"next": "https://www.muckrock.com/api_v2/requests/?cursor=x", "results": []}
+    )
+    httpserver.expect_ordered_request(
+        "/api_v2/requests/", query_string="cursor=x", headers={"Authorization": "Bearer mr-a1"}
+    ).respond_with_data("", status=403)  # the token expired between two pages
+    httpserver.expect_ordered_request("/api/refresh/", method="POST", json={"refresh": "mr-r1"}).respond_with_json(
+        {"access": "mr-a2", "refresh": "mr-r2"}
+    )
+    httpserver.expect_ordered_request(
+        "/api_v2/requests/", query_string="cursor=x", headers={"Authorization": "Bearer mr-a2"}
+    ).respond_with_json({"next": None, "results": []})
     result = run_one("muckrock", httpserver, tmp_path)
     assert result.status == "ok", result.error
     httpserver.check_assertions()
@@ -228,33 +265,48 @@ def test_muckrock_expired_refresh_token_fails_the_source_saying_so(httpserver, t
 def test_file_import_needs_its_mapped_columns(httpserver, tmp_path):
     leak = tmp_path / "list.csv"
     leak.write_text("Agency,ST,Vendor\nDetroit Police Department,MI,Clearview AI\n")
-    result = run_one("file", httpserver, tmp_path / "archive",
-                     {"path": str(leak), "mapping": {"agency": "Agency", "state": "State", "vendor": "Vendor"}})
+    result = run_one(
+        "file",
+        httpserver,
+        tmp_path / "archive",
+        {"path": str(leak), "mapping": {"agency": "Agency", "state": "State", "vendor": "Vendor"}},
+    )
     assert_failed_and_left_nothing(result, tmp_path / "archive", "file", "'State'")
 
 
 def test_file_import_reads_xlsx(httpserver, tmp_path):
     from openpyxl import Workbook
+
     book = Workbook()
     book.active.append(["Agency", "State", "Vendor"])
     book.active.append(["Detroit Police Department", "MI", "Clearview AI"])
     book.save(tmp_path / "list.xlsx")
-    result = run_one("file", httpserver, tmp_path / "archive", {"path": str(tmp_path / "list.xlsx"),
-                     "mapping": {"agency": "Agency", "state": "State", "vendor": "Vendor"}})
+    result = run_one(
+        "file",
+        httpserver,
+        tmp_path / "archive",
+        {"path": str(tmp_path / "list.xlsx"), "mapping": {"agency": "Agency", "state": "State", "vendor": "Vendor"}},
+    )
     assert result.status == "ok" and result.fetched == 1
     (item,) = archive.responses(tmp_path / "archive", "file")
     from ingest.sources import file
-    assert file.archived_rows(item) == [{"Agency": "Detroit Police Department", "State": "MI", "Vendor": "Clearview AI"}]
+
+    assert file.archived_rows(item) == [
+        {"Agency": "Detroit Police Department", "State": "MI", "Vendor": "Clearview AI"}
+    ]
     assert item.meta["sha256"] == __import__("hashlib").sha256((tmp_path / "list.xlsx").read_bytes()).hexdigest()
 
 
 def test_cli_run_exits_non_zero_when_a_source_fails(httpserver, tmp_path, monkeypatch):
     from ingest import cli
+
     monkeypatch.setenv("WATCHDOG_ARCHIVE", str(tmp_path / "archive"))
-    monkeypatch.setattr(fetch, "build", lambda *a, **kw: [])          # the build is tested elsewhere
+    monkeypatch.setattr(fetch, "build", lambda *a, **kw: [])  # the build is tested elsewhere
     monkeypatch.setattr(fetch, "add_counts", lambda *a, **kw: None)
     httpserver.expect_request("/download.csv").respond_with_data("<html>down</html>", status=200)
-    code = cli.main(["run", "atlas", "--base-url", httpserver.url_for("/").rstrip("/"), "--db", str(tmp_path / "x.duckdb")])
+    code = cli.main(
+        ["run", "atlas", "--base-url", httpserver.url_for("/").rstrip("/"), "--db", str(tmp_path / "x.duckdb")]
+    )
     assert code == 1
 
 

@@ -1,9 +1,11 @@
 """The shared HTTP client against a real server on 127.0.0.1: retries, waits, timeouts, secrets."""
+
 from __future__ import annotations
 
 import socket
 import threading
 import time
+from datetime import UTC
 
 import pytest
 from werkzeug import Response
@@ -57,12 +59,13 @@ def test_404_is_not_retried(httpserver, waits):
 
 def test_a_timeout_is_retried_then_reported(httpserver, waits):
     def slow(request):
-        threading.Event().wait(0.6)   # not time.sleep: that is patched for the client
+        threading.Event().wait(0.6)  # not time.sleep: that is patched for the client
         return Response("late")
+
     httpserver.expect_request("/slow").respond_with_handler(slow)
     with client(timeout=0.2, attempts=2) as c, pytest.raises(http.FetchError, match="Timeout"):
         c.get(httpserver.url_for("/slow"))
-    threading.Event().wait(0.7)   # let the server finish the abandoned request before the next test
+    threading.Event().wait(0.7)  # let the server finish the abandoned request before the next test
 
 
 def serve_raw(responses: list[bytes]) -> tuple[str, threading.Thread]:
@@ -79,13 +82,14 @@ def serve_raw(responses: list[bytes]) -> tuple[str, threading.Thread]:
             conn.sendall(payload)
             conn.close()
         listener.close()
+
     thread = threading.Thread(target=answer, daemon=True)
     thread.start()
     return f"http://127.0.0.1:{listener.getsockname()[1]}", thread
 
 
 def test_a_body_cut_short_is_a_transport_error_and_retried(waits):
-    cut = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"results\": [1, 2"
+    cut = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"results": [1, 2'
     body = b'{"results": [1]}'
     whole = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
     base, thread = serve_raw([cut, whole])
@@ -113,16 +117,21 @@ def test_user_agent_names_the_project(httpserver):
 def test_tokens_never_reach_the_archive_or_an_error(tmp_path, monkeypatch):
     monkeypatch.setenv("SOCRATA_APP_TOKEN", "s3cr3t-token")
     run = RunArchive(tmp_path, "x")
-    saved = run.save(b"[]", url="http://h/x?$$app_token=s3cr3t-token", ext="json",
-                     params={"$$app_token": "s3cr3t-token", "$where": "a = 's3cr3t-token'", "$limit": 5})
+    saved = run.save(
+        b"[]",
+        url="http://h/x?$$app_token=s3cr3t-token",
+        ext="json",
+        params={"$$app_token": "s3cr3t-token", "$where": "a = 's3cr3t-token'", "$limit": 5},
+    )
     assert "s3cr3t-token" not in saved.path.with_name("1.meta.json").read_text()
     assert saved.meta["params"] == {"$where": "a = '[secret]'", "$limit": "5"}
     assert http.scrub("failed with token s3cr3t-token") == "failed with token [secret]"
 
 
 def test_retry_after_as_an_http_date():
-    from datetime import datetime, timezone
-    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
+    from datetime import datetime
+
+    now = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
     assert http.retry_after_seconds("Thu, 01 Jan 2026 12:00:30 GMT", now) == 30.0
     assert http.retry_after_seconds("999999") == 999999.0
     assert http.retry_after_seconds("soon") is None
@@ -143,8 +152,10 @@ def test_the_interval_between_requests_to_one_host_can_be_set_for_a_mirror(monke
 
 
 def test_base_url_replaces_scheme_and_host_only(monkeypatch):
-    assert http.rebase("https://api.usaspending.gov/api/v2/x/?a=1", "http://127.0.0.1:8080") == \
-        "http://127.0.0.1:8080/api/v2/x/?a=1"
+    assert (
+        http.rebase("https://api.usaspending.gov/api/v2/x/?a=1", "http://127.0.0.1:8080")
+        == "http://127.0.0.1:8080/api/v2/x/?a=1"
+    )
     monkeypatch.setenv("WATCHDOG_ATLAS_BASE_URL", "http://127.0.0.1:9")
     assert http.base_url_for("atlas") == "http://127.0.0.1:9"
     assert http.base_url_for("atlas", "http://127.0.0.1:1") == "http://127.0.0.1:1"

@@ -1,4 +1,5 @@
 """The three journeys driven through query parameters with AppTest, as a shared link would open them."""
+
 from __future__ import annotations
 
 from tests.apptest import page, text_of
@@ -85,7 +86,7 @@ def test_citizen_can_ask_an_agency_with_no_evidence():
     assert "Coverage of the" in text_of(at) and "researched by the Atlas with nothing found" in text_of(at)
     letter = at.text_area[0].value
     assert "Dearborn Police Department" in letter and "Michigan Freedom of Information Act" in letter
-    assert "Public sources indicate" not in letter   # nothing is claimed about an agency without evidence
+    assert "Public sources indicate" not in letter  # nothing is claimed about an agency without evidence
 
 
 def test_citizen_zip_lookup_shows_the_city_ban():

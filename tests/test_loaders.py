@@ -1,4 +1,5 @@
 """Loading files into raw: both Atlas formats, malformed lines, reruns, schema drift."""
+
 import json
 from pathlib import Path
 
@@ -22,8 +23,9 @@ def con():
 
 
 def load(con, path, **kw):
-    return raw.load_csv(con, source_id="test", path=path, url="http://127.0.0.1/test.csv", fetched_at="2026-11-28",
-                        run_id=1, **kw)
+    return raw.load_csv(
+        con, source_id="test", path=path, url="http://127.0.0.1/test.csv", fetched_at="2026-11-28", run_id=1, **kw
+    )
 
 
 def test_one_loader_reads_both_atlas_formats_and_says_which():
@@ -40,10 +42,17 @@ def test_atlas_schema_drift_names_the_missing_field():
         atlas.detect_format([c if c != "Agency" else "Agency Name" for c in columns])
 
 
-@pytest.mark.parametrize("value, ori, surrogate", [
-    ("TX0430600FRT", "TX0430600", None), ("LA0600100BWC", "LA0600100", None), ("TXDPS4600ALPR", "TXDPS4600", None),
-    ("XX0000083FRT", None, "XX0000083"), ("", None, None), (None, None, None),
-])
+@pytest.mark.parametrize(
+    "value, ori, surrogate",
+    [
+        ("TX0430600FRT", "TX0430600", None),
+        ("LA0600100BWC", "LA0600100", None),
+        ("TXDPS4600ALPR", "TXDPS4600", None),
+        ("XX0000083FRT", None, "XX0000083"),
+        ("", None, None),
+        (None, None, None),
+    ],
+)
 def test_ori_from_newaosnumber(value, ori, surrogate):
     assert atlas.ori_from_newaosnumber(value) == ori
     assert atlas.surrogate_id(value) == surrogate
@@ -71,19 +80,31 @@ def test_a_missing_column_stops_the_load_before_anything_is_written(con, tmp_pat
     assert con.execute("SELECT count(*) FROM raw.records").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("7/31/2020", ("2020-07-31", "day")), ("08/08/2019", ("2019-08-08", "day")), ("11/08/19", ("2019-11-08", "day")),
-    ("2012", ("2012-01-01", "year")), ("October 16th, 2019", ("2019-10-16", "day")), ("March, 2018", ("2018-03-01", "month")),
-    ("13/45/2020", (None, None)), ("soon", (None, None)), ("", (None, None)), (None, (None, None)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("7/31/2020", ("2020-07-31", "day")),
+        ("08/08/2019", ("2019-08-08", "day")),
+        ("11/08/19", ("2019-11-08", "day")),
+        ("2012", ("2012-01-01", "year")),
+        ("October 16th, 2019", ("2019-10-16", "day")),
+        ("March, 2018", ("2018-03-01", "month")),
+        ("13/45/2020", (None, None)),
+        ("soon", (None, None)),
+        ("", (None, None)),
+        (None, (None, None)),
+    ],
+)
 def test_dates_as_sources_write_them(text, expected):
     when, precision = parse(text)
     assert ((when.isoformat() if when else None), precision) == expected
 
 
 def test_redaction_of_emails_phones_and_named_contacts():
-    text = ("OVERALL POP: 9/26/2019 - 3/25/2023-COR/POC:  MAURICE LEE,(202) 732-7603, MAURICE.LEE@ICE.DHS.GOV; "
-            "award P2019045458 for $10,000; call 202.555.0100 or +1 202 555 0100")
+    text = (
+        "OVERALL POP: 9/26/2019 - 3/25/2023-COR/POC:  MAURICE LEE,(202) 732-7603, MAURICE.LEE@ICE.DHS.GOV; "
+        "award P2019045458 for $10,000; call 202.555.0100 or +1 202 555 0100"
+    )
     out = redact(text)
     for secret in ("MAURICE", "732-7603", "@ICE.DHS.GOV", "555.0100", "555 0100"):
         assert secret not in out
@@ -94,11 +115,14 @@ def test_csv_rows_read_through_raw_records_as_json_with_their_sha256(con, tmp_pa
     path = tmp_path / "rows.csv"
     path.write_text('Agency,Summary,Empty\n"Town PD","said ""yes"", then no",\nCounty SO,é ✓,x\n', encoding="utf-8")
     result = load(con, path)
-    got = con.execute("SELECT row_number, record::VARCHAR, content_hash FROM raw.records ORDER BY row_number").fetchall()
+    got = con.execute(
+        "SELECT row_number, record::VARCHAR, content_hash FROM raw.records ORDER BY row_number"
+    ).fetchall()
     # The text DuckDB gives each row read from the file as JSON, hashed: what the JSON table would hold.
     expected = con.execute(
         "SELECT to_json(t)::VARCHAR, sha256(to_json(t)::VARCHAR) FROM read_csv(?, all_varchar = true, header = true) t",
-        [str(path)]).fetchall()
+        [str(path)],
+    ).fetchall()
     assert (result.fetched, result.new) == (2, 2)
     assert [(text, digest) for _, text, digest in got] == expected
     assert json.loads(got[0][1]) == {"Agency": "Town PD", "Summary": 'said "yes", then no', "Empty": None}
@@ -114,11 +138,15 @@ def test_a_second_file_adds_only_its_new_rows_and_a_new_header_is_kept_as_it_is(
     again = load(con, second)
     assert (again.fetched, again.new, again.rejected) == (3, 1, 1)
     assert load(con, renamed).new == 1
-    rows = con.execute("SELECT record_id, raw_file_id, row_number, record::VARCHAR FROM raw.records "
-                       "ORDER BY record_id").fetchall()
-    assert rows == [(1, 1, 1, '{"a":"1","b":"2"}'), (2, 1, 2, '{"a":"3","b":"4"}'),
-                    (3, 2, 2, '{"a":"5","b":"6"}'), (4, 3, 1, '{"a":"1","B":"2"}')]
+    rows = con.execute(
+        "SELECT record_id, raw_file_id, row_number, record::VARCHAR FROM raw.records ORDER BY record_id"
+    ).fetchall()
+    assert rows == [
+        (1, 1, 1, '{"a":"1","b":"2"}'),
+        (2, 1, 2, '{"a":"3","b":"4"}'),
+        (3, 2, 2, '{"a":"5","b":"6"}'),
+        (4, 3, 1, '{"a":"1","B":"2"}'),
+    ]
     assert con.execute("SELECT reason FROM core.quarantine").fetchall() == [
-        ("identical to record 2 of the same file: kept once",)]
-
-
+        ("identical to record 2 of the same file: kept once",)
+    ]

@@ -1,4 +1,5 @@
 """Placing agency names on the registry: by rule, never by a near miss."""
+
 from ingest.matching import Matcher, clean_registry_name, normalise
 
 REGISTRY = [
@@ -52,10 +53,13 @@ def test_state_name_prefix_is_dropped_only_for_an_exact_remainder():
 
 
 def test_registry_names_with_a_repeated_suffix():
-    assert clean_registry_name("Las Vegas Metropolitan Police Department Police Department") == \
-        "Las Vegas Metropolitan Police Department"
-    assert normalise("Las Vegas Metropolitan Police Department Police Department") == \
-        normalise("Las Vegas Metropolitan Police Dept")
+    assert (
+        clean_registry_name("Las Vegas Metropolitan Police Department Police Department")
+        == "Las Vegas Metropolitan Police Department"
+    )
+    assert normalise("Las Vegas Metropolitan Police Department Police Department") == normalise(
+        "Las Vegas Metropolitan Police Dept"
+    )
 
 
 def test_ambiguous_names_list_their_candidates():
@@ -82,8 +86,13 @@ def test_without_a_state_a_repeated_name_is_ambiguous_and_a_unique_one_matches()
 
 
 def test_a_city_breaks_a_tie():
-    m = Matcher(REGISTRY + [("MA0000001", "Campus Police Department", "MA", "Boston"),
-                            ("MA0000002", "Campus Police Department", "MA", "Amherst")])
+    m = Matcher(
+        REGISTRY
+        + [
+            ("MA0000001", "Campus Police Department", "MA", "Boston"),
+            ("MA0000002", "Campus Police Department", "MA", "Amherst"),
+        ]
+    )
     assert m.match("Campus Police Department", "MA").status == "ambiguous"
     found = m.match("Campus Police Department", "MA", city="Amherst")
     assert (found.status, found.agency_id) == ("matched", "MA0000002")
@@ -100,6 +109,10 @@ def test_aliases_and_private_companies():
 
 def test_match_many_equals_match_one_by_one():
     m = Matcher(REGISTRY)
-    queries = [("Detriot Police Dept", "MI"), ("Miami PD", "FL"), ("Springfield Police Department", None),
-               ("Nowhere Police Department", "MI")]
+    queries = [
+        ("Detriot Police Dept", "MI"),
+        ("Miami PD", "FL"),
+        ("Springfield Police Department", None),
+        ("Nowhere Police Department", "MI"),
+    ]
     assert [r.agency_id for r in m.match_many(queries)] == [m.match(*q).agency_id for q in queries]

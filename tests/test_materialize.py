@@ -1,5 +1,6 @@
 """The tables the build stores for the dashboard (schema served) hold what the views compute, the pages'
 queries on them give what the view-based queries gave, and the Arrow path gives the frames .df() gives."""
+
 from __future__ import annotations
 
 import duckdb
@@ -25,7 +26,9 @@ WITH ev AS (
     JOIN views.status_ladder l ON l.status = c.status
     WHERE len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], c.status)
 )"""
-VIEW_MAP = VIEW_FILTERED + """
+VIEW_MAP = (
+    VIEW_FILTERED
+    + """
 SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county, a.latitude, a.longitude,
        a.placement, a.location_note, arg_min(f.status, f.rank) AS status,
        string_agg(DISTINCT f.product, '; ' ORDER BY f.product) AS products, count(DISTINCT f.evidence_id) AS evidence_count,
@@ -33,13 +36,20 @@ SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.cou
 FROM filtered f JOIN views.agencies a USING (agency_id)
 LEFT JOIN views.claims c ON c.agency_id = f.agency_id AND c.contested
 GROUP BY ALL ORDER BY evidence_count DESC, a.name"""
-VIEW_HEADLINE = VIEW_FILTERED + """
+)
+VIEW_HEADLINE = (
+    VIEW_FILTERED
+    + """
 SELECT count(DISTINCT agency_id) AS agencies, count(DISTINCT evidence_id) AS evidence, count(DISTINCT state) AS states,
        count(DISTINCT product) AS products, count(DISTINCT source_url) AS sources FROM filtered"""
-VIEW_EXPORT = VIEW_FILTERED + """
+)
+VIEW_EXPORT = (
+    VIEW_FILTERED
+    + """
 SELECT agency_id, agency_name, state, vendor, product, status, kind, event_date, date_label, amount, summary, source,
        license, source_name, source_url, raw_record_id, raw_hash, raw_file, raw_file_sha256, raw_file_url, raw_fetched_at
 FROM filtered ORDER BY state, agency_name, product, event_date"""
+)
 VIEW_SEARCH = """
 WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w),
 hits AS (SELECT a.agency_id FROM views.agencies a WHERE a.agency_id IN (SELECT agency_id FROM views.evidence)
@@ -67,27 +77,60 @@ def same_rows(db, stored: str, view: str) -> None:
 def test_served_tables_hold_what_the_views_compute(db):
     assert db.execute("SELECT count(*) FROM served.evidence").fetchone()[0] > 350
     same_rows(db, "served.claims", "views.claims")
-    columns = ", ".join(c for (c,) in db.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'views' AND table_name = 'evidence' "
-        "ORDER BY column_index").fetchall())
+    columns = ", ".join(
+        c
+        for (c,) in db.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'views' AND table_name = 'evidence' "
+            "ORDER BY column_index"
+        ).fetchall()
+    )
     same_rows(db, f"(SELECT {columns} FROM served.evidence)", "views.evidence")
-    same_rows(db, "(SELECT * EXCLUDE (search_text) FROM served.agency_map)",
-              "(" + VIEW_MAP.replace("$states::VARCHAR[]", "[]::VARCHAR[]").replace("$vendors::VARCHAR[]", "[]::VARCHAR[]")
-              .replace("$kinds::VARCHAR[]", "[]::VARCHAR[]").replace("$statuses::VARCHAR[]", "[]::VARCHAR[]")
-              .replace("$year_from::INTEGER", "NULL::INTEGER").replace("$year_to::INTEGER", "NULL::INTEGER") + ")")
+    same_rows(
+        db,
+        "(SELECT * EXCLUDE (search_text) FROM served.agency_map)",
+        "("
+        + VIEW_MAP.replace("$states::VARCHAR[]", "[]::VARCHAR[]")
+        .replace("$vendors::VARCHAR[]", "[]::VARCHAR[]")
+        .replace("$kinds::VARCHAR[]", "[]::VARCHAR[]")
+        .replace("$statuses::VARCHAR[]", "[]::VARCHAR[]")
+        .replace("$year_from::INTEGER", "NULL::INTEGER")
+        .replace("$year_to::INTEGER", "NULL::INTEGER")
+        + ")",
+    )
     # Each stored status carries its ladder rank as the build seeds it, and each evidence row its claim's status.
-    assert db.execute("""SELECT count(*) FROM served.evidence e LEFT JOIN views.status_ladder l USING (status)
-                         WHERE l.rank IS DISTINCT FROM e.status_rank""").fetchone()[0] == 0
-    assert [t for t, _, _ in materialize.TABLES] == ["served.claims", "served.evidence", "served.agency_map",
-                                                      "served.headline"]
+    assert (
+        db.execute("""SELECT count(*) FROM served.evidence e LEFT JOIN views.status_ladder l USING (status)
+                         WHERE l.rank IS DISTINCT FROM e.status_rank""").fetchone()[0]
+        == 0
+    )
+    assert [t for t, _, _ in materialize.TABLES] == [
+        "served.claims",
+        "served.evidence",
+        "served.agency_map",
+        "served.headline",
+    ]
 
 
 def filter_sets(db) -> list[dict]:
-    states = [s for (s,) in db.execute("SELECT state FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 2").fetchall()]
-    vendors = [v for (v,) in db.execute("SELECT vendor FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 2").fetchall()]
-    return [{}, {"states": states[:1]}, {"states": states, "vendors": vendors[:1], "year_from": 2018},
-            {"statuses": ["used", "trialled"]}, {"kinds": ["Municipal", "County"]}, {"year_to": 2019},
-            {"statuses": ["denied"]}, {"vendors": ["(vendor not named)"]}, {"states": ["ZZ"]}]
+    states = [
+        s
+        for (s,) in db.execute("SELECT state FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 2").fetchall()
+    ]
+    vendors = [
+        v
+        for (v,) in db.execute("SELECT vendor FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 2").fetchall()
+    ]
+    return [
+        {},
+        {"states": states[:1]},
+        {"states": states, "vendors": vendors[:1], "year_from": 2018},
+        {"statuses": ["used", "trialled"]},
+        {"kinds": ["Municipal", "County"]},
+        {"year_to": 2019},
+        {"statuses": ["denied"]},
+        {"vendors": ["(vendor not named)"]},
+        {"states": ["ZZ"]},
+    ]
 
 
 def by(frame: pd.DataFrame, *keys: str) -> pd.DataFrame:
@@ -103,13 +146,24 @@ def test_the_pages_queries_give_what_the_view_queries_gave(db):
         assert new_map["evidence_count"].is_monotonic_decreasing
         assert queries.headline(filters) == db.execute(VIEW_HEADLINE, params).df().iloc[0].to_dict()
         keys = ("agency_id", "product", "event_date", "source_url", "raw_record_id")
-        pd.testing.assert_frame_equal(by(queries.claims_export(filters), *keys), by(db.execute(VIEW_EXPORT, params).df(), *keys))
+        pd.testing.assert_frame_equal(
+            by(queries.claims_export(filters), *keys), by(db.execute(VIEW_EXPORT, params).df(), *keys)
+        )
     for text in ("police", "tx", "county sheriff", "new york", "", "zzzz nothing"):
-        pd.testing.assert_frame_equal(by(queries.search_place(text), "agency_id"),
-                                      by(db.execute(VIEW_SEARCH, {"q": queries._words(text)}).df(), "agency_id"))
-    ids = [i for (i,) in db.execute("SELECT agency_id FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3").fetchall()]
+        pd.testing.assert_frame_equal(
+            by(queries.search_place(text), "agency_id"),
+            by(db.execute(VIEW_SEARCH, {"q": queries._words(text)}).df(), "agency_id"),
+        )
+    ids = [
+        i
+        for (i,) in db.execute(
+            "SELECT agency_id FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3"
+        ).fetchall()
+    ]
     for agency_id in ids + ["no-such-agency"]:
-        pd.testing.assert_frame_equal(queries.agency_evidence(agency_id), db.execute(VIEW_AGENCY_EVIDENCE, {"id": agency_id}).df())
+        pd.testing.assert_frame_equal(
+            queries.agency_evidence(agency_id), db.execute(VIEW_AGENCY_EVIDENCE, {"id": agency_id}).df()
+        )
 
 
 TYPES = """
@@ -146,17 +200,37 @@ def test_every_page_query_reads_the_same_through_arrow(db, monkeypatch):
         return expected
 
     monkeypatch.setattr(queries, "query", both)
-    agency_id = db.execute("SELECT agency_id FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    agency_id = db.execute("SELECT agency_id FROM views.evidence GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[
+        0
+    ]
     state = db.execute("SELECT state FROM core.agencies WHERE agency_id = ?", [agency_id]).fetchone()[0]
-    calls = [("filter_options",), ("status_ladder",), ("map_agencies", queries.Filters()),
-             ("map_agencies", queries.Filters(states=[state])), ("headline", queries.Filters(states=[state])),
-             ("policies",), ("search_place", "police"), ("agency", agency_id), ("agency_claims", agency_id),
-             ("agency_evidence", agency_id), ("agency_policies", agency_id), ("sources",), ("quarantine",),
-             ("jurisdiction_evidence", "state", state, state), ("jurisdictions", state), ("record_for_agencies", [agency_id]),
-             ("vendor_summary",), ("vendor_agencies_by_year",), ("spend_by_year",), ("changes",),
-             ("claims_export", queries.Filters(states=[state])), ("coverage_counts",), ("agency_flags", agency_id)]
+    calls = [
+        ("filter_options",),
+        ("status_ladder",),
+        ("map_agencies", queries.Filters()),
+        ("map_agencies", queries.Filters(states=[state])),
+        ("headline", queries.Filters(states=[state])),
+        ("policies",),
+        ("search_place", "police"),
+        ("agency", agency_id),
+        ("agency_claims", agency_id),
+        ("agency_evidence", agency_id),
+        ("agency_policies", agency_id),
+        ("sources",),
+        ("quarantine",),
+        ("jurisdiction_evidence", "state", state, state),
+        ("jurisdictions", state),
+        ("record_for_agencies", [agency_id]),
+        ("vendor_summary",),
+        ("vendor_agencies_by_year",),
+        ("spend_by_year",),
+        ("changes",),
+        ("claims_export", queries.Filters(states=[state])),
+        ("coverage_counts",),
+        ("agency_flags", agency_id),
+    ]
     for name, *args in calls:
         if hasattr(queries, name):
             getattr(queries, name)(*args)
     cur.close()
-    assert sum(seen) >= 15   # most page queries take the fast path
+    assert sum(seen) >= 15  # most page queries take the fast path

@@ -7,6 +7,7 @@
 - A truncated file, random bytes, or a folder at the database path: every page says what is wrong and how to
   rebuild, as it does for a missing file.
 """
+
 from __future__ import annotations
 
 import ast
@@ -35,11 +36,8 @@ PAGE_DIR = ROOT / "dashboard" / "app_pages"
 DAMAGE = ("truncated", "random bytes", "a folder")
 
 
-
-
-
-
 # --------------------------------------------------------------------------------------------- downloads
+
 
 @pytest.fixture
 def deferred(monkeypatch) -> list:
@@ -97,15 +95,18 @@ def test_the_map_page_builds_no_export_until_asked(deferred, monkeypatch):
     assert {"source_url", "raw_record_id", "raw_file_sha256"} <= set(rows[0])
 
 
-@pytest.mark.parametrize("page, params", [
-    (None, {}),
-    (None, {"state": "TX"}),
-    ("app_pages/agency.py", {"agency": "MI8234900"}),
-    ("app_pages/place.py", {"q": "Detroit"}),
-    ("app_pages/vendors.py", {}),
-    ("app_pages/sources.py", {}),
-    ("app_pages/brief.py", {"state": "MI", "level": "city", "name": "Detroit"}),
-])
+@pytest.mark.parametrize(
+    "page, params",
+    [
+        (None, {}),
+        (None, {"state": "TX"}),
+        ("app_pages/agency.py", {"agency": "MI8234900"}),
+        ("app_pages/place.py", {"q": "Detroit"}),
+        ("app_pages/vendors.py", {}),
+        ("app_pages/sources.py", {}),
+        ("app_pages/brief.py", {"state": "MI", "level": "city", "name": "Detroit"}),
+    ],
+)
 def test_download_buttons_keep_no_table_for_the_session(deferred, page, params):
     at = open_page(page, **params)
     no_exception(at)
@@ -113,11 +114,11 @@ def test_download_buttons_keep_no_table_for_the_session(deferred, page, params):
     for name, function in deferred:
         frames, pages = held_by(function)
         if page == "app_pages/place.py" and name.startswith("agencies."):
-            assert len(frames) <= 1   # a place's search result: a few hundred agencies at most, kept as shown
+            assert len(frames) <= 1  # a place's search result: a few hundred agencies at most, kept as shown
             continue
         assert not frames, f"the {name} download keeps a table for the whole session"
         assert not pages, f"the {name} download is a function of {pages}: it keeps that page's variables"
-        if name.endswith(".pdf"):   # still the whole document, built on click
+        if name.endswith(".pdf"):  # still the whole document, built on click
             assert function().startswith(b"%PDF")
 
 
@@ -145,6 +146,7 @@ def test_every_cache_in_the_dashboard_is_bounded():
 
 # --------------------------------------------------------------------------------------------- damage
 
+
 def damage(kind: str, built_db: Path, folder: Path) -> Path:
     path = folder / "watchdog.duckdb"
     if kind == "truncated":
@@ -171,7 +173,7 @@ def test_a_damaged_file_is_told_in_a_sentence_on_every_page(damaged_db):
         no_exception(at)
         errors = [e.value for e in at.error]
         assert len(errors) == 1, (page, errors)
-        sentence = re.sub(r"\\(.)", r"\1", errors[0])   # as read on the page: Markdown escapes removed
+        sentence = re.sub(r"\\(.)", r"\1", errors[0])  # as read on the page: Markdown escapes removed
         assert str(path) in sentence and "make data" in sentence and "python -m ingest build" in sentence, sentence
         assert ("folder" in sentence) if kind == "a folder" else ("damaged or not a DuckDB file" in sentence)
         assert not re.search(r"IO Error|Exception|Could not|not a valid DuckDB database file!", sentence), sentence
@@ -196,8 +198,8 @@ def test_damage_found_past_the_first_query_is_told_too(built_db, tmp_path, monke
 
     path = tmp_path / "watchdog.duckdb"
     raw = bytearray(built_db.read_bytes())
-    for offset in range(1 << 18, len(raw) - (1 << 18), 1 << 16):   # past the headers, every 64 KiB
-        raw[offset:offset + 64] = os.urandom(64)
+    for offset in range(1 << 18, len(raw) - (1 << 18), 1 << 16):  # past the headers, every 64 KiB
+        raw[offset : offset + 64] = os.urandom(64)
     path.write_bytes(bytes(raw))
     monkeypatch.setenv("WATCHDOG_DB", str(path))
     with pytest.raises(data.DatabaseMissing, match="cannot be read"):
@@ -208,8 +210,16 @@ def test_damage_found_past_the_first_query_is_told_too(built_db, tmp_path, monke
 def test_a_file_held_open_for_writing_is_told_apart_from_damage(built_db, tmp_path, monkeypatch):
     """DuckDB lets no reader in while another process writes the file: that is said, not called damage."""
     path = Path(shutil.copyfile(built_db, tmp_path / "watchdog.duckdb"))
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
-                               "print('held', flush=True); time.sleep(120)", str(path)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setenv("WATCHDOG_DB", str(path))
@@ -225,8 +235,15 @@ def test_a_file_held_open_for_writing_is_told_apart_from_damage(built_db, tmp_pa
 # --------------------------------------------------------------------------------------------- browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def serve(db: Path, log: Path):
@@ -266,7 +283,7 @@ def test_in_chromium_a_damaged_file_gets_its_sentence_and_a_download_is_built_on
                 rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
                 expected = queries.claims_export(queries.Filters(states=["MI"]))
                 assert len(rows) == len(expected) > 0 and {r["state"] for r in rows} == {"MI"}
-                assert memory(good.pid)["VmRSS"] > 0   # the bench reads the server process itself
+                assert memory(good.pid)["VmRSS"] > 0  # the bench reads the server process itself
             finally:
                 browser.close()
     finally:

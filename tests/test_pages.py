@@ -3,6 +3,7 @@
 These run the real app (dashboard/app.py, st.navigation and all) in Streamlit's AppTest against the session's
 database built from data/ (conftest points WATCHDOG_DB at it).
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,7 +21,7 @@ from dashboard.ui import md
 from tests.apptest import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT = 30                 # the first run imports plotly, pandas, duckdb ...
+TIMEOUT = 30  # the first run imports plotly, pandas, duckdb ...
 
 DETROIT_PD = "MI8234900"
 ICE = "fed-u-s-immigration-and-customs-enforcement-department-of-homeland-security"
@@ -31,9 +32,6 @@ FILTER_PARAMS = ("state", "vendor", "status", "kind", "from", "to")
 
 
 # --------------------------------------------------------------------------------------------- helpers
-
-
-
 
 
 def url_params(at: AppTest) -> dict[str, list[str]]:
@@ -67,6 +65,7 @@ def coords(trace: dict, axis: str) -> list[float]:
     value = trace.get(axis, [])
     if isinstance(value, dict) and "bdata" in value:
         import numpy as np
+
         return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
     return list(value)
 
@@ -96,6 +95,7 @@ def unfiltered() -> dict[str, int]:
 
 # --------------------------------------------------------------------------------------------- every page
 
+
 def registered_pages() -> list[str]:
     return re.findall(r'st\.Page\(\s*"([^"]+)"', (ROOT / "dashboard" / "app.py").read_text())
 
@@ -116,6 +116,7 @@ def test_every_page_opens_without_parameters(page):
 
 # --------------------------------------------------------------------------------------------- map
 
+
 def test_map_default_view_counts_and_draws_every_agency(db, unfiltered):
     at = open_page()
     no_exception(at)
@@ -125,8 +126,10 @@ def test_map_default_view_counts_and_draws_every_agency(db, unfiltered):
     assert agencies > 0
     assert agencies == db.execute("SELECT count(DISTINCT agency_id) FROM views.evidence").fetchone()[0]
     assert metric(at, "Evidence rows") == db.execute("SELECT count(*) FROM views.evidence").fetchone()[0]
-    assert metric(at, "States") == db.execute(
-        "SELECT count(DISTINCT state) FROM views.evidence WHERE state IS NOT NULL").fetchone()[0]
+    assert (
+        metric(at, "States")
+        == db.execute("SELECT count(DISTINCT state) FROM views.evidence WHERE state IS NOT NULL").fetchone()[0]
+    )
 
     rows = table(at)
     assert len(rows) == agencies, "the table and the headline count must agree"
@@ -149,8 +152,9 @@ def test_map_default_view_counts_and_draws_every_agency(db, unfiltered):
     if unplaced:
         assert any(c.value.startswith(f"{unplaced} agencies with evidence have no location") for c in at.caption)
     policies = [t for t in spec["data"] if t.get("name") == "local policy"]
-    located = db.execute("SELECT count(*) FROM views.policies WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
-                         ).fetchone()[0]
+    located = db.execute(
+        "SELECT count(*) FROM views.policies WHERE latitude IS NOT NULL AND longitude IS NOT NULL"
+    ).fetchone()[0]
     assert sum(len(coords(t, "lat")) for t in policies) == located
 
     # An unfiltered view writes no filter into the URL.
@@ -222,12 +226,15 @@ def test_map_year_params(unfiltered):
     assert url_params(at)["from"] == ["2019"] and url_params(at)["to"] == ["2020"]
 
 
-@pytest.mark.parametrize("params", [
-    {"state": "ZZ"},
-    {"from": "abc"},
-    {"from": "abc", "to": "9999"},
-    {"state": ["ZZ", "TX' OR 1=1 --"], "vendor": "No Such Vendor", "status": "bogus", "kind": "<script>"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"state": "ZZ"},
+        {"from": "abc"},
+        {"from": "abc", "to": "9999"},
+        {"state": ["ZZ", "TX' OR 1=1 --"], "vendor": "No Such Vendor", "status": "bogus", "kind": "<script>"},
+    ],
+)
 def test_map_ignores_bogus_params(params, unfiltered):
     at = open_page(**params)
     no_exception(at)
@@ -283,6 +290,7 @@ def test_map_table_links_open_the_agency_page():
 
 # --------------------------------------------------------------------------------------------- place
 
+
 def test_place_by_city_name():
     at = open_page("app_pages/place.py", q="Detroit")
     no_exception(at)
@@ -301,7 +309,9 @@ def test_place_lists_the_best_match_first(db):
     at = open_page("app_pages/place.py", q="Miami")
     no_exception(at)
     ids = page_link_agencies(at)
-    names = dict(db.execute("SELECT agency_id, name FROM views.agencies WHERE list_contains(?, agency_id)", [ids]).fetchall())
+    names = dict(
+        db.execute("SELECT agency_id, name FROM views.agencies WHERE list_contains(?, agency_id)", [ids]).fetchall()
+    )
     assert names[ids[0]] == "Miami Police Department"
     assert at.selectbox(key="letter_agency").value == ids[0]
     names = [names[a] for a in ids]
@@ -346,7 +356,7 @@ def test_place_with_sql_metacharacters(text, db):
     # Typed text is a bound parameter, not SQL and not a LIKE pattern: it matches nothing and says so.
     assert at.info, "an empty search must explain that no evidence is not proof of absence"
     assert not page_link_agencies(at)
-    assert any(f"No agency matching “{md(text)}”" in m for m in markdown(at))   # shown as text, escaped
+    assert any(f"No agency matching “{md(text)}”" in m for m in markdown(at))  # shown as text, escaped
     assert db.execute("SELECT count(*) FROM views.agencies").fetchone()[0] > 0
 
 
@@ -361,6 +371,7 @@ def test_place_policy_caveats_are_real_text():
 
 # --------------------------------------------------------------------------------------------- agency
 
+
 def test_agency_page_detroit(db):
     at = open_page("app_pages/agency.py", agency=DETROIT_PD)
     no_exception(at)
@@ -374,7 +385,7 @@ def test_agency_page_detroit(db):
     n = db.execute("SELECT count(*) FROM views.evidence WHERE agency_id = ?", [DETROIT_PD]).fetchone()[0]
     assert any(s.value == f"Evidence timeline ({n})" for s in at.subheader)
     # The raw record behind each row, as JSON.
-    raw = [c for c in at.code if c.language == "json"]   # the other code block is the correction template
+    raw = [c for c in at.code if c.language == "json"]  # the other code block is the correction template
     assert len(raw) == n
     assert json.loads(raw[0].value)
 
@@ -442,6 +453,7 @@ def test_agency_page_policy_caveats_are_real_text():
 
 
 # --------------------------------------------------------------------------------------------- sources, about
+
 
 def test_sources_page_lists_every_source_and_the_quarantine(db, built_db):
     at = open_page("app_pages/sources.py")

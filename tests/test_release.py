@@ -1,5 +1,6 @@
 """Versioned releases and corrections: identical bytes from identical inputs, and a correction that
 changes a claim shows up on the claim and in the changelog."""
+
 from __future__ import annotations
 
 import json
@@ -40,9 +41,11 @@ def test_a_correction_changes_the_claim_and_the_changelog(tmp_path):
     build(db, data_dir=data)
     write(db, tmp_path / "releases", "2026-11-27")
     with open(data / "corrections.csv", "a", encoding="utf-8") as fh:
-        fh.write('evidence,atlas_2020:AOS0137:dataworks_plus,kind,replace,ended,"Test correction (synthetic): the '
-                 'department says use ended.",http://127.0.0.1/statement,2026-11-28\n'
-                 'evidence,atlas_2020:NO_SUCH:x,kind,replace,ended,"Names nothing.",http://127.0.0.1/x,2026-11-28\n')
+        fh.write(
+            'evidence,atlas_2020:AOS0137:dataworks_plus,kind,replace,ended,"Test correction (synthetic): the '
+            'department says use ended.",http://127.0.0.1/statement,2026-11-28\n'
+            'evidence,atlas_2020:NO_SUCH:x,kind,replace,ended,"Names nothing.",http://127.0.0.1/x,2026-11-28\n'
+        )
     build(db, data_dir=data)
     con = connect(db, read_only=True)
     try:
@@ -64,9 +67,11 @@ def test_a_correction_changes_the_claim_and_the_changelog(tmp_path):
 def test_an_agency_statement_stands_beside_the_evidence(tmp_path):
     data = copy_data(tmp_path)
     with open(data / "agency_statements.csv", "a", encoding="utf-8") as fh:
-        fh.write('MI8234900,DataWorks Plus,denied,"Synthetic test statement: we never used it.",2021-01-05,'
-                 'http://127.0.0.1/statement,test\n'
-                 'NOT-AN-AGENCY,,denied,"Synthetic.",2021-01-05,http://127.0.0.1/s,test\n')
+        fh.write(
+            'MI8234900,DataWorks Plus,denied,"Synthetic test statement: we never used it.",2021-01-05,'
+            "http://127.0.0.1/statement,test\n"
+            'NOT-AN-AGENCY,,denied,"Synthetic.",2021-01-05,http://127.0.0.1/s,test\n'
+        )
     db = tmp_path / "db.duckdb"
     build(db, data_dir=data)
     con = connect(db, read_only=True)
@@ -76,5 +81,5 @@ def test_an_agency_statement_stands_beside_the_evidence(tmp_path):
         rejected = con.execute("SELECT reason FROM core.quarantine WHERE source_id = 'agency_statements'").fetchall()
     finally:
         con.close()
-    assert claim == ("procured", True, 2)   # the denial is kept beside the contract, not in place of it
+    assert claim == ("procured", True, 2)  # the denial is kept beside the contract, not in place of it
     assert rejected == [("statement: agency_id is not in the registry",)]

@@ -8,6 +8,7 @@
 No sleeps stand in for conditions: every wait polls a condition against a deadline, and every process
 started here is killed and reaped whatever happens.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,13 +28,29 @@ from ingest import archive
 from ingest.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD_TIMEOUT = 120          # seconds; a build of data/ takes a few seconds on 2 cores
+BUILD_TIMEOUT = 120  # seconds; a build of data/ takes a few seconds on 2 cores
 # Tables whose row counts a build must reproduce exactly. meta.changes is left out on purpose: it is
 # the build-to-build history, so a rebuild over an existing file rightly has more rows than a first build.
-COUNTED = ("raw.records", "meta.raw_files", "meta.ingest_runs", "meta.sources", "core.agencies", "core.vendors",
-           "core.products", "core.evidence", "core.evidence_links", "core.procurement", "core.policies",
-           "core.quarantine", "core.places", "core.states", "core.agency_aliases", "core.records_laws",
-           "core.research", "views.claims")
+COUNTED = (
+    "raw.records",
+    "meta.raw_files",
+    "meta.ingest_runs",
+    "meta.sources",
+    "core.agencies",
+    "core.vendors",
+    "core.products",
+    "core.evidence",
+    "core.evidence_links",
+    "core.procurement",
+    "core.policies",
+    "core.quarantine",
+    "core.places",
+    "core.states",
+    "core.agency_aliases",
+    "core.records_laws",
+    "core.research",
+    "views.claims",
+)
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.02):
@@ -61,8 +78,13 @@ def counts(path: Path) -> dict[str, int]:
 
 def start_build(db: Path, **env) -> subprocess.Popen:
     # `python -m ingest build` exactly as `make data` runs it; its pid names the .building file.
-    return subprocess.Popen([sys.executable, "-m", "ingest", "build", "--db", str(db)], cwd=ROOT,
-                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ingest", "build", "--db", str(db)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def finish(proc: subprocess.Popen) -> str:
@@ -83,8 +105,7 @@ def clean_counts(built_db) -> dict[str, int]:
     return found
 
 
-def test_sigkill_in_the_middle_of_a_build_leaves_the_live_file_and_the_rerun_is_clean(tmp_path, built_db,
-                                                                                     clean_counts):
+def test_sigkill_in_the_middle_of_a_build_leaves_the_live_file_and_the_rerun_is_clean(tmp_path, built_db, clean_counts):
     live = tmp_path / "watchdog.duckdb"
     shutil.copyfile(built_db, live)
     before_inode, before_sha = live.stat().st_ino, sha256(live)
@@ -132,11 +153,11 @@ def test_dashboard_reader_sees_no_error_while_five_rebuilds_swap_the_file(tmp_pa
 
     live = tmp_path / "watchdog.duckdb"
     shutil.copyfile(built_db, live)
-    monkeypatch.setenv("WATCHDOG_DB", str(live))   # dashboard.data reads it at every query
+    monkeypatch.setenv("WATCHDOG_DB", str(live))  # dashboard.data reads it at every query
     detroit = "MI8234900"
 
     errors: list[str] = []
-    rounds: list[tuple] = []      # (inode, mtime) of the live file at the start of each completed round
+    rounds: list[tuple] = []  # (inode, mtime) of the live file at the start of each completed round
     stop = threading.Event()
 
     def reader():
@@ -144,7 +165,7 @@ def test_dashboard_reader_sees_no_error_while_five_rebuilds_swap_the_file(tmp_pa
         # read-only connection, run the real dashboard queries.
         while not stop.is_set():
             try:
-                stamp = data._stamp(live)   # the dashboard's own cache key; inodes alone get reused
+                stamp = data._stamp(live)  # the dashboard's own cache key; inodes alone get reused
                 assert len(queries.map_agencies(queries.Filters())) > 0
                 assert len(queries.map_agencies(queries.Filters(states=["MI"], year_from=2015))) > 0
                 assert len(queries.search_place("Detroit")) > 0
@@ -168,7 +189,11 @@ def test_dashboard_reader_sees_no_error_while_five_rebuilds_swap_the_file(tmp_pa
             assert proc.returncode == 0, f"rebuild {n + 1}: {output}"
             swapped_in = data._stamp(live)
             # Reads must have happened on both sides of every swap, not only before the first.
-            wait_for(lambda: swapped_in in rounds or errors, 60, f"a round of queries after rebuild {n + 1}")
+            wait_for(
+                lambda swapped_in=swapped_in: swapped_in in rounds or errors,
+                60,
+                f"a round of queries after rebuild {n + 1}",
+            )
     finally:
         stop.set()
         thread.join(timeout=60)
@@ -201,8 +226,9 @@ def test_dashboard_reader_reads_the_new_file_after_a_swap(tmp_path, built_db, mo
     assert data.query(stamp)["t"].iloc[0] == first + pd.Timedelta(days=1)
 
 
-def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rerun_is_clean(tmp_path, built_db,
-                                                                                           clean_counts):
+def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rerun_is_clean(
+    tmp_path, built_db, clean_counts
+):
     """`python -m ingest run all` against one loopback server playing every live source (tests/test_ingest_live.py),
     killed while the server holds MuckRock's agency lookup: three sources already archived, one half-fetched."""
     import json
@@ -219,33 +245,47 @@ def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rer
         if not held.is_set():
             held.set()
             release.wait(BUILD_TIMEOUT)
-        return Response(json.dumps({"id": 68, "name": "Federal Aviation Administration", "jurisdiction": 10}),
-                        content_type="application/json")
+        return Response(
+            json.dumps({"id": 68, "name": "Federal Aviation Administration", "jurisdiction": 10}),
+            content_type="application/json",
+        )
 
     def ingest_run(folder: Path, **popen) -> subprocess.Popen:
-        env = {**os.environ, "WATCHDOG_DB": str(folder / "watchdog.duckdb"), "WATCHDOG_ARCHIVE": str(folder / "archive"),
-               "WATCHDOG_HTTP_INTERVAL": "0"}
-        return subprocess.Popen([sys.executable, "-m", "ingest", "run", "all", "--base-url", server.url_for("/").rstrip("/")],
-                                cwd=ROOT, env=env, stderr=subprocess.STDOUT, **popen)
+        env = {
+            **os.environ,
+            "WATCHDOG_DB": str(folder / "watchdog.duckdb"),
+            "WATCHDOG_ARCHIVE": str(folder / "archive"),
+            "WATCHDOG_HTTP_INTERVAL": "0",
+        }
+        return subprocess.Popen(
+            [sys.executable, "-m", "ingest", "run", "all", "--base-url", server.url_for("/").rstrip("/")],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.STDOUT,
+            **popen,
+        )
 
     def data_counts(path: Path) -> dict[str, int]:
         # Run history grows with every run (the killed one included) and quarantine holds a bad row once per
         # archived response holding it: compare what the data is, and each quarantined row once.
-        found = {t: n for t, n in counts(path).items() if t not in ("meta.ingest_runs", "meta.raw_files", "core.quarantine")}
+        found = {
+            t: n for t, n in counts(path).items() if t not in ("meta.ingest_runs", "meta.raw_files", "core.quarantine")
+        }
         con = connect(path, read_only=True)
         try:
             found["distinct quarantine"] = con.execute(
-                "SELECT count(*) FROM (SELECT DISTINCT source_id, reason, raw_text FROM core.quarantine)").fetchone()[0]
+                "SELECT count(*) FROM (SELECT DISTINCT source_id, reason, raw_text FROM core.quarantine)"
+            ).fetchone()[0]
         finally:
             con.close()
         return found
 
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)   # threaded: a held request blocks no other
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)  # threaded: a held request blocks no other
     server.start()
     try:
         server.expect_request("/api_v2/agencies/68/").respond_with_handler(hold_the_first_lookup)
         play_every_source(server)
-        serve_usaspending(server)     # award details, after play_every_source's own search answers
+        serve_usaspending(server)  # award details, after play_every_source's own search answers
         killed_dir, clean_dir = tmp_path / "killed", tmp_path / "clean"
         killed_dir.mkdir()
         clean_dir.mkdir()
@@ -253,13 +293,15 @@ def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rer
         shutil.copyfile(built_db, live)
         before_inode, before_sha = live.stat().st_ino, sha256(live)
 
-        with open(tmp_path / "killed.log", "wb") as log:   # a file, not a pipe nobody reads
+        with open(tmp_path / "killed.log", "wb") as log:  # a file, not a pipe nobody reads
             proc = ingest_run(killed_dir, stdout=log)
         try:
             wait_for(lambda: held.is_set() or proc.poll() is not None, BUILD_TIMEOUT, "the MuckRock agency lookup")
-            assert proc.poll() is None, "the run ended before it could be killed: " + (tmp_path / "killed.log").read_text()
+            assert proc.poll() is None, (
+                "the run ended before it could be killed: " + (tmp_path / "killed.log").read_text()
+            )
         finally:
-            proc.kill()        # SIGKILL: mid-run, while the server holds the request
+            proc.kill()  # SIGKILL: mid-run, while the server holds the request
             proc.wait(timeout=BUILD_TIMEOUT)
         release.set()
         assert proc.returncode == -signal.SIGKILL
@@ -285,6 +327,10 @@ def test_sigkill_in_the_middle_of_a_live_ingest_leaves_the_live_file_and_the_rer
     assert data_counts(live) == data_counts(clean_dir / "watchdog.duckdb"), "no duplicates after a killed run"
     # The killed run could not discard its partial folder: the rerun removed it, and said so in the run log.
     assert not list((archived / "muckrock").glob(".partial-*"))
-    assert any("removed 1 partial run(s) left by a fetch that was killed" in note
-               for run in archive.read_runs(archived) if run["source_id"] == "muckrock" for note in run["notes"])
+    assert any(
+        "removed 1 partial run(s) left by a fetch that was killed" in note
+        for run in archive.read_runs(archived)
+        if run["source_id"] == "muckrock"
+        for note in run["notes"]
+    )
     assert data_counts(live)["raw.records"] > clean_counts["raw.records"], "the live records are in"

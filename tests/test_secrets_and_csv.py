@@ -5,6 +5,7 @@ request that carries a token is never sent on to the other host, one that carrie
 run says so. CSV formulas are tried through the shared neutraliser and through real subprocesses of each
 command that writes a CSV.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,6 +31,7 @@ TOKEN = "secret-redirect-token-7d41e0"
 
 
 # ------------------------------------------------------------------------------ two loopback hosts
+
 
 @pytest.fixture
 def home():
@@ -77,22 +79,24 @@ def base(server: HTTPServer) -> str:
 
 # ------------------------------------------------------------------------------------ the client
 
-@pytest.mark.parametrize("header", [{"X-App-Token": TOKEN}, {"Authorization": f"Bearer {TOKEN}"}],
-                         ids=["x-app-token", "bearer"])
+
+@pytest.mark.parametrize(
+    "header", [{"X-App-Token": TOKEN}, {"Authorization": f"Bearer {TOKEN}"}], ids=["x-app-token", "bearer"]
+)
 def test_a_token_is_not_sent_on_to_another_host(home, other, header, no_tokens):
     redirect(home, "/data", other.url_for("/data"))
     other.expect_request("/data").respond_with_json([])
     with quick_client() as client, pytest.raises(http.FetchError, match="not followed") as refused:
         client.get(home.url_for("/data"), headers=header)
     assert other.log == [], seen_by(other)
-    assert TOKEN in seen_by(home)[0]                  # the token did go where it belongs
+    assert TOKEN in seen_by(home)[0]  # the token did go where it belongs
     message = str(refused.value)
     assert TOKEN not in message and "127.0.0.2" in message and "only for 127.0.0.1" in message
 
 
 def test_a_password_in_a_body_is_not_posted_on_to_another_host(home, other, no_tokens, monkeypatch):
     monkeypatch.setenv("MUCKROCK_PASSWORD", TOKEN)
-    redirect(home, "/token/", other.url_for("/token/"), status=307)   # 307 resends the body
+    redirect(home, "/token/", other.url_for("/token/"), status=307)  # 307 resends the body
     other.expect_request("/token/").respond_with_json({"access": "x"})
     with quick_client() as client, pytest.raises(http.FetchError, match="not followed"):
         client.post(home.url_for("/token/"), json={"username": "me", "password": TOKEN})
@@ -126,6 +130,7 @@ def test_a_redirect_loop_ends_with_a_sentence(home, no_tokens):
 
 # ------------------------------------------------------------------------------- whole source runs
 
+
 def run_source(source_id: str, server: HTTPServer, root: Path) -> fetch.RunResult:
     with quick_client() as client:
         return fetch.fetch_source(client, registry.get(source_id), root, base_url=base(server))
@@ -135,12 +140,14 @@ def last_run_line(root: Path) -> dict:
     return archive.read_runs(root)[-1]
 
 
-def test_socrata_redirected_elsewhere_keeps_its_token_and_its_last_good_data(home, other, no_tokens, monkeypatch,
-                                                                              tmp_path):
+def test_socrata_redirected_elsewhere_keeps_its_token_and_its_last_good_data(
+    home, other, no_tokens, monkeypatch, tmp_path
+):
     monkeypatch.setenv("SOCRATA_APP_TOKEN", TOKEN)
     path = "/resource/rsxa-ify5.json"
-    home.expect_request(path).respond_with_data((FIXTURES / "chicago_contracts_page.json").read_bytes(),
-                                                content_type="application/json")
+    home.expect_request(path).respond_with_data(
+        (FIXTURES / "chicago_contracts_page.json").read_bytes(), content_type="application/json"
+    )
     good = run_source("socrata_chicago_contracts", home, tmp_path)
     assert good.status == "ok" and good.fetched > 0, good.error
     home.clear()
@@ -152,8 +159,9 @@ def test_socrata_redirected_elsewhere_keeps_its_token_and_its_last_good_data(hom
     assert result.status == "failed" and "not followed" in result.error, result
     assert other.log == [], seen_by(other)
     assert TOKEN in seen_by(home)[0]
-    assert archive.runs_of(tmp_path, "socrata_chicago_contracts") == [tmp_path / "socrata_chicago_contracts"
-                                                                       / good.archive_run]
+    assert archive.runs_of(tmp_path, "socrata_chicago_contracts") == [
+        tmp_path / "socrata_chicago_contracts" / good.archive_run
+    ]
     line = last_run_line(tmp_path)
     assert line["status"] == "failed" and f"127.0.0.2:{other.port}" in line["error"]
     assert TOKEN not in (tmp_path / "runs.jsonl").read_text()
@@ -191,13 +199,47 @@ def test_muckrock_without_a_token_follows_and_says_where_the_answer_came_from(ho
 
 # --------------------------------------------------------------------------------- the neutraliser
 
-DANGEROUS = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-             " =1+1", "   =1+1", "\t=1+1", "\t", "\r=1+1", "\n=1+1", "\rtext", "\ntext",
-             "＝1+1", "＋1+1", "－1+1", "＠SUM(A1)", " ＝1+1",
-             "\u200b=1+1", "\u200c=1+1", "\u200d=1+1", "\ufeff=1+1", "\u2060=1+1", " \u200b\t=1+1",
-             "\u00a0=1+1", "\u3000=1+1", "\u200b+1", "\ufeff@SUM(A1)", "\u2060-1"]
-SAFE = ["plain", " plain", "a=b", "", "Detroit Police Department", "x-1", "\u200bplain", "'already quoted",
-        "https://example.org/?a=1"]
+DANGEROUS = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    " =1+1",
+    "   =1+1",
+    "\t=1+1",
+    "\t",
+    "\r=1+1",
+    "\n=1+1",
+    "\rtext",
+    "\ntext",
+    "＝1+1",
+    "＋1+1",
+    "－1+1",
+    "＠SUM(A1)",
+    " ＝1+1",
+    "\u200b=1+1",
+    "\u200c=1+1",
+    "\u200d=1+1",
+    "\ufeff=1+1",
+    "\u2060=1+1",
+    " \u200b\t=1+1",
+    "\u00a0=1+1",
+    "\u3000=1+1",
+    "\u200b+1",
+    "\ufeff@SUM(A1)",
+    "\u2060-1",
+]
+SAFE = [
+    "plain",
+    " plain",
+    "a=b",
+    "",
+    "Detroit Police Department",
+    "x-1",
+    "\u200bplain",
+    "'already quoted",
+    "https://example.org/?a=1",
+]
 
 # Written out here, not taken from the module under test: what a spreadsheet may read as a formula start.
 SIGNS = set("=+-@＝＋－＠")
@@ -240,13 +282,16 @@ def test_the_page_downloads_use_the_same_neutraliser():
 
 
 def test_the_cli_module_does_not_load_the_dashboard():
-    code = "import sys, ingest.cli, ingest.csvsafe; print(any(m.split('.')[0] in ('dashboard', 'streamlit') " \
-           "for m in sys.modules))"
+    code = (
+        "import sys, ingest.cli, ingest.csvsafe; print(any(m.split('.')[0] in ('dashboard', 'streamlit') "
+        "for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
 
 
 # --------------------------------------------------------------------------- CSV from the command line
+
 
 def ingest(*args) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=ROOT, capture_output=True, timeout=180)
@@ -262,8 +307,11 @@ def assert_inert(rows: list[list[str]]) -> None:
     assert not bad, bad
 
 
-AGENCY_NAMES = {"MI8234900": '=HYPERLINK("http://evil.example","click")', "NY0303000": " ＝1+1",
-                "IL0840200": "\u200b=cmd|' /C calc'!A0"}
+AGENCY_NAMES = {
+    "MI8234900": '=HYPERLINK("http://evil.example","click")',
+    "NY0303000": " ＝1+1",
+    "IL0840200": "\u200b=cmd|' /C calc'!A0",
+}
 
 
 @pytest.fixture
@@ -275,8 +323,9 @@ def hostile_db(built_db, tmp_path) -> Path:
     try:
         for agency_id, name in AGENCY_NAMES.items():
             con.execute("UPDATE core.agencies SET name = ? WHERE agency_id = ?", [name, agency_id])
-        changed = con.execute("SELECT count(*) FROM views.claims WHERE agency_name IN (SELECT unnest(?))",
-                              [list(AGENCY_NAMES.values())]).fetchone()[0]
+        changed = con.execute(
+            "SELECT count(*) FROM views.claims WHERE agency_name IN (SELECT unnest(?))", [list(AGENCY_NAMES.values())]
+        ).fetchone()[0]
         assert changed > 0
     finally:
         con.close()
@@ -300,30 +349,36 @@ def test_claims_output_quotes_formulas(hostile_db, tmp_path):
 
 def test_match_agencies_output_quotes_formulas_from_the_input(built_db, tmp_path):
     source = tmp_path / "names.csv"
-    source.write_text('name,state,\u200b=note\n'
-                      'NYPD,,"=HYPERLINK(""http://evil.example"",""x"")"\n'
-                      ' =1+1,MI,＠SUM(A1)\n'
-                      '"Detroit Police Dept.",MI,"ok\r=2+3"\n', encoding="utf-8")
+    source.write_text(
+        "name,state,\u200b=note\n"
+        'NYPD,,"=HYPERLINK(""http://evil.example"",""x"")"\n'
+        " =1+1,MI,＠SUM(A1)\n"
+        '"Detroit Police Dept.",MI,"ok\r=2+3"\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "matched.csv"
     result = ingest("match-agencies", str(source), "--output", str(out), "--db", str(built_db))
     assert result.returncode == 0, result.stderr.decode()
     rows = cells(out.read_bytes().decode("utf-8"))
-    assert len(rows) == 4, rows                 # a CR inside a cell does not start a row
+    assert len(rows) == 4, rows  # a CR inside a cell does not start a row
     assert rows[0][:3] == ["name", "state", "'\u200b=note"]
-    assert [r[2] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'＠SUM(A1)", "ok\r=2+3"]
+    assert [r[2] for r in rows[1:]] == ['\'=HYPERLINK("http://evil.example","x")', "'＠SUM(A1)", "ok\r=2+3"]
     assert rows[2][0] == "' =1+1"
     assert_inert(rows)
 
 
 def test_classify_output_quotes_formulas_from_the_input(tmp_path):
     source = tmp_path / "lines.csv"
-    source.write_text("vendor,description,amount\n"
-                      "Clearview AI,＝HYPERLINK(\"http://evil.example\"),-5\n"
-                      "\u2060@Acme,\tsearch licenses,+1\n", encoding="utf-8")
+    source.write_text(
+        "vendor,description,amount\n"
+        'Clearview AI,＝HYPERLINK("http://evil.example"),-5\n'
+        "\u2060@Acme,\tsearch licenses,+1\n",
+        encoding="utf-8",
+    )
     result = ingest("classify", str(source))
     assert result.returncode == 0, result.stderr.decode()
     rows = cells(result.stdout.decode("utf-8"))
     assert len(rows) == 3
-    assert rows[1][1] == "'＝HYPERLINK(\"http://evil.example\")" and rows[1][2] == "'-5"
+    assert rows[1][1] == '\'＝HYPERLINK("http://evil.example")' and rows[1][2] == "'-5"
     assert rows[2][:3] == ["'\u2060@Acme", "'\tsearch licenses", "'+1"]
     assert_inert(rows)

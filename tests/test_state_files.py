@@ -4,6 +4,7 @@ Tracked requests and watchlists: a damaged file is kept aside (never overwritten
 sentence. Watchlist slugs are unique. Atom feeds stay readable XML whatever the records hold. The build
 says exactly what it changed, and cleans up after builds that were killed. Release versions are checked.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,14 @@ from ingest import changes, db, release, tracker, watchlists
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
 BUILD_TIMEOUT = 300
-GOOD = {"agency_id": "MI8234900", "agency_name": "Detroit Police Department", "state": "MI",
-        "sent_on": "2026-11-02", "status": "sent", "note": ""}
+GOOD = {
+    "agency_id": "MI8234900",
+    "agency_name": "Detroit Police Department",
+    "state": "MI",
+    "sent_on": "2026-11-02",
+    "status": "sent",
+    "note": "",
+}
 
 
 def kept_aside(file: Path) -> list[Path]:
@@ -73,11 +80,11 @@ def test_a_damaged_requests_file_is_kept_aside_with_a_sentence(tmp_path, damage)
 
 def test_tracking_a_request_over_a_damaged_file_keeps_the_old_file(tmp_path):
     file = tmp_path / "requests.json"
-    file.write_text("[{\"agency_id\": ", encoding="utf-8")
+    file.write_text('[{"agency_id": ', encoding="utf-8")
     tracker.add(tracker.Request("PR0000000", "Policía de Puerto Rico", "PR", "2026-11-30"), file)
     assert [r.state for r in tracker.load(file)] == ["PR"]
     (aside,) = kept_aside(file)
-    assert aside.read_text(encoding="utf-8") == "[{\"agency_id\": "
+    assert aside.read_text(encoding="utf-8") == '[{"agency_id": '
 
 
 def test_a_damaged_file_that_cannot_be_set_aside_is_never_written_over(tmp_path, monkeypatch):
@@ -113,12 +120,13 @@ def test_a_bad_request_is_refused_with_a_sentence_before_anything_is_written(tmp
 
 # ----------------------------------------------------------------------------------------- watchlists
 
+
 def test_names_with_one_slug_are_refused_with_a_sentence(tmp_path):
     file = tmp_path / "watchlists.json"
     watchlists.add(watchlists.Watch("My City", "city", "Detroit"), file)
     with pytest.raises(ValueError, match="too close to the watchlist 'My City'.*watch-my-city.xml"):
         watchlists.add(watchlists.Watch("my city!", "city", "Flint"), file)
-    watchlists.add(watchlists.Watch("My City", "city", "Flint"), file)   # the same name replaces it
+    watchlists.add(watchlists.Watch("My City", "city", "Flint"), file)  # the same name replaces it
     assert [(w.name, w.value) for w in watchlists.load(file)] == [("My City", "Flint")]
 
 
@@ -142,10 +150,12 @@ def test_a_watchlist_name_has_a_length_limit(tmp_path):
 
 def test_a_watchlists_file_with_shared_slugs_or_long_names_is_kept_aside(tmp_path):
     file = tmp_path / "watchlists.json"
-    entries = [{"name": "My City", "kind": "city", "value": "Detroit"},
-               {"name": "my city!", "kind": "city", "value": "Flint"},
-               {"name": "z" * 300, "kind": "city", "value": "Flint"},
-               {"name": "Vendors", "kind": "planet", "value": "Mars"}]
+    entries = [
+        {"name": "My City", "kind": "city", "value": "Detroit"},
+        {"name": "my city!", "kind": "city", "value": "Flint"},
+        {"name": "z" * 300, "kind": "city", "value": "Flint"},
+        {"name": "Vendors", "kind": "planet", "value": "Mars"},
+    ]
     file.write_text(json.dumps(entries), encoding="utf-8")
     loaded = watchlists.load_checked(file)
     assert [w.name for w in loaded.items] == ["My City"]
@@ -166,11 +176,24 @@ def hostile_changes(tmp_path):
     con = db.connect(path)
     db.create_schema(con)
     at = dt.datetime(2026, 12, 1, 12, 0)
-    rows = [(at, "added", "e1\x00", "A1", "Police\x07 <i>Dept</i>", "MI", "V", "P\x1b", "procured", HOSTILE,
-             "javascript:alert(document.cookie)"),
-            (at, "added", "e2", "A2", "Sheriff", "TX", "V", "P", "used", "plain", " JaVaScRiPt:alert(1)"),
-            (at, "added", "e3", "A3", "Marshal", None, "V", "P", "used", "ok", "https://example.org/a?b=1&c=<2>"),
-            (at, "removed", "e4", "A4", "Data\ufffeURL", "CA", "V", "P", "used", "x", "data:text/html,<script>")]
+    rows = [
+        (
+            at,
+            "added",
+            "e1\x00",
+            "A1",
+            "Police\x07 <i>Dept</i>",
+            "MI",
+            "V",
+            "P\x1b",
+            "procured",
+            HOSTILE,
+            "javascript:alert(document.cookie)",
+        ),
+        (at, "added", "e2", "A2", "Sheriff", "TX", "V", "P", "used", "plain", " JaVaScRiPt:alert(1)"),
+        (at, "added", "e3", "A3", "Marshal", None, "V", "P", "used", "ok", "https://example.org/a?b=1&c=<2>"),
+        (at, "removed", "e4", "A4", "Data\ufffeURL", "CA", "V", "P", "used", "x", "data:text/html,<script>"),
+    ]
     con.executemany("INSERT INTO meta.changes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     yield con
     con.close()
@@ -178,7 +201,7 @@ def hostile_changes(tmp_path):
 
 def test_a_feed_of_hostile_records_is_well_formed_and_inert(hostile_changes):
     text = changes.atom(hostile_changes, title="Who's Watching: \x0bMy <City>")
-    feed = ET.fromstring(text.encode("utf-8"))   # the stdlib parser refuses anything XML 1.0 forbids
+    feed = ET.fromstring(text.encode("utf-8"))  # the stdlib parser refuses anything XML 1.0 forbids
     assert feed.find(f"{ATOM}title").text == "Who's Watching: My <City>"
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 4
@@ -198,10 +221,15 @@ def test_a_feed_of_hostile_records_is_well_formed_and_inert(hostile_changes):
 
 # -------------------------------------------------------------------------------------------- builds
 
+
 def start_build(database: Path, **env) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "ingest", "build", "--db", str(database)], cwd=ROOT,
-                            env={**os.environ, "WATCHDOG_ARCHIVE": str(database.parent / "archive"), **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ingest", "build", "--db", str(database)],
+        cwd=ROOT,
+        env={**os.environ, "WATCHDOG_ARCHIVE": str(database.parent / "archive"), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def finish(proc: subprocess.Popen) -> str:
@@ -211,12 +239,12 @@ def finish(proc: subprocess.Popen) -> str:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    return " ".join(out.decode("utf-8", "replace").split())   # rich wraps long lines
+    return " ".join(out.decode("utf-8", "replace").split())  # rich wraps long lines
 
 
 def test_a_build_with_a_damaged_watchlists_file_says_what_it_changed(tmp_path):
     watches = tmp_path / "watchlists.json"
-    watches.write_text("[{\"name\": \"My City\", \"kind\": ", encoding="utf-8")
+    watches.write_text('[{"name": "My City", "kind": ', encoding="utf-8")
     live = tmp_path / "watchdog.duckdb"
     proc = start_build(live, WATCHDOG_WATCHLISTS=str(watches))
     output = finish(proc)
@@ -228,7 +256,7 @@ def test_a_build_with_a_damaged_watchlists_file_says_what_it_changed(tmp_path):
     assert "Traceback" not in output and "Error" not in output
     assert live.exists() and (tmp_path / "feeds" / "whats-new.xml").exists()
     (aside,) = kept_aside(watches)
-    assert aside.read_text(encoding="utf-8") == "[{\"name\": \"My City\", \"kind\": "
+    assert aside.read_text(encoding="utf-8") == '[{"name": "My City", "kind": '
 
 
 def test_publishing_feeds_never_raises_and_reports_what_it_wrote(built_db, tmp_path, monkeypatch):
@@ -237,9 +265,16 @@ def test_publishing_feeds_never_raises_and_reports_what_it_wrote(built_db, tmp_p
     live = tmp_path / "watchdog.duckdb"
     shutil.copyfile(built_db, live)
     watches = tmp_path / "watchlists.json"
-    watches.write_text(json.dumps([{"name": "Detroit", "kind": "city", "value": "Detroit"},
-                                   {"name": "d" * 400, "kind": "city", "value": "Detroit"},
-                                   {"name": "Москва", "kind": "city", "value": "Moscow"}]), encoding="utf-8")
+    watches.write_text(
+        json.dumps(
+            [
+                {"name": "Detroit", "kind": "city", "value": "Detroit"},
+                {"name": "d" * 400, "kind": "city", "value": "Detroit"},
+                {"name": "Москва", "kind": "city", "value": "Moscow"},
+            ]
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("WATCHDOG_WATCHLISTS", str(watches))
     published = publish_feeds(live)
     names = sorted(p.name for p in published.written)
@@ -294,8 +329,11 @@ def test_leftovers_of_dead_processes_are_told_apart_from_other_files(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     mine = [db.building_path(live, dead.pid), Path(f"{db.building_path(live, dead.pid)}.wal")]
-    others = [tmp_path / ".watchdog.duckdb.abc.building", tmp_path / ".other.duckdb.1.building",
-              db.building_path(live, os.getpid())]
+    others = [
+        tmp_path / ".watchdog.duckdb.abc.building",
+        tmp_path / ".other.duckdb.1.building",
+        db.building_path(live, os.getpid()),
+    ]
     for path in mine + others:
         path.write_text("x")
     assert db.remove_dead_builds(live) == sorted(mine)
@@ -304,13 +342,34 @@ def test_leftovers_of_dead_processes_are_told_apart_from_other_files(tmp_path):
 
 # ------------------------------------------------------------------------------------------- releases
 
-@pytest.mark.parametrize("version", ["../../x", "../escaped", "ABSOLUTE", ".", "..", "", "2026-12-06\n- injected line",
-                                     "a/b", "x" * 65, "-rf", " v1", "v1\n"])
+
+@pytest.mark.parametrize(
+    "version",
+    [
+        "../../x",
+        "../escaped",
+        "ABSOLUTE",
+        ".",
+        "..",
+        "",
+        "2026-12-06\n- injected line",
+        "a/b",
+        "x" * 65,
+        "-rf",
+        " v1",
+        "v1\n",
+    ],
+)
 def test_release_refuses_a_version_that_is_not_a_plain_name(tmp_path, built_db, version):
     out = tmp_path / "nest" / "releases"
     version = str(tmp_path / "absolute") if version == "ABSOLUTE" else version
-    proc = subprocess.run([sys.executable, "-m", "ingest", "release", f"--version={version}", "--db", str(built_db),
-                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ingest", "release", f"--version={version}", "--db", str(built_db), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     message = " ".join(proc.stderr.split())
     assert "Nothing was written." in message and "cannot be a release version" in message, message
@@ -320,14 +379,22 @@ def test_release_refuses_a_version_that_is_not_a_plain_name(tmp_path, built_db, 
 
 def test_release_accepts_a_plain_version_through_the_cli(tmp_path, built_db):
     out = tmp_path / "releases"
-    proc = subprocess.run([sys.executable, "-m", "ingest", "release", "--version", "v1.2_rc-3", "--db",
-                           str(built_db), "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ingest", "release", "--version", "v1.2_rc-3", "--db", str(built_db), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert [p.name for p in out.iterdir()] == ["v1.2_rc-3"]
 
 
 def test_a_name_with_line_breaks_stays_on_its_changelog_line():
-    text = release.changelog_markdown("v1", None, {"added": [("Evil\n# Injected\r\n- line", "MI", "P\x00", None,
-                                                              "used")], "removed": [], "changed": []})
+    text = release.changelog_markdown(
+        "v1",
+        None,
+        {"added": [("Evil\n# Injected\r\n- line", "MI", "P\x00", None, "used")], "removed": [], "changed": []},
+    )
     assert "- Evil # Injected - line (MI), P: used" in text
     assert "\n# Injected" not in text and "\x00" not in text

@@ -1,6 +1,7 @@
 """My requests and What's new in a real browser, over the local files a user keeps: a request to a territory
 with no records-law row, damaged files, and watchlists whose names once shared a feed. Each page shows a
 sentence, keeps working, and the damaged file is kept aside, never overwritten."""
+
 from __future__ import annotations
 
 import json
@@ -31,13 +32,34 @@ def state_server(built_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("state")
     port = _free_port()
     log = folder / "streamlit.log"
-    env = dict(os.environ, WATCHDOG_DB=str(built_db), WATCHDOG_REQUESTS=str(folder / "requests.json"),
-               WATCHDOG_WATCHLISTS=str(folder / "watchlists.json"))
+    env = dict(
+        os.environ,
+        WATCHDOG_DB=str(built_db),
+        WATCHDOG_REQUESTS=str(folder / "requests.json"),
+        WATCHDOG_WATCHLISTS=str(folder / "watchlists.json"),
+    )
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard/app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -80,11 +102,25 @@ def test_my_requests_and_whats_new_survive_territories_and_damaged_files(state_s
     base, folder = state_server
     requests, watches = folder / "requests.json", folder / "watchlists.json"
     # Tracked as the Place page tracks a request to an agency in Puerto Rico, which has no records-law row.
-    requests.write_text(json.dumps([{"agency_id": "PR0000000", "agency_name": "Policia de Puerto Rico",
-                                     "state": "PR", "sent_on": "2026-11-02", "status": "sent", "note": ""}]))
+    requests.write_text(
+        json.dumps(
+            [
+                {
+                    "agency_id": "PR0000000",
+                    "agency_name": "Policia de Puerto Rico",
+                    "state": "PR",
+                    "sent_on": "2026-11-02",
+                    "status": "sent",
+                    "note": "",
+                }
+            ]
+        )
+    )
     # Two names with one slug, as the old code let a user save them: one feed file and one widget key.
-    shared = [{"name": "My City", "kind": "city", "value": "Detroit"},
-              {"name": "my city!", "kind": "city", "value": "Flint"}]
+    shared = [
+        {"name": "My City", "kind": "city", "value": "Detroit"},
+        {"name": "my city!", "kind": "city", "value": "Flint"},
+    ]
     watches.write_text(json.dumps(shared))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -94,10 +130,12 @@ def test_my_requests_and_whats_new_survive_territories_and_damaged_files(state_s
             no_exception(page)
             # The sentence below the table is text.
             page.get_by_text("No deadline is known for PR: we have no public-records law on file there").first.wait_for(
-                timeout=30_000)
+                timeout=30_000
+            )
             # The grid keeps an accessible copy of its cells: the request is listed.
             page.locator('td[role="gridcell"]', has_text="Policia de Puerto Rico").first.wait_for(
-                state="attached", timeout=30_000)
+                state="attached", timeout=30_000
+            )
             page.close()
 
             requests.write_text('[{"agency_id": "MI8234900", "sent_on": "2026-13-45"')
@@ -127,10 +165,28 @@ def test_the_requests_page_says_no_deadline_is_known_for_a_territory(tmp_path, m
     from streamlit.testing.v1 import AppTest
 
     file = tmp_path / "requests.json"
-    file.write_text(json.dumps([{"agency_id": "GU0000000", "agency_name": "Guam Police Department", "state": "GU",
-                                 "sent_on": "2026-11-02", "status": "sent", "note": ""},
-                                {"agency_id": "MI8234900", "agency_name": "Detroit Police Department",
-                                 "state": "MI", "sent_on": "2026-11-02", "status": "sent", "note": ""}]))
+    file.write_text(
+        json.dumps(
+            [
+                {
+                    "agency_id": "GU0000000",
+                    "agency_name": "Guam Police Department",
+                    "state": "GU",
+                    "sent_on": "2026-11-02",
+                    "status": "sent",
+                    "note": "",
+                },
+                {
+                    "agency_id": "MI8234900",
+                    "agency_name": "Detroit Police Department",
+                    "state": "MI",
+                    "sent_on": "2026-11-02",
+                    "status": "sent",
+                    "note": "",
+                },
+            ]
+        )
+    )
     monkeypatch.setenv("WATCHDOG_REQUESTS", str(file))
     at = AppTest.from_file("../dashboard/app_pages/requests.py", default_timeout=30)
     at.run()

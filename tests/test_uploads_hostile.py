@@ -4,6 +4,7 @@ and `ingest run file` values that are not text, through the real workbench, page
 
 Files are generated in tmp at test time; nothing large is committed.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,7 +29,7 @@ from ingest.redact import redact
 from tests.test_browser import server  # noqa: F401  the `streamlit run` fixture, shared
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = "../dashboard/app.py"   # AppTest.from_file resolves this relative to this file
+APP = "../dashboard/app.py"  # AppTest.from_file resolves this relative to this file
 FAILED_PAGE = "could not be shown"
 
 
@@ -37,14 +38,20 @@ FAILED_PAGE = "could not be shown"
 # Text shaped to make a backtracking pattern try every start against the rest of the run. The old email
 # pattern took 5.75 s on 100,000 characters of "a.a.a.…" (quadratic: 4x the time for 2x the text).
 ADVERSARIAL = {
-    "letters": lambda n: "a" * n, "dotted": lambda n: "a." * (n // 2), "digits and spaces": lambda n: "1 " * (n // 2),
-    "at signs": lambda n: "@" * n, "letter at": lambda n: "a@" * (n // 2),
+    "letters": lambda n: "a" * n,
+    "dotted": lambda n: "a." * (n // 2),
+    "digits and spaces": lambda n: "1 " * (n // 2),
+    "at signs": lambda n: "@" * n,
+    "letter at": lambda n: "a@" * (n // 2),
     "digits and dashes": lambda n: "1-" * (n // 2),
-    "one at, long domain": lambda n: "x@" + "a." * (n // 2), "run then at": lambda n: "a" * n + "@",
+    "one at, long domain": lambda n: "x@" + "a." * (n // 2),
+    "run then at": lambda n: "a" * n + "@",
     "64-letter local parts": lambda n: ("a" * 64 + "@") * (n // 65),
     "long domains": lambda n: ("a" * 64 + "@" + "a" * 252) * (n // 317),
-    "contact labels": lambda n: "COR: a " * (n // 7), "label then spaces": lambda n: "COR" + " " * n + "x",
-    "name then spaces": lambda n: "COR: ab" + " " * n + "c", "phone starts": lambda n: "+1 (2" * (n // 5),
+    "contact labels": lambda n: "COR: a " * (n // 7),
+    "label then spaces": lambda n: "COR" + " " * n + "x",
+    "name then spaces": lambda n: "COR: ab" + " " * n + "c",
+    "phone starts": lambda n: "+1 (2" * (n // 5),
 }
 
 
@@ -62,21 +69,24 @@ def test_a_long_run_of_digits_in_a_date_takes_linear_time():
     from ingest import dates
 
     started = time.perf_counter()
-    assert dates.parse("1" * 50_000) == (None, None)       # the ordinal pattern took 13 s on this
+    assert dates.parse("1" * 50_000) == (None, None)  # the ordinal pattern took 13 s on this
     assert time.perf_counter() - started < 2
     assert dates.parse("October 16th, 2019")[0].isoformat() == "2019-10-16"
 
 
-@pytest.mark.parametrize("text, secrets, kept", [
-    ("write to a.b-c+d%e_f@sub.example.co.uk today", ["a.b-c+d%e_f", "example.co.uk"], ["write to", "today"]),
-    ("MAURICE.LEE@ICE.DHS.GOV; next", ["MAURICE", "ICE.DHS"], ["; next"]),
-    ("mail x@host.com.123 now", ["x@host.com"], [".123 now"]),
-    ("two: a@b.org,c@d.net", ["a@b.org", "c@d.net"], ["two:"]),
-    ("call (202) 732-7603 or +1 202 555 0100 or 202.555.0100", ["732-7603", "555 0100", "555.0100"], ["call"]),
-    ("COR/POC:  MAURICE LEE, then", ["MAURICE"], ["COR/POC: [name redacted]", ", then"]),
-    ("award P2019045458 for $10,000 on 9/26/2019", [], ["P2019045458", "$10,000", "9/26/2019"]),
-    ("user@localhost and a@b", [], ["user@localhost", "a@b"]),     # no top-level domain: not an address
-])
+@pytest.mark.parametrize(
+    "text, secrets, kept",
+    [
+        ("write to a.b-c+d%e_f@sub.example.co.uk today", ["a.b-c+d%e_f", "example.co.uk"], ["write to", "today"]),
+        ("MAURICE.LEE@ICE.DHS.GOV; next", ["MAURICE", "ICE.DHS"], ["; next"]),
+        ("mail x@host.com.123 now", ["x@host.com"], [".123 now"]),
+        ("two: a@b.org,c@d.net", ["a@b.org", "c@d.net"], ["two:"]),
+        ("call (202) 732-7603 or +1 202 555 0100 or 202.555.0100", ["732-7603", "555 0100", "555.0100"], ["call"]),
+        ("COR/POC:  MAURICE LEE, then", ["MAURICE"], ["COR/POC: [name redacted]", ", then"]),
+        ("award P2019045458 for $10,000 on 9/26/2019", [], ["P2019045458", "$10,000", "9/26/2019"]),
+        ("user@localhost and a@b", [], ["user@localhost", "a@b"]),  # no top-level domain: not an address
+    ],
+)
 def test_redaction_keeps_its_behaviour(text, secrets, kept):
     out = redact(text)
     for secret in secrets:
@@ -95,7 +105,7 @@ def test_an_address_longer_than_the_rfc_allows_still_loses_its_domain():
 def test_a_cut_never_splits_what_redaction_would_remove(tail):
     for offset in range(0, len(tail)):
         text = "x" * (100 - offset) + tail
-        kept = text[:redaction.clear_cut(text, 100)]
+        kept = text[: redaction.clear_cut(text, 100)]
         assert len(kept) <= 100
         out = redact(kept)
         for part in ("jane", "roe@", "example", "555-01", "0147", "MAURICE", "LEE"):
@@ -103,6 +113,7 @@ def test_a_cut_never_splits_what_redaction_would_remove(tail):
 
 
 # ------------------------------------------------------------------------------------- cell cap
+
 
 def xlsx_bytes(frame: pd.DataFrame, huge: str = "") -> bytes:
     """The frame as a workbook; a cell reading HUGE holds `huge` instead. Excel and openpyxl write at most
@@ -130,14 +141,18 @@ def test_a_huge_adversarial_cell_in_a_workbook_is_cut_visibly_and_quickly():
     assert cell.endswith("… [cut at 10,000 characters]") and len(cell) <= textfile.CELL_MAX + len(textfile.CUT_MARK)
     assert "jane.roe" not in cell and cell.startswith("[email redacted] a.a.")
     assert upload.frame.loc[1, "Notes"] == "short"
-    assert any("1 cell(s) were longer than 10,000 characters and were cut" in n and "“Notes” (1)" in n
-               for n in upload.notes), upload.notes
+    assert any(
+        "1 cell(s) were longer than 10,000 characters and were cut" in n and "“Notes” (1)" in n for n in upload.notes
+    ), upload.notes
 
 
 def test_long_csv_cells_are_cut_and_counted_not_refused():
     # Python's csv module refuses fields over 128 KiB: such a file used to be refused whole.
-    rows = [f"Detroit Police Department,MI,{'x' * 200_000}", f"NYPD,NY,{'y' * 10_001}",
-            "Atlanta Police Department,GA,ok"]
+    rows = [
+        f"Detroit Police Department,MI,{'x' * 200_000}",
+        f"NYPD,NY,{'y' * 10_001}",
+        "Atlanta Police Department,GA,ok",
+    ]
     upload = workbench.read_upload("long.csv", ("Agency,State,Notes\n" + "\n".join(rows) + "\n").encode())
     notes = upload.frame["Notes"].tolist()
     assert [n.endswith(textfile.CUT_MARK) for n in notes] == [True, True, False]
@@ -222,6 +237,7 @@ def test_uploads_and_file_imports_share_one_decoding():
 
 # ------------------------------------------------------------------------------------- the page
 
+
 def page_with_upload(name: str, data: bytes) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("app_pages/reporter.py")
@@ -253,13 +269,14 @@ def test_the_page_reads_an_upload_once_not_on_every_click(monkeypatch):
         return real(name, data)
 
     monkeypatch.setattr(workbench, "read_upload", counting)
-    leak = (b"Agency,State,City\nNYPD,NY,New York\nSpringfield Police Department,,\n"
-            b"Detroit Police Department,MI,Detroit\n")
+    leak = (
+        b"Agency,State,City\nNYPD,NY,New York\nSpringfield Police Department,,\nDetroit Police Department,MI,Detroit\n"
+    )
     at = page_with_upload("leak.csv", leak)
     assert_page_ok(at)
     assert calls == ["leak.csv"]
-    at.radio[0].set_value(at.radio[0].options[1]).run()          # a review decision
-    at.selectbox(key="leak_city").set_value("(none)").run()      # another column choice
+    at.radio[0].set_value(at.radio[0].options[1]).run()  # a review decision
+    at.selectbox(key="leak_city").set_value("(none)").run()  # another column choice
     assert_page_ok(at)
     assert calls == ["leak.csv"]
     # Another file replaces the first: read once, and the session holds only that one.
@@ -268,14 +285,15 @@ def test_the_page_reads_an_upload_once_not_on_every_click(monkeypatch):
     assert calls == ["leak.csv", "other.csv"]
     assert at.session_state["leak_read"][1].name == "other.csv"
     assert [k for k in at.session_state if str(k).startswith("decisions_")] == [
-        f"decisions_{at.session_state['leak_read'][1].sha256}"]
+        f"decisions_{at.session_state['leak_read'][1].sha256}"
+    ]
 
 
 def test_the_page_says_how_many_cells_were_cut():
     data = f"Agency,Notes\nNYPD,{'z' * 50_000}\nDetroit Police Department,ok\n".encode()
     at = page_with_upload("long.csv", data)
     assert_page_ok(at)
-    captions = " ".join(c.value for c in at.caption).replace("\\", "")   # Markdown escapes: shown as text
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes: shown as text
     assert "1 cell(s) were longer than 10,000 characters and were cut" in captions
     shown = at.dataframe[-1].value
     assert shown["Notes"].iloc[0].endswith("[cut at 10,000 characters]")
@@ -283,9 +301,16 @@ def test_the_page_says_how_many_cells_were_cut():
 
 # ------------------------------------------------------------------------------------- ingest run file
 
+
 def ingest(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "ingest", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env},
+    )
 
 
 def archive_by_hand(root: Path, name: str, body: bytes, mapping: dict) -> None:
@@ -295,33 +320,52 @@ def archive_by_hand(root: Path, name: str, body: bytes, mapping: dict) -> None:
     run = root / "file" / "20200101T000000000000Z"
     run.mkdir(parents=True)
     (run / f"1{Path(name).suffix}").write_bytes(body)
-    (run / "1.meta.json").write_text(json.dumps({
-        "url": f"file:{name}", "fetched_at": "2020-01-01T00:00:00+00:00", "sha256": hashlib.sha256(body).hexdigest(),
-        "bytes": len(body), "kind": "import", "original_name": name, "mapping": mapping, "title": name}))
+    (run / "1.meta.json").write_text(
+        json.dumps(
+            {
+                "url": f"file:{name}",
+                "fetched_at": "2020-01-01T00:00:00+00:00",
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "bytes": len(body),
+                "kind": "import",
+                "original_name": name,
+                "mapping": mapping,
+                "title": name,
+            }
+        )
+    )
 
 
 def test_run_file_with_values_that_are_not_text_never_breaks_a_build(tmp_path):
     mapping = "agency=Agency,state=State,vendor=Vendor,date=Listed"
     leak = tmp_path / "leak.json"
-    leak.write_text(json.dumps([
-        {"Agency": "Detroit Police Department", "State": "MI", "Vendor": "Clearview AI", "Listed": 2020},
-        {"Agency": 12345, "State": "MI", "Vendor": "Clearview AI", "Listed": "2020"},
-        {"Agency": "NYPD", "State": "NY", "Vendor": True, "Listed": None},
-        {"Agency": None, "State": "GA", "Vendor": "Clearview AI"},
-        {"Agency": ["Atlanta Police Department"], "State": "GA", "Vendor": "Clearview AI"},
-        {"Agency": {"name": "Atlanta Police Department"}, "State": "GA", "Vendor": "Clearview AI"},
-        {"Agency": "Atlanta Police Department", "State": "GA", "Vendor": "Clearview AI", "Listed": [2020]},
-        {"Agency": "Police Department " * 25, "State": "MI", "Vendor": "Clearview AI"},
-        {"Agency": "Atlanta Police Department", "State": "GA", "Vendor": "Clearview " * 2_000},
-        7,
-    ]))
+    leak.write_text(
+        json.dumps(
+            [
+                {"Agency": "Detroit Police Department", "State": "MI", "Vendor": "Clearview AI", "Listed": 2020},
+                {"Agency": 12345, "State": "MI", "Vendor": "Clearview AI", "Listed": "2020"},
+                {"Agency": "NYPD", "State": "NY", "Vendor": True, "Listed": None},
+                {"Agency": None, "State": "GA", "Vendor": "Clearview AI"},
+                {"Agency": ["Atlanta Police Department"], "State": "GA", "Vendor": "Clearview AI"},
+                {"Agency": {"name": "Atlanta Police Department"}, "State": "GA", "Vendor": "Clearview AI"},
+                {"Agency": "Atlanta Police Department", "State": "GA", "Vendor": "Clearview AI", "Listed": [2020]},
+                {"Agency": "Police Department " * 25, "State": "MI", "Vendor": "Clearview AI"},
+                {"Agency": "Atlanta Police Department", "State": "GA", "Vendor": "Clearview " * 2_000},
+                7,
+            ]
+        )
+    )
     env = {"WATCHDOG_DB": str(tmp_path / "watchdog.duckdb"), "WATCHDOG_ARCHIVE": str(tmp_path / "archive")}
     run = ingest(["run", "file", "--file", str(leak), "--map", mapping, "--name", "SYNTHETIC leak"], env)
     assert run.returncode == 0, run.stdout + run.stderr
 
     # What older code archived, and files no reader can read, sit beside it: the next build goes on.
-    archive_by_hand(tmp_path / "archive", "broken.xlsx", b"PK\x03\x04 not really a workbook",
-                    {"agency": "Agency", "vendor": "Vendor"})
+    archive_by_hand(
+        tmp_path / "archive",
+        "broken.xlsx",
+        b"PK\x03\x04 not really a workbook",
+        {"agency": "Agency", "vendor": "Vendor"},
+    )
     bom_less = tmp_path / "utf16.csv"
     bom_less.write_bytes("Agency,State,Vendor\nDetroit\x00 Police Department,MI,Clearview AI\n".encode("utf-16-le"))
     again = ingest(["run", "file", "--file", str(bom_less), "--map", "agency=Agency,state=State,vendor=Vendor"], env)
@@ -331,18 +375,24 @@ def test_run_file_with_values_that_are_not_text_never_breaks_a_build(tmp_path):
 
     con = connect(tmp_path / "watchdog.duckdb", read_only=True)
     try:
-        reasons = [r for (r,) in con.execute("SELECT reason FROM core.quarantine WHERE source_id = 'file' "
-                                             "ORDER BY raw_file_id, row_number").fetchall()]
-        evidence = con.execute("SELECT agency_id, event_date::VARCHAR, summary FROM core.evidence "
-                               "WHERE source_id = 'file' ORDER BY summary").fetchall()
+        reasons = [
+            r
+            for (r,) in con.execute(
+                "SELECT reason FROM core.quarantine WHERE source_id = 'file' ORDER BY raw_file_id, row_number"
+            ).fetchall()
+        ]
+        evidence = con.execute(
+            "SELECT agency_id, event_date::VARCHAR, summary FROM core.evidence "
+            "WHERE source_id = 'file' ORDER BY summary"
+        ).fetchall()
     finally:
         con.close()
     assert "agency column 'Agency' holds a list, not text" in reasons
     assert "agency column 'Agency' holds an object, not text" in reasons
     assert "date column 'Listed' holds a list, not text" in reasons
-    assert "imported row names no agency" in reasons                                  # null
-    assert "agency '12345' matches no registry agency by rule" in reasons             # a number, as its text
-    assert "vendor 'true' is not in the catalog" in reasons                           # a boolean, as its text
+    assert "imported row names no agency" in reasons  # null
+    assert "agency '12345' matches no registry agency by rule" in reasons  # a number, as its text
+    assert "vendor 'true' is not in the catalog" in reasons  # a boolean, as its text
     assert "not a JSON object but a number" in reasons
     assert "agency is 449 characters long, more than any agency name (300 at most)" in reasons
     assert "vendor column 'Vendor' holds 19,999 characters, more than the 10,000 a cell may hold" in reasons
@@ -355,6 +405,7 @@ def test_run_file_with_values_that_are_not_text_never_breaks_a_build(tmp_path):
 
 # ------------------------------------------------------------------------------------- real browser
 
+
 @pytest.mark.browser
 def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):  # noqa: F811
     """The reported freeze, in the real page: while the workbench reads an upload with a huge adversarial cell,
@@ -365,8 +416,11 @@ def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):  # noqa
     from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
     leak = tmp_path / "hostile.xlsx"
-    leak.write_bytes(xlsx_bytes(pd.DataFrame({"Agency": ["Acme Widgets Inc", "Nobody"], "Notes": ["HUGE", "fine"]}),
-                                "a." * 5_000_000))
+    leak.write_bytes(
+        xlsx_bytes(
+            pd.DataFrame({"Agency": ["Acme Widgets Inc", "Nobody"], "Notes": ["HUGE", "fine"]}), "a." * 5_000_000
+        )
+    )
     slowest, stop = [0.0], threading.Event()
 
     def probe() -> None:
@@ -375,7 +429,7 @@ def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):  # noqa
             try:
                 httpx.get(f"{server}/_stcore/health", timeout=30)
             except httpx.HTTPError:
-                pass      # a health check that times out counts as slow as it took
+                pass  # a health check that times out counts as slow as it took
             slowest[0] = max(slowest[0], time.perf_counter() - started)
             time.sleep(0.1)
 
@@ -396,4 +450,3 @@ def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):  # noqa
             browser.close()
     prober.join(timeout=30)
     assert slowest[0] < 5, f"the health check took {slowest[0]:.1f} s while the upload was read"
-

@@ -5,6 +5,7 @@ The connector asks for every award's detail (GET /api/v2/awards/{id}/) and every
 sub-award to a local agency only when the matcher places its sub-recipient by rule, and reads an award held
 both in the bundled file and in a live response once, from the live record. Fixtures: tests/fixtures/live/
 (the grant, its detail and its sub-awards are SYNTHETIC)."""
+
 from __future__ import annotations
 
 import copy
@@ -46,8 +47,10 @@ def serve_usaspending(server: HTTPServer, details: dict = DETAILS) -> None:
     def answer(request) -> Response:
         status, body = usaspending_answer(request.method, request.path, request.get_json(silent=True), details)
         return Response(body, status=status, content_type="application/json")
-    server.expect_request(re.compile(r"^/api/v2/(search/spending_by_award|subawards|awards/[^/]+)/$")) \
-        .respond_with_handler(answer)
+
+    server.expect_request(
+        re.compile(r"^/api/v2/(search/spending_by_award|subawards|awards/[^/]+)/$")
+    ).respond_with_handler(answer)
 
 
 def quick_client() -> http.Client:
@@ -87,7 +90,8 @@ def test_every_award_gets_its_detail_and_the_grant_its_subawards_archived_unedit
 def test_a_failed_detail_is_noted_and_the_search_results_are_kept(httpserver, tmp_path):
     broken = "CONT_AWD_70CMSD21P00000127_7012_-NONE-_-NONE-"
     httpserver.expect_request(f"/api/v2/awards/{broken}/").respond_with_data(
-        "<!DOCTYPE html><html><body>504 Gateway Time-out</body></html>", content_type="text/html")
+        "<!DOCTYPE html><html><body>504 Gateway Time-out</body></html>", content_type="text/html"
+    )
     serve_usaspending(httpserver)
     result = fetch_usaspending(httpserver, tmp_path)
     assert result.status == "ok" and result.fetched == 5
@@ -99,7 +103,7 @@ def test_a_failed_detail_is_noted_and_the_search_results_are_kept(httpserver, tm
 
 def test_after_too_many_failures_no_more_details_are_asked_for(httpserver, tmp_path, monkeypatch):
     monkeypatch.setattr(usaspending, "MAX_EXTRA_FAILURES", 2)
-    serve_usaspending(httpserver, details={})          # every detail is a 404
+    serve_usaspending(httpserver, details={})  # every detail is a 404
     result = fetch_usaspending(httpserver, tmp_path)
     assert result.status == "ok"
     assert len([r for r, _ in httpserver.log if r.path.startswith("/api/v2/awards/")]) == 2
@@ -110,7 +114,9 @@ def test_subawards_are_archived_whole_or_not_at_all(httpserver, tmp_path):
     page1 = json.loads((FIXTURES / "usaspending_subawards.json").read_text())
     page1["page_metadata"].update(hasNext=True, next=2)
     httpserver.expect_oneshot_request("/api/v2/subawards/").respond_with_json(page1)
-    httpserver.expect_oneshot_request("/api/v2/subawards/").respond_with_data("{\"results\": [", content_type="application/json")
+    httpserver.expect_oneshot_request("/api/v2/subawards/").respond_with_data(
+        '{"results": [', content_type="application/json"
+    )
     serve_usaspending(httpserver)
     result = fetch_usaspending(httpserver, tmp_path)
     assert result.status == "ok"
@@ -120,7 +126,10 @@ def test_subawards_are_archived_whole_or_not_at_all(httpserver, tmp_path):
 
 def test_a_subrecipient_is_only_placed_by_rule_within_the_grants_state(db):
     placed, no_state, look_alike = place_subrecipients(
-        db, ["DETROIT POLICE DEPARTMENT", "DETROIT POLICE DEPARTMENT", "SPRINGFIELD POLICE DEPARTMENT"], ["MI", None, "MI"])
+        db,
+        ["DETROIT POLICE DEPARTMENT", "DETROIT POLICE DEPARTMENT", "SPRINGFIELD POLICE DEPARTMENT"],
+        ["MI", None, "MI"],
+    )
     assert placed[:2] == ("MI8234900", "exact_name")
     assert no_state[0] is None and "no place-of-performance state" in no_state[3]
     assert look_alike[0] is None and "look-alikes not taken: Springfield Township Police Department" in look_alike[3]
@@ -142,8 +151,13 @@ def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("awards")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(usaspending, "search_terms", lambda: ["Clearview AI"])
-        (result,) = fetch.run("usaspending", base_url=server.url_for("/").rstrip("/"), db_path=folder / "w.duckdb",
-                              root=folder / "archive", client=quick_client())
+        (result,) = fetch.run(
+            "usaspending",
+            base_url=server.url_for("/").rstrip("/"),
+            db_path=folder / "w.duckdb",
+            root=folder / "archive",
+            client=quick_client(),
+        )
     server.stop()
     assert result.status == "ok", result.error
     return folder / "w.duckdb"
@@ -151,6 +165,7 @@ def built(tmp_path_factory):
 
 def rows(database: Path, sql: str, params=None) -> list[tuple]:
     from ingest.db import connect
+
     con = connect(database, read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
@@ -161,23 +176,37 @@ def rows(database: Path, sql: str, params=None) -> list[tuple]:
 def test_the_detail_gives_the_description_and_the_place_of_performance(built):
     described = dict(rows(built, "SELECT award_id, description FROM core.procurement WHERE source_id = 'usaspending'"))
     assert described["70US0920F1DHS0136"].endswith("(SYNTHETIC TEST DETAIL: LONGER TEXT)")
-    assert described["70CMSD21P00000127"] == "CLEARVIEW FACIAL RECOGNITION ENTERPRISE LICENSES"   # no detail: search page
-    summaries = dict(rows(built, "SELECT p.award_id, e.summary FROM core.evidence e JOIN core.procurement p "
-                                 "ON p.procurement_id = e.evidence_id WHERE e.source_id = 'usaspending'"))
+    assert (
+        described["70CMSD21P00000127"] == "CLEARVIEW FACIAL RECOGNITION ENTERPRISE LICENSES"
+    )  # no detail: search page
+    summaries = dict(
+        rows(
+            built,
+            "SELECT p.award_id, e.summary FROM core.evidence e JOIN core.procurement p "
+            "ON p.procurement_id = e.evidence_id WHERE e.source_id = 'usaspending'",
+        )
+    )
     assert summaries["70CMSD25P00000111"].endswith("(place of performance: New York, New York County, NY)")
     assert "place of performance" not in summaries["70CMSD21P00000127"]
 
 
 def test_subawards_are_procurement_linked_to_an_agency_only_when_matched(built):
-    subs = {a: (r, v, reason) for a, r, v, reason in rows(
-        built, "SELECT award_id, recipient, fr_verdict, reason FROM core.procurement WHERE award_type LIKE 'sub-award%'")}
+    subs = {
+        a: (r, v, reason)
+        for a, r, v, reason in rows(
+            built,
+            "SELECT award_id, recipient, fr_verdict, reason FROM core.procurement WHERE award_type LIKE 'sub-award%'",
+        )
+    }
     assert set(subs) == {"SYNTHETIC-SUB-0001", "SYNTHETIC-SUB-0002", "SYNTHETIC-SUB-0003"}
     assert subs["SYNTHETIC-SUB-0003"][1] == "yes" and "(MI8234900), exact_name in MI" in subs["SYNTHETIC-SUB-0003"][2]
     assert subs["SYNTHETIC-SUB-0002"][1] == "no" and "(MI8218200)" in subs["SYNTHETIC-SUB-0002"][2]
     assert subs["SYNTHETIC-SUB-0001"][1] == "yes" and "not placed" in subs["SYNTHETIC-SUB-0001"][2]
     linked = dict(rows(built, "SELECT award_id, agency_id FROM core.procurement WHERE award_type LIKE 'sub-award%'"))
     assert linked == {"SYNTHETIC-SUB-0001": None, "SYNTHETIC-SUB-0002": "MI8218200", "SYNTHETIC-SUB-0003": "MI8234900"}
-    evidence = rows(built, "SELECT agency_id, kind, kind_reason FROM core.evidence WHERE source_name LIKE '%sub-award%'")
+    evidence = rows(
+        built, "SELECT agency_id, kind, kind_reason FROM core.evidence WHERE source_name LIKE '%sub-award%'"
+    )
     assert [(a, k) for a, k, _ in evidence] == [("MI8234900", "procured")]
     assert "sub-award of SYNTHETIC15PBJA0001" in evidence[0][2]
     (quarantined,) = rows(built, "SELECT reason FROM core.quarantine WHERE reason LIKE 'facial-recognition sub-award%'")
@@ -186,14 +215,25 @@ def test_subawards_are_procurement_linked_to_an_agency_only_when_matched(built):
 
 def test_an_award_in_the_bundled_file_and_the_live_api_appears_once_from_the_live_record(built):
     for award_id in ("70CMSD25P00000111", "70CMSD21P00000127", "15F06723P0001356", "70US0920F1DHS0136"):
-        assert rows(built, "SELECT source_id FROM core.procurement WHERE award_id = ?", [award_id]) == [("usaspending",)]
-    assert rows(built, "SELECT count(*) FROM core.evidence WHERE source_id = 'usaspending_dhs_doj' "
-                       "AND evidence_id LIKE '%70CMSD25P00000111%'") == [(0,)]
-    links = rows(built, "SELECT p.award_id, l.url, l.link_type FROM core.evidence_links l JOIN core.procurement p "
-                        "ON p.procurement_id = l.evidence_id ORDER BY 1")
+        assert rows(built, "SELECT source_id FROM core.procurement WHERE award_id = ?", [award_id]) == [
+            ("usaspending",)
+        ]
+    assert rows(
+        built,
+        "SELECT count(*) FROM core.evidence WHERE source_id = 'usaspending_dhs_doj' "
+        "AND evidence_id LIKE '%70CMSD25P00000111%'",
+    ) == [(0,)]
+    links = rows(
+        built,
+        "SELECT p.award_id, l.url, l.link_type FROM core.evidence_links l JOIN core.procurement p "
+        "ON p.procurement_id = l.evidence_id ORDER BY 1",
+    )
     assert [a for a, *_ in links] == ["15F06723P0001356", "70CMSD21P00000127", "70CMSD25P00000111"]
-    assert all(url.startswith("https://www.usaspending.gov/award/CONT_AWD_") and "usaspending_dhs_doj" in kind
-               for _, url, kind in links)
+    assert all(
+        url.startswith("https://www.usaspending.gov/award/CONT_AWD_") and "usaspending_dhs_doj" in kind
+        for _, url, kind in links
+    )
     # Awards only the bundled file holds are still read from it.
-    assert rows(built, "SELECT source_id FROM core.procurement WHERE award_id = '15F06722P0000068'") == \
-        [("usaspending_dhs_doj",)]
+    assert rows(built, "SELECT source_id FROM core.procurement WHERE award_id = '15F06722P0000068'") == [
+        ("usaspending_dhs_doj",)
+    ]

@@ -1,4 +1,5 @@
 """The reporter's workbench: reading hostile uploads, redacting people, matching without guessing."""
+
 from __future__ import annotations
 
 import io
@@ -11,12 +12,14 @@ from dashboard import workbench
 from ingest.db import connect
 from ingest.matching import from_database
 
-LEAK = ("Agency,State,Contact email,Officer,searches,Notes\n"
-        "NYPD,NY,jane.roe@nypd.example.org,Jane Roe,1200,\"called (212) 555-0147 re trial\"\n"
-        "Springfield Police Department,,x@y.example.com,John Doe,5,\n"
-        "Detroit Police Department,MI,,,7,=HYPERLINK(\"http://evil.example\")\n"
-        "Macy's,NY,,,3,\n"
-        "Atlanta Police Department,GA,,,2,\n")
+LEAK = (
+    "Agency,State,Contact email,Officer,searches,Notes\n"
+    'NYPD,NY,jane.roe@nypd.example.org,Jane Roe,1200,"called (212) 555-0147 re trial"\n'
+    "Springfield Police Department,,x@y.example.com,John Doe,5,\n"
+    'Detroit Police Department,MI,,,7,=HYPERLINK("http://evil.example")\n'
+    "Macy's,NY,,,3,\n"
+    "Atlanta Police Department,GA,,,2,\n"
+)
 
 
 def test_personal_columns_and_cells_are_redacted_before_anything_else():
@@ -45,10 +48,14 @@ def test_xlsx_upload(tmp_path):
     assert upload.frame.loc[0, "Agency"] == "Detroit Police Department"
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("empty.csv", b"", "empty"), ("list.pdf", b"%PDF-1.4", "CSV or an XLSX"),
-    ("ragged.csv", b"a,b\n1,2,3,4\n\"open", "has 4 cells but the header has 2"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.csv", b"", "empty"),
+        ("list.pdf", b"%PDF-1.4", "CSV or an XLSX"),
+        ("ragged.csv", b'a,b\n1,2,3,4\n"open', "has 4 cells but the header has 2"),
+    ],
+)
 def test_unreadable_uploads_get_a_sentence_not_a_traceback(name, data, message):
     with pytest.raises(workbench.UploadError, match=message):
         workbench.read_upload(name, data)
@@ -86,7 +93,7 @@ def test_reporter_page_end_to_end():
     assert "jane.roe" not in shown and "555-0147" not in shown
     # NYPD is in the leak with use on record but no procurement: the first contradiction tab lists it.
     assert "New York City Police Department" in at.dataframe[0].value["name"].tolist()
-    assert "Atlanta Police Department" not in at.dataframe[0].value["name"].tolist()   # procured
+    assert "Atlanta Police Department" not in at.dataframe[0].value["name"].tolist()  # procured
     # Accepting a candidate in the review queue moves that row to matched.
     at.radio[0].set_value("Springfield Police Department (IL0840200, IL)").run()
     assert not at.exception

@@ -1,4 +1,5 @@
 """What this is, for whom, what the statuses mean, and what the data cannot tell you."""
+
 import streamlit as st
 
 from dashboard import queries, ui

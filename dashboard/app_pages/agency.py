@@ -1,4 +1,5 @@
 """One agency: its claims, the evidence timeline, each row's sources and the raw record behind it."""
+
 from functools import partial
 
 import pandas as pd
@@ -11,27 +12,41 @@ if ui.guard_database():
     record = queries.agency(agency_id) if agency_id else None
     if record is None:
         st.title("Agency")
-        st.info("Choose an agency on the Map or Place page." if not agency_id
-                else f"No agency with id “{ui.md(agency_id)}”.")
+        st.info(
+            "Choose an agency on the Map or Place page."
+            if not agency_id
+            else f"No agency with id “{ui.md(agency_id)}”."
+        )
         st.page_link("app_pages/place.py", label="Look up a place")
     else:
         st.title(ui.md(record["name"]))
         where = ", ".join(str(v) for v in (record["city"], record["county"], record["state"]) if v and not pd.isna(v))
-        st.markdown(f"{ui.md(record['agency_kind'])} agency · {ui.md(where or 'location unknown')} · "
-                    f"{ui.md(record['placement'])} · map position: {ui.md(record['location_note'])}")
+        st.markdown(
+            f"{ui.md(record['agency_kind'])} agency · {ui.md(where or 'location unknown')} · "
+            f"{ui.md(record['placement'])} · map position: {ui.md(record['location_note'])}"
+        )
 
         covered = queries.agency_coverage(agency_id)
         if covered:
-            st.caption(f"Research status: {ui.md(covered['research_status'])}"
-                       + (f" (the Atlas lists: {ui.md(', '.join(covered['technologies']))})"
-                          if covered["research_status"].startswith("researched") else "")
-                       + (f" · {covered['records_requests']} records request(s) about facial recognition"
-                          if covered["records_requests"] else ""))
+            st.caption(
+                f"Research status: {ui.md(covered['research_status'])}"
+                + (
+                    f" (the Atlas lists: {ui.md(', '.join(covered['technologies']))})"
+                    if covered["research_status"].startswith("researched")
+                    else ""
+                )
+                + (
+                    f" · {covered['records_requests']} records request(s) about facial recognition"
+                    if covered["records_requests"]
+                    else ""
+                )
+            )
         claims = queries.agency_claims(agency_id)
         st.subheader("Claims")
         for claim in claims.itertuples():
-            line = (f"{ui.status_badge(claim.status)} **{ui.md(claim.product)}** · "
-                    f"{claim.evidence_count} evidence row(s)")
+            line = (
+                f"{ui.status_badge(claim.status)} **{ui.md(claim.product)}** · {claim.evidence_count} evidence row(s)"
+            )
             if claim.contested:
                 line += " · :red[contested: a denial stands beside other evidence]"
             st.markdown(line)
@@ -42,16 +57,24 @@ if ui.guard_database():
             st.subheader("Questions this record raises")
             st.caption("Flags are questions for a hearing, never verdicts.")
             for flag in flags.itertuples():
-                cites = " · ".join(ui.link(label, url) for label, url in (
-                    ("evidence", flag.source_url), ("policy", flag.policy_url), ("records request", flag.request_url))
-                    if ui.text(url))
+                cites = " · ".join(
+                    ui.link(label, url)
+                    for label, url in (
+                        ("evidence", flag.source_url),
+                        ("policy", flag.policy_url),
+                        ("records request", flag.request_url),
+                    )
+                    if ui.text(url)
+                )
                 st.markdown(f"- {ui.md(flag.question)} {cites}")
 
         asked = queries.agency_requests(agency_id)
         if not asked.empty:
             st.subheader(f"Records requests about facial recognition ({len(asked)})")
-            st.caption("Someone asked this agency for records (MuckRock). A request shows that someone asked, never "
-                       "that the agency used anything; what its released pages say is in the evidence below.")
+            st.caption(
+                "Someone asked this agency for records (MuckRock). A request shows that someone asked, never "
+                "that the agency used anything; what its released pages say is in the evidence below."
+            )
             for req in asked.itertuples():
                 when = "" if pd.isna(req.submitted_on) else f" · filed {req.submitted_on:%Y-%m-%d}"
                 done = "" if pd.isna(req.done_on) else f" · closed {req.done_on:%Y-%m-%d}"
@@ -61,20 +84,27 @@ if ui.guard_database():
 
         fixes = queries.corrections_for(agency_id)
         for fix in fixes.itertuples():
-            st.warning(f"Correction ({ui.md(fix.dated)}): {ui.md(fix.field)} of {ui.md(fix.evidence_id)} changed from "
-                       f"{ui.md(fix.old_value)} to {ui.md(fix.new_value)}. {ui.md(fix.note)} "
-                       + ui.link("source", fix.source_url))
+            st.warning(
+                f"Correction ({ui.md(fix.dated)}): {ui.md(fix.field)} of {ui.md(fix.evidence_id)} changed from "
+                f"{ui.md(fix.old_value)} to {ui.md(fix.new_value)}. {ui.md(fix.note)} "
+                + ui.link("source", fix.source_url)
+            )
         with st.expander("Something wrong here? Submit a correction or a statement"):
-            st.markdown("Agencies and anyone with records can correct a claim. Send the text below, with a link to "
-                        "your source, to the project's issue tracker or maintainers. A correction is applied at "
-                        "every build from `data/corrections.csv` and shown here; an agency's own statement "
-                        "(a denial, a confirmation, 'tests only') is added as evidence with its source, beside "
-                        "the rest, not in place of it.")
+            st.markdown(
+                "Agencies and anyone with records can correct a claim. Send the text below, with a link to "
+                "your source, to the project's issue tracker or maintainers. A correction is applied at "
+                "every build from `data/corrections.csv` and shown here; an agency's own statement "
+                "(a denial, a confirmation, 'tests only') is added as evidence with its source, beside "
+                "the rest, not in place of it."
+            )
             claim_lines = "\n".join(f"- {c.product}: currently '{c.status}'" for c in claims.itertuples())
-            st.code(f"Correction request: {record['name']} ({agency_id})\n\nClaims concerned:\n{claim_lines}\n\n"
-                    "What is wrong:\n[describe]\n\nWhat it should say:\n[describe]\n\n"
-                    "Source (a public document, a records response, an official statement):\n[link]\n\n"
-                    "Your name and role (kept private unless you agree):\n[name]\n", language="text")
+            st.code(
+                f"Correction request: {record['name']} ({agency_id})\n\nClaims concerned:\n{claim_lines}\n\n"
+                "What is wrong:\n[describe]\n\nWhat it should say:\n[describe]\n\n"
+                "Source (a public document, a records response, an official statement):\n[link]\n\n"
+                "Your name and role (kept private unless you agree):\n[name]\n",
+                language="text",
+            )
 
         ui.show_policies(queries.agency_policies(agency_id), "Policies covering this jurisdiction")
 
@@ -87,30 +117,45 @@ if ui.guard_database():
             own = evidence[evidence["product"] == claim.product]
             against, for_ = own[own["kind"] == "denied"], own[own["kind"] != "denied"]
             left, right = st.columns(2)
-            for column, title, rows in ((left, "Says it was used or bought", for_), (right, "Says it was not", against)):
+            for column, title, rows in (
+                (left, "Says it was used or bought", for_),
+                (right, "Says it was not", against),
+            ):
                 with column:
                     st.markdown(f"**{title}**")
                     for row in rows.itertuples():
-                        st.markdown(f"- {ui.md(row.kind)}: “{ui.md(row.summary)}” · "
-                                    + ui.link(ui.text(row.source_name) or row.source, row.source_url))
+                        st.markdown(
+                            f"- {ui.md(row.kind)}: “{ui.md(row.summary)}” · "
+                            + ui.link(ui.text(row.source_name) or row.source, row.source_url)
+                        )
         st.subheader(f"Evidence timeline ({len(evidence)})")
         ui.downloads(partial(queries.agency_evidence, agency_id), f"evidence-{agency_id}", key="agency_dl")
         for row in evidence.itertuples():
             with st.container(border=True):
-                when = "undated" if pd.isna(row.event_date) else (
-                    f"{row.event_date:%Y}" if row.date_precision == "year" else f"{row.event_date:%Y-%m-%d}")
+                when = (
+                    "undated"
+                    if pd.isna(row.event_date)
+                    else (f"{row.event_date:%Y}" if row.date_precision == "year" else f"{row.event_date:%Y-%m-%d}")
+                )
                 when = when if when == "undated" else f"{row.date_label} {when}"
                 amount = "" if pd.isna(row.amount) else f" · ${row.amount:,.0f}"
-                st.markdown(f"**{ui.md(when)}** · {ui.md(row.kind)} · {ui.md(row.product)}{ui.md(amount)} · "
-                            + ui.link(ui.text(row.source_name) or row.source, row.source_url))
+                st.markdown(
+                    f"**{ui.md(when)}** · {ui.md(row.kind)} · {ui.md(row.product)}{ui.md(amount)} · "
+                    + ui.link(ui.text(row.source_name) or row.source, row.source_url)
+                )
                 if ui.text(row.summary):
                     st.markdown("> " + ui.md(row.summary, lines=True))
                 st.caption(f"Why “{ui.md(row.kind)}”: {ui.md(row.kind_reason)}")
                 own = links[links["evidence_id"] == row.evidence_id]
                 if len(own) > 1:
-                    st.markdown("Sources cited: " + " · ".join(
-                        ui.link(ui.text(l.source_name) or f"link {l.link_number}", l.url)
-                        + ("" if pd.isna(l.link_date) else f" ({l.link_date:%Y-%m-%d})") for l in own.itertuples()))
+                    st.markdown(
+                        "Sources cited: "
+                        + " · ".join(
+                            ui.link(ui.text(link.source_name) or f"link {link.link_number}", link.url)
+                            + ("" if pd.isna(link.link_date) else f" ({link.link_date:%Y-%m-%d})")
+                            for link in own.itertuples()
+                        )
+                    )
                 st.caption(f"From {ui.md(row.source)} ({ui.md(row.license)}).")
                 with st.expander("Raw source record"):
                     ui.show_raw_record(row.raw_record_id)

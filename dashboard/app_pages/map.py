@@ -1,4 +1,5 @@
 """The US map of agencies with public evidence, its filters, and the same selection as a table."""
+
 from functools import partial
 
 import streamlit as st
@@ -6,8 +7,10 @@ import streamlit as st
 from dashboard import charts, queries, ui
 
 st.title("Who's Watching")
-st.caption("Agencies with public evidence that they used, trialled or bought facial-recognition products. "
-           "Every point links to its evidence and the source record it came from.")
+st.caption(
+    "Agencies with public evidence that they used, trialled or bought facial-recognition products. "
+    "Every point links to its evidence and the source record it came from."
+)
 
 if ui.guard_database():
     options = queries.filter_options()
@@ -21,22 +24,35 @@ if ui.guard_database():
         start, end = ui.param_int("from"), ui.param_int("to")
         start = start if start is not None and low <= start <= high else low
         end = end if end is not None and start <= end <= high else high
-        ui.seed_state("f_years", (start, end))   # out-of-range or inverted years fall back to the full range
+        ui.seed_state("f_years", (start, end))  # out-of-range or inverted years fall back to the full range
 
     with st.container(horizontal=True):
         st.multiselect("State", options.get("state", []), key="f_state", placeholder="All states")
         st.multiselect("Vendor", options.get("vendor", []), key="f_vendor", placeholder="All vendors")
         st.multiselect("Status", options["status"], key="f_status", placeholder="All statuses")
         st.multiselect("Agency type", options.get("kind", []), key="f_kind", placeholder="All types")
-    year_range = st.slider("Year of evidence", min(years), max(years), key="f_years") if years and min(years) < max(years) else None
+    year_range = (
+        st.slider("Year of evidence", min(years), max(years), key="f_years")
+        if years and min(years) < max(years)
+        else None
+    )
     narrowed = year_range is not None and year_range != (min(years), max(years))
 
     filters = queries.Filters(
-        states=st.session_state.f_state, vendors=st.session_state.f_vendor, statuses=st.session_state.f_status,
+        states=st.session_state.f_state,
+        vendors=st.session_state.f_vendor,
+        statuses=st.session_state.f_status,
         kinds=st.session_state.f_kind,
-        year_from=year_range[0] if narrowed else None, year_to=year_range[1] if narrowed else None)
-    ui.set_params(state=filters.states, vendor=filters.vendors, status=filters.statuses, kind=filters.kinds,
-                  **{"from": filters.year_from, "to": filters.year_to})
+        year_from=year_range[0] if narrowed else None,
+        year_to=year_range[1] if narrowed else None,
+    )
+    ui.set_params(
+        state=filters.states,
+        vendor=filters.vendors,
+        status=filters.statuses,
+        kind=filters.kinds,
+        **{"from": filters.year_from, "to": filters.year_to},
+    )
 
     counts = queries.headline(filters)
     with st.container(horizontal=True):
@@ -50,51 +66,82 @@ if ui.guard_database():
     coverage = queries.coverage_counts(filters.states)
     registry = sum(coverage.values())
     where = f" in {ui.md(', '.join(filters.states))}" if filters.states else ""
-    st.caption(f"Coverage of the {registry:,} registry agencies{where}: "
-               f"{coverage.get('evidence found', 0):,} with evidence, "
-               f"{sum(n for s, n in coverage.items() if s.startswith('asked')):,} asked through a records request "
-               "with no evidence yet, "
-               f"{coverage.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with no "
-               f"face-recognition evidence found, {coverage.get('not researched', 0):,} not researched yet.")
+    st.caption(
+        f"Coverage of the {registry:,} registry agencies{where}: "
+        f"{coverage.get('evidence found', 0):,} with evidence, "
+        f"{sum(n for s, n in coverage.items() if s.startswith('asked')):,} asked through a records request "
+        "with no evidence yet, "
+        f"{coverage.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with no "
+        f"face-recognition evidence found, {coverage.get('not researched', 0):,} not researched yet."
+    )
     ui.seed_state("f_coverage", st.query_params.get("coverage") == "1")
-    show_researched = st.toggle("Show agencies researched or asked, with no face-recognition evidence",
-                                key="f_coverage")
+    show_researched = st.toggle(
+        "Show agencies researched or asked, with no face-recognition evidence", key="f_coverage"
+    )
     ui.set_params(coverage="1" if show_researched else None)
 
     agencies = queries.map_agencies(filters)
     policies = queries.policies(filters.states)
-    figure = charts.agency_map(agencies, policies,
-                               queries.researched_without_evidence(filters.states) if show_researched else None,
-                               fit=bool(filters.states))
+    figure = charts.agency_map(
+        agencies,
+        policies,
+        queries.researched_without_evidence(filters.states) if show_researched else None,
+        fit=bool(filters.states),
+    )
     event = st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, on_select="rerun", selection_mode="points", key="map")
     unplotted = agencies[agencies["latitude"].isna()]
     if not unplotted.empty:
-        st.caption(f"{len(unplotted)} agencies with evidence have no location and are not on the map "
-                   "(federal agencies, and agencies that could not be placed): they are in the table below.")
-    st.caption("An empty area is not evidence of absence: most agencies have simply not been researched yet. "
-               "Diamonds mark local and state policies (bans, moratoria, oversight ordinances).")
+        st.caption(
+            f"{len(unplotted)} agencies with evidence have no location and are not on the map "
+            "(federal agencies, and agencies that could not be placed): they are in the table below."
+        )
+    st.caption(
+        "An empty area is not evidence of absence: most agencies have simply not been researched yet. "
+        "Diamonds mark local and state policies (bans, moratoria, oversight ordinances)."
+    )
 
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     chosen = [p.get("customdata", [None])[0] for p in points if p.get("customdata")]
     for agency_id in chosen[:5]:
         name = agencies.loc[agencies["agency_id"] == agency_id, "name"]
         label = ui.md(name.iloc[0] if len(name) else agency_id)
-        st.page_link("app_pages/agency.py", label=f"Open evidence for {label}",
-                     query_params={"agency": agency_id}, icon="➡️")
+        st.page_link(
+            "app_pages/agency.py", label=f"Open evidence for {label}", query_params={"agency": agency_id}, icon="➡️"
+        )
 
     ui.status_legend()
     st.subheader(f"{len(agencies)} agencies")
     table = agencies.assign(link="/agency?agency=" + agencies["agency_id"])[
-        ["link", "name", "agency_kind", "state", "status", "products", "evidence_count", "first_date", "last_date",
-         "placement", "location_note"]]
-    st.dataframe(table, hide_index=True, column_config={
-        "link": st.column_config.LinkColumn("evidence", display_text="open"),
-        "agency_kind": "type", "evidence_count": "evidence",
-        "first_date": st.column_config.DateColumn("first dated", format="YYYY-MM-DD"),
-        "last_date": st.column_config.DateColumn("last dated", format="YYYY-MM-DD")})
+        [
+            "link",
+            "name",
+            "agency_kind",
+            "state",
+            "status",
+            "products",
+            "evidence_count",
+            "first_date",
+            "last_date",
+            "placement",
+            "location_note",
+        ]
+    ]
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "link": st.column_config.LinkColumn("evidence", display_text="open"),
+            "agency_kind": "type",
+            "evidence_count": "evidence",
+            "first_date": st.column_config.DateColumn("first dated", format="YYYY-MM-DD"),
+            "last_date": st.column_config.DateColumn("last dated", format="YYYY-MM-DD"),
+        },
+    )
     ui.downloads(partial(queries.map_agencies, filters), "agencies", key="map_dl", what="Agencies")
-    st.caption("Downloads carry one row per agency; each agency's evidence, with its source URL and raw record, "
-               "is on its page and in the claims export.")
+    st.caption(
+        "Downloads carry one row per agency; each agency's evidence, with its source URL and raw record, "
+        "is on its page and in the claims export."
+    )
     # Queried on click only. A frame, or a function defined in this page (which holds the page's variables), would
     # stay in the server for as long as the session lives: 0.9 GB per visit at 1M rows.
     ui.downloads(partial(queries.claims_export, filters), "evidence", key="claims_dl", what="Evidence with provenance")

@@ -1,4 +1,5 @@
 """My records requests: what was sent, to whom, and when each answer is due under its state's law."""
+
 from datetime import date
 
 import pandas as pd
@@ -9,17 +10,22 @@ from dashboard.documents.letter import law_from_row
 from ingest import tracker
 
 st.title("My records requests")
-st.caption("Requests you have sent, kept on this machine only. Due dates follow each state's law as our table "
-           "gives it (business days skip weekends and holidays); check them against the linked guide.")
+st.caption(
+    "Requests you have sent, kept on this machine only. Due dates follow each state's law as our table "
+    "gives it (business days skip weekends and holidays); check them against the linked guide."
+)
 
 
 def deadline_row(request: tracker.Request) -> dict:
     """Due date and explanation; a place with no law row gets a plain sentence, not a guess."""
     law = law_from_row(queries.records_law(request.state), request.state)
     if law is None:
-        return {"due": None, "overdue": False,
-                "deadline": f"No deadline is known for {request.state or 'this place'}: we have no public-records "
-                            "law on file for it. Ask the agency for an acknowledgement and an estimated date."}
+        return {
+            "due": None,
+            "overdue": False,
+            "deadline": f"No deadline is known for {request.state or 'this place'}: we have no public-records "
+            "law on file for it. Ask the agency for an acknowledgement and an estimated date.",
+        }
     deadline = law.deadline(request.sent)
     due = deadline.due or deadline.latest
     overdue = due is not None and due < date.today() and request.status in ("sent", "acknowledged")
@@ -28,28 +34,40 @@ def deadline_row(request: tracker.Request) -> dict:
 
 def show_kept_aside() -> None:
     for aside in tracker.kept_aside():
-        st.warning(ui.md(f"A damaged copy of your requests file is kept aside at {aside}. Open it to copy back "
-                         "anything you need; delete it to remove this note."), icon=":material/warning:")
+        st.warning(
+            ui.md(
+                f"A damaged copy of your requests file is kept aside at {aside}. Open it to copy back "
+                "anything you need; delete it to remove this note."
+            ),
+            icon=":material/warning:",
+        )
 
 
 if ui.guard_database():
     loaded = tracker.load_checked()
     if loaded.problem:
-        st.error(ui.md(loaded.problem))   # it quotes the file: text, not markup
+        st.error(ui.md(loaded.problem))  # it quotes the file: text, not markup
     show_kept_aside()
     requests = loaded.items
     if not requests:
         st.info("No requests tracked yet. Write one from the Place page, send it, then track it there.")
-    rows = [{"agency": r.agency_name, "state": r.state, "sent": r.sent, "status": r.status, **deadline_row(r)}
-            for r in requests]
+    rows = [
+        {"agency": r.agency_name, "state": r.state, "sent": r.sent, "status": r.status, **deadline_row(r)}
+        for r in requests
+    ]
     if rows:
         table = pd.DataFrame(rows)[["agency", "state", "sent", "status", "due", "overdue", "deadline"]]
         st.dataframe(table, hide_index=True)
         lawless = sorted({r.state or "an unknown place" for r in requests if queries.records_law(r.state) is None})
         if lawless:
-            st.info(ui.md(f"No deadline is known for {', '.join(lawless)}: we have no public-records law on file "
-                          "there, so no due date is shown. Ask the agency for an acknowledgement and an estimated "
-                          "date."), icon=":material/event_busy:")
+            st.info(
+                ui.md(
+                    f"No deadline is known for {', '.join(lawless)}: we have no public-records law on file "
+                    "there, so no due date is shown. Ask the agency for an acknowledgement and an estimated "
+                    "date."
+                ),
+                icon=":material/event_busy:",
+            )
         ui.downloads(table, "my-requests", key="requests_dl")
         with st.container(horizontal=True):
             index = st.selectbox("Request", range(len(requests)), format_func=lambda i: requests[i].agency_name)

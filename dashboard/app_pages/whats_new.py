@@ -1,28 +1,34 @@
 """What's new: evidence added or removed by each build, newest first, for everything, some states or a
 watchlist, with Atom feeds."""
+
+import functools
 from urllib.parse import quote
 
 import streamlit as st
 
-from dashboard import queries, ui
-from dashboard.data import cursor
+from dashboard import exports, queries, ui
 from ingest import watchlists
-from ingest.changes import atom
 
 st.title("What's new")
-st.caption("Evidence each update of the database added or removed, compared with the one before. "
-           "Subscribe with an Atom feed; each build also writes them to the feeds/ folder beside the database.")
+st.caption(
+    "Evidence each update of the database added or removed, compared with the one before. "
+    "Subscribe with an Atom feed; each build also writes them to the feeds/ folder beside the database."
+)
 
 if ui.guard_database():
     loaded = watchlists.load_checked()
     if loaded.problem:
-        st.error(ui.md(loaded.problem))   # it quotes the file: text, not markup
+        st.error(ui.md(loaded.problem))  # it quotes the file: text, not markup
     watches = {w.name: w for w in loaded.items}
     with st.expander("Watchlists: follow a city, county, state, agency or vendor (saved on this machine)"):
         with st.form("add_watch", clear_on_submit=True, border=False):
             with st.container(horizontal=True):
-                name = st.text_input("Name", placeholder="e.g. My city", max_chars=watchlists.NAME_LIMIT,
-                                     help=f"At most {watchlists.NAME_LIMIT} characters; each watchlist needs its own.")
+                name = st.text_input(
+                    "Name",
+                    placeholder="e.g. My city",
+                    max_chars=watchlists.NAME_LIMIT,
+                    help=f"At most {watchlists.NAME_LIMIT} characters; each watchlist needs its own.",
+                )
                 kind = st.selectbox("Follows", watchlists.KINDS)
                 value = st.text_input("Value", placeholder="Detroit · Wayne County · MI · MI8234900 · Clearview AI")
             if st.form_submit_button("Save watchlist"):
@@ -33,7 +39,7 @@ if ui.guard_database():
                     st.error(ui.md(f"The watchlist was not saved: {exc}."))
         for watch in list(watches.values()):
             with st.container(horizontal=True):
-                st.text(f"{watch.name}: {watch.kind} = {watch.value}")   # a name is the user's text, not markup
+                st.text(f"{watch.name}: {watch.kind} = {watch.value}")  # a name is the user's text, not markup
                 if st.button("Remove", key=f"rm_{watch.slug}"):
                     try:
                         watchlists.remove(watch.name)
@@ -57,12 +63,28 @@ if ui.guard_database():
             # An id from a source is one query value, percent-encoded, never the rest of a URL.
             links = "/agency?agency=" + group["agency_id"].fillna("").map(lambda i: quote(str(i), safe=""))
             table = group.assign(link=links, source_url=ui.http_only(group["source_url"]))[
-                ["change", "link", "agency_name", "state", "product", "kind", "source_url", "evidence_id"]]
-            st.dataframe(table, hide_index=True, column_config={
-                "link": st.column_config.LinkColumn("agency", display_text="open"),
-                "source_url": st.column_config.LinkColumn("source")})
-    feed = lambda: atom(cursor(), watch=watch,  # noqa: E731
-                        where_state=chosen[0] if len(chosen) == 1 and not watch else None,
-                        title=f"Who's Watching: {watch.name}" if watch else "Who's Watching: what's new")
-    st.download_button("Atom feed", feed, file_name=f"watch-{watch.slug}.xml" if watch else "whats-new.xml",
-                       mime="application/atom+xml", on_click="ignore", icon=":material/rss_feed:")
+                ["change", "link", "agency_name", "state", "product", "kind", "source_url", "evidence_id"]
+            ]
+            st.dataframe(
+                table,
+                hide_index=True,
+                column_config={
+                    "link": st.column_config.LinkColumn("agency", display_text="open"),
+                    "source_url": st.column_config.LinkColumn("source"),
+                },
+            )
+    # A function of a module, not of this page: Streamlit keeps a download's callable for the whole session.
+    feed = functools.partial(
+        exports.atom_feed,
+        watch=watch,
+        where_state=chosen[0] if len(chosen) == 1 and not watch else None,
+        title=f"Who's Watching: {watch.name}" if watch else "Who's Watching: what's new",
+    )
+    st.download_button(
+        "Atom feed",
+        feed,
+        file_name=f"watch-{watch.slug}.xml" if watch else "whats-new.xml",
+        mime="application/atom+xml",
+        on_click="ignore",
+        icon=":material/rss_feed:",
+    )

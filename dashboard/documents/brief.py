@@ -4,6 +4,7 @@ trials, policy status, and questions for the hearing, every line with a numbered
 The brief is data first (Brief -> sections -> lines, each line citing numbers in `citations`), so
 that the page, the PDF and the tests all read the same thing and every citation can be checked.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,8 +20,8 @@ ACTIVE = ("procured", "used", "trialled")
 @dataclass
 class Citation:
     number: int
-    kind: str          # evidence | policy | source
-    ref: str           # evidence_id, policy_id or source_id
+    kind: str  # evidence | policy | source
+    ref: str  # evidence_id, policy_id or source_id
     label: str
     url: str
 
@@ -68,75 +69,135 @@ def _present(value) -> str:
     return value if isinstance(value, str) and value else ""
 
 
-def build_brief(jurisdiction: str, evidence: pd.DataFrame, policies: pd.DataFrame, policy_source: dict,
-                today: date | None = None, flags: pd.DataFrame | None = None,
-                requests: pd.DataFrame | None = None, coverage: dict | None = None,
-                coverage_sources: list[dict] | None = None) -> Brief:
+def build_brief(
+    jurisdiction: str,
+    evidence: pd.DataFrame,
+    policies: pd.DataFrame,
+    policy_source: dict,
+    today: date | None = None,
+    flags: pd.DataFrame | None = None,
+    requests: pd.DataFrame | None = None,
+    coverage: dict | None = None,
+    coverage_sources: list[dict] | None = None,
+) -> Brief:
     brief = Brief(f"Facial recognition in {jurisdiction}: the public record", jurisdiction, today or date.today())
 
     agencies = evidence["agency_name"].nunique() if len(evidence) else 0
-    summary = [Line(f"{agencies} agencies in {jurisdiction} have public evidence of facial-recognition use "
-                    f"({len(evidence)} evidence rows). Absence from this list means no evidence was found, "
-                    "not that no agency uses it.",
-                    sorted({_evidence_cite(brief, r) for r in evidence.itertuples()})[:6])]
+    summary = [
+        Line(
+            f"{agencies} agencies in {jurisdiction} have public evidence of facial-recognition use "
+            f"({len(evidence)} evidence rows). Absence from this list means no evidence was found, "
+            "not that no agency uses it.",
+            sorted({_evidence_cite(brief, r) for r in evidence.itertuples()})[:6],
+        )
+    ]
     if coverage:
         asked = sum(n for status, n in coverage.items() if status.startswith("asked"))
-        summary.append(Line(
-            f"Coverage: of the {sum(coverage.values())} agencies in our registry here (the FBI list and agencies "
-            f"named by sources), {coverage.get('evidence found', 0)} have evidence; {asked} were asked through a records request with no "
-            f"evidence yet; {coverage.get('researched, no face-recognition evidence found', 0)} were researched by "
-            f"the Atlas of Surveillance with nothing found; {coverage.get('not researched', 0)} have not been "
-            "researched.",
-            [brief.cite("source", s["source_id"], s["name"], s["url"]) for s in coverage_sources or ()]))
+        summary.append(
+            Line(
+                f"Coverage: of the {sum(coverage.values())} agencies in our registry here (the FBI list and agencies "
+                f"named by sources), {coverage.get('evidence found', 0)} have evidence; {asked} were asked through a records request with no "
+                f"evidence yet; {coverage.get('researched, no face-recognition evidence found', 0)} were researched by "
+                f"the Atlas of Surveillance with nothing found; {coverage.get('not researched', 0)} have not been "
+                "researched.",
+                [brief.cite("source", s["source_id"], s["name"], s["url"]) for s in coverage_sources or ()],
+            )
+        )
     brief.sections.append(("Summary", summary))
 
     products = []
     for product, rows in evidence.groupby("product", dropna=False, sort=True):
-        agencies_here = rows.groupby("agency_name", sort=True).agg(status=("status", "first"),
-                                                                  contested=("contested", "any"))
-        names = "; ".join(f"{a} ({r.status}{', contested' if r.contested else ''})"
-                          for a, r in agencies_here.iterrows())
-        products.append(Line(f"{product}: {len(agencies_here)} agenc{'y' if len(agencies_here) == 1 else 'ies'}: "
-                             f"{names}.", [_evidence_cite(brief, r) for r in rows.itertuples()]))
-    brief.sections.append(("Products and vendors", products or [
-        Line("No agency here has evidence of facial-recognition use in this data.",
-             [brief.cite("source", "atlas_2020", "EFF Atlas of Surveillance (2020 export)",
-                         "https://atlasofsurveillance.org/")])]))
+        agencies_here = rows.groupby("agency_name", sort=True).agg(
+            status=("status", "first"), contested=("contested", "any")
+        )
+        names = "; ".join(
+            f"{a} ({r.status}{', contested' if r.contested else ''})" for a, r in agencies_here.iterrows()
+        )
+        products.append(
+            Line(
+                f"{product}: {len(agencies_here)} agenc{'y' if len(agencies_here) == 1 else 'ies'}: {names}.",
+                [_evidence_cite(brief, r) for r in rows.itertuples()],
+            )
+        )
+    brief.sections.append(
+        (
+            "Products and vendors",
+            products
+            or [
+                Line(
+                    "No agency here has evidence of facial-recognition use in this data.",
+                    [
+                        brief.cite(
+                            "source",
+                            "atlas_2020",
+                            "EFF Atlas of Surveillance (2020 export)",
+                            "https://atlasofsurveillance.org/",
+                        )
+                    ],
+                )
+            ],
+        )
+    )
 
     spend = []
     for row in evidence[evidence["kind"] == "procured"].itertuples():
         amount = "" if pd.isna(row.amount) else f" ${row.amount:,.0f};"
-        spend.append(Line(f"{row.agency_name}, {row.product}:{amount} {row.date_label} {_when(row.event_date)}. "
-                          f"{_short(row.summary, 160)}", [_evidence_cite(brief, row)]))
+        spend.append(
+            Line(
+                f"{row.agency_name}, {row.product}:{amount} {row.date_label} {_when(row.event_date)}. "
+                f"{_short(row.summary, 160)}",
+                [_evidence_cite(brief, row)],
+            )
+        )
     if spend:
         brief.sections.append(("Contracts and spend", spend))
 
-    trials = [Line(f"{row.agency_name}, {row.product}: {_short(row.summary, 160)}", [_evidence_cite(brief, row)])
-              for row in evidence[evidence["kind"] == "trialled"].itertuples()]
+    trials = [
+        Line(f"{row.agency_name}, {row.product}: {_short(row.summary, 160)}", [_evidence_cite(brief, row)])
+        for row in evidence[evidence["kind"] == "trialled"].itertuples()
+    ]
     if trials:
         brief.sections.append(("Trials and pilots", trials))
 
     policy_lines = []
     for row in policies.itertuples():
         caveat = f" Caveat: {row.caveat}" if isinstance(row.caveat, str) and row.caveat else ""
-        policy_lines.append(Line(f"{row.jurisdiction}: {row.stance} ({row.date_text}).{caveat}",
-                                 [brief.cite("policy", row.policy_id, f"{row.jurisdiction}, {row.date_text}",
-                                             row.source_url)]))
+        policy_lines.append(
+            Line(
+                f"{row.jurisdiction}: {row.stance} ({row.date_text}).{caveat}",
+                [brief.cite("policy", row.policy_id, f"{row.jurisdiction}, {row.date_text}", row.source_url)],
+            )
+        )
+
     def table_cite() -> int:  # cited only where a line rests on the policy table's silence
         return brief.cite("source", policy_source["source_id"], policy_source["name"], policy_source["url"])
 
     if not policy_lines:
-        policy_lines.append(Line(f"No ban, moratorium or oversight ordinance for {jurisdiction} is in our policy "
-                                 "table, which is incomplete: check the local code.", [table_cite()]))
+        policy_lines.append(
+            Line(
+                f"No ban, moratorium or oversight ordinance for {jurisdiction} is in our policy "
+                "table, which is incomplete: check the local code.",
+                [table_cite()],
+            )
+        )
     brief.sections.append(("Policy status", policy_lines))
 
     requests = requests if requests is not None else pd.DataFrame()
     if len(requests):
-        brief.sections.append(("Records requests", [
-            Line(f"{r.agency_name}: “{_short(r.title, 120)}”, {r.outcome}"
-                 + ("" if pd.isna(r.submitted_on) else f" (filed {r.submitted_on:%Y-%m-%d})")
-                 + ". A request shows that someone asked, not that the agency used anything.",
-                 [_request_cite(brief, r.request_id, r.url)]) for r in requests.itertuples()]))
+        brief.sections.append(
+            (
+                "Records requests",
+                [
+                    Line(
+                        f"{r.agency_name}: “{_short(r.title, 120)}”, {r.outcome}"
+                        + ("" if pd.isna(r.submitted_on) else f" (filed {r.submitted_on:%Y-%m-%d})")
+                        + ". A request shows that someone asked, not that the agency used anything.",
+                        [_request_cite(brief, r.request_id, r.url)],
+                    )
+                    for r in requests.itertuples()
+                ],
+            )
+        )
 
     asked = questions(brief, evidence, policies, table_cite)
     # Policy against practice and records requests against evidence (views.flags), each cited on both sides.
@@ -165,21 +226,33 @@ def questions(brief: Brief, evidence: pd.DataFrame, policies: pd.DataFrame, tabl
         if rows["contested"].any():
             contested.append((f"{agency} ({product})", cites))
     for found, question in (
-        (unbought, "show use or a trial with no procurement record here: was there a contract, a free trial, or "
-                   "access through another agency's system, and who approved it?"),
+        (
+            unbought,
+            "show use or a trial with no procurement record here: was there a contract, a free trial, or "
+            "access through another agency's system, and who approved it?",
+        ),
         (ended, "report that use ended: when, and what happened to the searches and images?"),
         (contested, "deny what other evidence reports: can the agency release the records that settle it?"),
     ):
         if found:
-            out.append(Line(f"{'; '.join(name for name, _ in found)} {question}",
-                            sorted({n for _, cites in found for n in cites})))
+            out.append(
+                Line(
+                    f"{'; '.join(name for name, _ in found)} {question}",
+                    sorted({n for _, cites in found for n in cites}),
+                )
+            )
     if len(evidence):
         every = sorted({_evidence_cite(brief, r) for r in evidence.itertuples()})[:6]
-        out.append(Line("How many facial-recognition searches were run each year, by whom, and were any audited?",
-                        every))
+        out.append(
+            Line("How many facial-recognition searches were run each year, by whom, and were any audited?", every)
+        )
         if not any(str(s).lower().startswith(("ban", "moratorium")) for s in policies.get("stance", [])):
-            out.append(Line("Is there a published use policy for facial recognition? None is in the record here.",
-                            every[:3] + [table_cite()]))
+            out.append(
+                Line(
+                    "Is there a published use policy for facial recognition? None is in the record here.",
+                    every[:3] + [table_cite()],
+                )
+            )
     return out
 
 
@@ -205,10 +278,14 @@ def brief_markdown(brief: Brief) -> str:
 def brief_pdf(brief: Brief, map_png: bytes | None = None) -> bytes:
     doc = Document(brief.title, footer=f"Who's Watching · {brief.jurisdiction} · {brief.generated:%Y-%m-%d}")
     doc.heading(brief.title, 14)
-    doc.paragraph(f"Generated {brief.generated:%B %d, %Y}. Every line cites its sources by number; "
-                  "the numbers are listed at the end.", size=8.5)
+    doc.paragraph(
+        f"Generated {brief.generated:%B %d, %Y}. Every line cites its sources by number; "
+        "the numbers are listed at the end.",
+        size=8.5,
+    )
     if map_png:
         import io
+
         doc.image(io.BytesIO(map_png), w=110, x=(doc.w - 110) / 2)
         doc.ln(2)
     for title, lines in brief.sections:

@@ -1,4 +1,5 @@
 """A public-records request letter for one agency, citing its state's law and deadline."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,10 +27,10 @@ class Law:
     law_name: str
     statute: str | None
     response_days: int | None
-    day_type: str                      # business | calendar | unknown | none (no fixed number of days)
+    day_type: str  # business | calendar | unknown | none (no fixed number of days)
     guide_url: str
-    deadline_note: str | None = None   # what the law says about timing, in its own words, with its section
-    caveat: str | None = None          # each correction's note and source
+    deadline_note: str | None = None  # what the law says about timing, in its own words, with its section
+    caveat: str | None = None  # each correction's note and source
 
     @property
     def citation(self) -> str:
@@ -49,39 +50,66 @@ class Law:
         if self.day_type == "none":
             return f"The {self.law_name} sets no fixed response deadline.{said}{ask}"
         if self.response_days is None:
-            return (f"The table of state laws we rely on gives no fixed response deadline for the {self.law_name} "
-                    f"(check {self.guide_url}).{said}{ask}")
+            return (
+                f"The table of state laws we rely on gives no fixed response deadline for the {self.law_name} "
+                f"(check {self.guide_url}).{said}{ask}"
+            )
         if self.day_type == "unknown":
-            return (f"I understand the {self.law_name} calls for a response within {self.response_days} days "
-                    f"(whether business or calendar days is not stated in the table we rely on; see {self.guide_url}), "
-                    f"that is between {_day(found.earliest)} and {_day(found.latest)}.{said}")
-        return (f"The {self.law_name} requires a response within {self.response_days} {self.day_type} days, "
-                f"that is by {_day(found.due)}.{said}")
+            return (
+                f"I understand the {self.law_name} calls for a response within {self.response_days} days "
+                f"(whether business or calendar days is not stated in the table we rely on; see {self.guide_url}), "
+                f"that is between {_day(found.earliest)} and {_day(found.latest)}.{said}"
+            )
+        return (
+            f"The {self.law_name} requires a response within {self.response_days} {self.day_type} days, "
+            f"that is by {_day(found.due)}.{said}"
+        )
 
 
 def law_from_row(row: dict | None, state: str) -> Law | None:
     if row is None:
         return None
-    return Law(state, row["law_name"], row.get("statute"), _int(row.get("response_days")), row["day_type"],
-               row["guide_url"], _text(row.get("deadline_note")), _text(row.get("caveat")))
+    return Law(
+        state,
+        row["law_name"],
+        row.get("statute"),
+        _int(row.get("response_days")),
+        row["day_type"],
+        row["guide_url"],
+        _text(row.get("deadline_note")),
+        _text(row.get("caveat")),
+    )
 
 
-def build_letter(agency: dict, claims: pd.DataFrame, law: Law | None, today: date | None = None,
-                 requester: str = "[Your name]", contact: str = "[Your mailing address or email]") -> str:
+def build_letter(
+    agency: dict,
+    claims: pd.DataFrame,
+    law: Law | None,
+    today: date | None = None,
+    requester: str = "[Your name]",
+    contact: str = "[Your mailing address or email]",
+) -> str:
     today = today or date.today()
     products = sorted(p for p in claims["product"].dropna().unique() if "not named" not in p) if len(claims) else []
     vendors = sorted(v for v in claims["vendor"].dropna().unique() if "not named" not in v) if len(claims) else []
     product_text = f", including {', '.join(products)}" if products else ""
     vendor_text = ", ".join(vendors) if vendors else "any facial-recognition vendor"
-    place = ", ".join(str(v) for v in (agency.get("city"), agency.get("county"), agency.get("state"))
-                      if v and not pd.isna(v))
-    under = (f"Under the {law.citation}" if law else
-             "Under the public-records law that applies to your agency")
-    asks = "\n".join(f"{n}. {text.format(products=product_text, vendors=vendor_text)}"
-                     for n, text in enumerate(ASKS, start=1))
-    evidence = "\n".join(
-        f"- {row.product}: {row.status}, {row.evidence_count} public record(s); "
-        f"{(row.source_urls or '').split(' ')[0]}" for row in claims.itertuples()) if len(claims) else ""
+    place = ", ".join(
+        str(v) for v in (agency.get("city"), agency.get("county"), agency.get("state")) if v and not pd.isna(v)
+    )
+    under = f"Under the {law.citation}" if law else "Under the public-records law that applies to your agency"
+    asks = "\n".join(
+        f"{n}. {text.format(products=product_text, vendors=vendor_text)}" for n, text in enumerate(ASKS, start=1)
+    )
+    evidence = (
+        "\n".join(
+            f"- {row.product}: {row.status}, {row.evidence_count} public record(s); "
+            f"{(row.source_urls or '').split(' ')[0]}"
+            for row in claims.itertuples()
+        )
+        if len(claims)
+        else ""
+    )
     parts = [
         f"{today:%B %d, %Y}".replace(" 0", " "),
         f"Public Records Officer\n{agency['name']}\n{place}",
@@ -92,8 +120,9 @@ def build_letter(agency: dict, claims: pd.DataFrame, law: Law | None, today: dat
         asks,
     ]
     if evidence:
-        parts.append("Public sources indicate that your agency has used or acquired facial-recognition technology:\n"
-                     + evidence)
+        parts.append(
+            "Public sources indicate that your agency has used or acquired facial-recognition technology:\n" + evidence
+        )
     parts += [
         law.deadline_sentence(today) if law else "Please tell me when I can expect a response.",
         "If you deny any part of this request, please cite the specific exemption for each withheld record and "

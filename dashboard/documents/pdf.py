@@ -1,4 +1,5 @@
 """Small PDF writer over fpdf2 with a Unicode font, so quotes and names print as written."""
+
 from __future__ import annotations
 
 import re

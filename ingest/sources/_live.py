@@ -1,11 +1,12 @@
 """What every live connector shares: its context, its outcome, and the checks a response must pass
 before anything is parsed out of it (JSON where JSON was promised, the fields we read still there)."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 import httpx
 
@@ -23,14 +24,14 @@ class FetchContext:
     since: date | None = None
     base_url: str | None = None
     cursor: dict = field(default_factory=dict)
-    options: dict = field(default_factory=dict)    # per-run inputs, e.g. the file and mapping to import
+    options: dict = field(default_factory=dict)  # per-run inputs, e.g. the file and mapping to import
     advance: Callable[[int], None] = lambda n: None  # progress: n more records read
 
 
 @dataclass
 class Outcome:
     fetched: int = 0
-    cursor: dict | None = None     # None: keep the previous cursor
+    cursor: dict | None = None  # None: keep the previous cursor
     notes: list[str] = field(default_factory=list)
 
 
@@ -43,8 +44,10 @@ def json_body(response: httpx.Response) -> object:
     """The response as JSON, or a FetchError that says what came instead (an HTML error page, a cut body)."""
     where = strip_query(str(response.url))
     if looks_like_html(response.content):
-        raise FetchError(f"expected JSON from {where}, got an HTML page (HTTP {response.status_code}, "
-                         f"{response.headers.get('content-type', 'no content type')})")
+        raise FetchError(
+            f"expected JSON from {where}, got an HTML page (HTTP {response.status_code}, "
+            f"{response.headers.get('content-type', 'no content type')})"
+        )
     try:
         return json.loads(response.content)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -56,8 +59,10 @@ def records_at(document: object, key: str | None, where: str) -> list:
     found = document if key is None else (document.get(key) if isinstance(document, dict) else None)
     if not isinstance(found, list):
         name = f"field {key!r}" if key else "a top-level array"
-        raise SchemaDrift(f"{where}: response has no {name} of records; got {type(found).__name__}"
-                          + (f" with keys {sorted(document)}" if isinstance(document, dict) else ""))
+        raise SchemaDrift(
+            f"{where}: response has no {name} of records; got {type(found).__name__}"
+            + (f" with keys {sorted(document)}" if isinstance(document, dict) else "")
+        )
     return found
 
 
@@ -69,5 +74,7 @@ def require_fields(records: list, required: tuple[str, ...] | list[str], where: 
         return
     missing = [f for f in required if not any(f in r for r in objects)]
     if missing:
-        raise SchemaDrift(f"{where}: field(s) {', '.join(repr(f) for f in missing)} missing from every record; "
-                          f"records have: {', '.join(sorted(objects[0]))}")
+        raise SchemaDrift(
+            f"{where}: field(s) {', '.join(repr(f) for f in missing)} missing from every record; "
+            f"records have: {', '.join(sorted(objects[0]))}"
+        )

@@ -1,4 +1,5 @@
 """Agencies' own statements: right of reply, each one quoted from its published source."""
+
 DELIM = ","
 REQUIRED = ("agency_id", "vendor", "kind", "statement", "date", "source_url")
 

@@ -3,6 +3,7 @@
 The 2020 export has 25 columns and no ORI; today's has 28, adding `NEWAOSNUMBER (ORI9)`,
 `TECH ABV` and `Other Links`. One loader reads both and says which it found.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,16 @@ from ingest.sources._live import FetchContext, Outcome, looks_like_html
 DELIM = ","
 LINK_FIELDS = ("", " Snapshot", " Source", " Type", " Date")
 COMMON = (
-    "AOSNUMBER", "City", "County", "State", "Agency", "Type of LEA", "Summary", "Type of Juris",
-    "Technology", "Vendor",
+    "AOSNUMBER",
+    "City",
+    "County",
+    "State",
+    "Agency",
+    "Type of LEA",
+    "Summary",
+    "Type of Juris",
+    "Technology",
+    "Vendor",
     *(f"Link {n}{f}" for n in (1, 2, 3) for f in LINK_FIELDS),
 )
 CURRENT_ONLY = ("NEWAOSNUMBER (ORI9)", "TECH ABV", "Other Links")
@@ -28,14 +37,16 @@ TECH_SUFFIXES = ("FRT", "ALPR", "BWC", "GDT", "UAV", "CSS", "RTCC", "PP", "CR", 
 
 @dataclass(frozen=True)
 class AtlasFormat:
-    name: str            # "2020" or "current"
+    name: str  # "2020" or "current"
     columns: tuple[str, ...]
     has_ori: bool
-    extra: tuple[str, ...]   # columns neither format knows, reported rather than dropped silently
+    extra: tuple[str, ...]  # columns neither format knows, reported rather than dropped silently
 
     def describe(self) -> str:
-        text = (f"Atlas {self.name} format: {len(self.columns)} columns, "
-                f"{'with' if self.has_ori else 'without'} NEWAOSNUMBER (ORI9)")
+        text = (
+            f"Atlas {self.name} format: {len(self.columns)} columns, "
+            f"{'with' if self.has_ori else 'without'} NEWAOSNUMBER (ORI9)"
+        )
         return text + (f"; unrecognised columns kept in raw: {', '.join(self.extra)}" if self.extra else "")
 
 
@@ -44,8 +55,10 @@ def detect_format(columns: list[str] | tuple[str, ...]) -> AtlasFormat:
 
     missing = [c for c in COMMON if c not in columns]
     if missing:
-        raise SchemaDrift(f"Atlas export: missing column(s) {', '.join(repr(c) for c in missing)}; "
-                          f"found {len(columns)}: {', '.join(columns)}")
+        raise SchemaDrift(
+            f"Atlas export: missing column(s) {', '.join(repr(c) for c in missing)}; "
+            f"found {len(columns)}: {', '.join(columns)}"
+        )
     has_ori = "NEWAOSNUMBER (ORI9)" in columns
     extra = tuple(c for c in columns if c not in COMMON and c not in CURRENT_ONLY)
     return AtlasFormat("current" if has_ori else "2020", tuple(columns), has_ori, extra)
@@ -105,8 +118,11 @@ def fetch(ctx: FetchContext) -> Outcome:
     one must never become it. An export with a header and no rows is not believed either (the table has
     thousands): it is reported and the previous download stays the one the build reads."""
     url = rebase(ctx.source.endpoint, ctx.base_url)
-    conditional = {k: v for k, v in (("If-None-Match", ctx.cursor.get("etag")),
-                                     ("If-Modified-Since", ctx.cursor.get("last_modified"))) if v}
+    conditional = {
+        k: v
+        for k, v in (("If-None-Match", ctx.cursor.get("etag")), ("If-Modified-Since", ctx.cursor.get("last_modified")))
+        if v
+    }
     response = ctx.client.get(url, headers=conditional)
     if response.status_code == 304:
         return Outcome(0, None, ["not modified since the last run"])
@@ -117,11 +133,18 @@ def fetch(ctx: FetchContext) -> Outcome:
     if looks_like_html(body):
         raise FetchError(f"expected the Atlas CSV from {url}, got an HTML page (HTTP {response.status_code})")
     header, count = csv_records(body, url)
-    described = detect_format(header).describe()   # raises SchemaDrift naming the missing column
+    described = detect_format(header).describe()  # raises SchemaDrift naming the missing column
     if count == 0:
         return Outcome(0, None, ["the export has no rows: not archived, the previous download is kept"])
     ctx.run.save_response(response, ext="csv")
     ctx.advance(count)
     notes = [described] + (["--since does not apply: the Atlas export is always the whole table"] if ctx.since else [])
-    return Outcome(count, {"sha256": digest, "etag": response.headers.get("ETag"),
-                           "last_modified": response.headers.get("Last-Modified")}, notes)
+    return Outcome(
+        count,
+        {
+            "sha256": digest,
+            "etag": response.headers.get("ETag"),
+            "last_modified": response.headers.get("Last-Modified"),
+        },
+        notes,
+    )

@@ -1,4 +1,5 @@
 """Our catalog of facial-recognition vendors and products (data/catalog/)."""
+
 DELIM = ","
 VENDOR_COLUMNS = ("vendor_id", "name", "aliases", "homepage_url", "source_url", "other_lines", "notes")
 PRODUCT_COLUMNS = ("product_id", "vendor_id", "name", "aliases", "product_terms", "source_url", "notes")

@@ -3,6 +3,7 @@ export) imported with a column mapping. The file is archived byte for byte; its 
 
     python -m ingest run file --file clients.xlsx --map agency=Agency,state=State,vendor=Vendor --name "..."
 """
+
 from __future__ import annotations
 
 import io
@@ -14,7 +15,7 @@ from ingest import textfile
 from ingest.raw import SchemaDrift
 from ingest.sources._live import FetchContext, Outcome
 
-RECORDS_PATH = None     # a JSON import is an array of objects
+RECORDS_PATH = None  # a JSON import is an array of objects
 MAPPED = ("agency", "state", "city", "vendor", "product", "date")
 NEEDED = ("agency", "vendor")
 FORMATS = ("csv", "xlsx", "json")
@@ -22,6 +23,7 @@ FORMATS = ("csv", "xlsx", "json")
 
 class Reject(NamedTuple):
     """A row of an imported file that is not a record: kept in quarantine with the reason."""
+
     row_number: int | None
     reason: str
     text: str
@@ -35,9 +37,11 @@ def check_mapping(mapping: dict) -> None:
     unknown = [k for k in mapping if k not in MAPPED]
     missing = [k for k in NEEDED if not mapping.get(k)]
     if unknown or missing:
-        raise ValueError(f"--map needs {', '.join(NEEDED)} (and may give {', '.join(MAPPED)})"
-                         + (f"; missing {', '.join(missing)}" if missing else "")
-                         + (f"; unknown {', '.join(unknown)}" if unknown else ""))
+        raise ValueError(
+            f"--map needs {', '.join(NEEDED)} (and may give {', '.join(MAPPED)})"
+            + (f"; missing {', '.join(missing)}" if missing else "")
+            + (f"; unknown {', '.join(unknown)}" if unknown else "")
+        )
 
 
 def xlsx_rows(data: bytes) -> list[dict]:
@@ -47,8 +51,11 @@ def xlsx_rows(data: bytes) -> list[dict]:
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [textfile.clean(str(h)).strip() if h is not None else "" for h in next(rows, ())]
-    return [{h: ("" if v is None else textfile.clean(str(v))) for h, v in zip(header, row) if h}
-            for row in rows if any(v is not None for v in row)]
+    return [
+        {h: ("" if v is None else textfile.clean(str(v))) for h, v in zip(header, row) if h}
+        for row in rows
+        if any(v is not None for v in row)
+    ]
 
 
 def read_records(data: bytes, fmt: str) -> tuple[list[str], list[dict], list[Reject], str]:
@@ -63,10 +70,11 @@ def read_records(data: bytes, fmt: str) -> tuple[list[str], list[dict], list[Rej
         records, rejects = [], []
         for number, row in enumerate(rows, start=1):
             if not row:
-                continue     # a blank line holds no row
+                continue  # a blank line holds no row
             if len(row) > len(header):
-                rejects.append(Reject(number, f"row has {len(row)} cells but the header has {len(header)}",
-                                      ",".join(row)))
+                rejects.append(
+                    Reject(number, f"row has {len(row)} cells but the header has {len(header)}", ",".join(row))
+                )
             else:
                 records.append(dict(zip(header, row)))
         return header, records, rejects, encoding
@@ -75,8 +83,11 @@ def read_records(data: bytes, fmt: str) -> tuple[list[str], list[dict], list[Rej
     if not isinstance(document, list):
         raise SchemaDrift(f"a JSON import must be an array of objects, not {json_kind(document)}")
     records = [r for r in document if isinstance(r, dict)]
-    rejects = [Reject(n, f"not a JSON object but {json_kind(r)}", json.dumps(r, ensure_ascii=False))
-               for n, r in enumerate(document, start=1) if not isinstance(r, dict)]
+    rejects = [
+        Reject(n, f"not a JSON object but {json_kind(r)}", json.dumps(r, ensure_ascii=False))
+        for n, r in enumerate(document, start=1)
+        if not isinstance(r, dict)
+    ]
     return sorted({k for r in records for k in r}), records, rejects, encoding
 
 
@@ -95,14 +106,19 @@ def fetch(ctx: FetchContext) -> Outcome:
     if fmt not in FORMATS:
         raise ValueError(f"{path.name}: import a .csv, .xlsx or .json file")
     data = path.read_bytes()
-    saved = ctx.run.save(data, url=f"file:{path.name}", ext=fmt, kind="import",
-                         extra={"original_name": path.name, "mapping": mapping,
-                                "title": ctx.options.get("name") or path.name})
+    saved = ctx.run.save(
+        data,
+        url=f"file:{path.name}",
+        ext=fmt,
+        kind="import",
+        extra={"original_name": path.name, "mapping": mapping, "title": ctx.options.get("name") or path.name},
+    )
     columns, records, rejects, encoding = read_records(data, fmt)
     missing = [theirs for theirs in mapping.values() if theirs not in columns]
     if missing:
-        raise SchemaDrift(f"{path.name}: no column(s) {', '.join(repr(c) for c in missing)}; "
-                          f"the file has: {', '.join(columns)}")
+        raise SchemaDrift(
+            f"{path.name}: no column(s) {', '.join(repr(c) for c in missing)}; the file has: {', '.join(columns)}"
+        )
     count = len(records) + len(rejects)
     ctx.advance(count)
     notes = [f"{path.name}: sha256 {saved.meta['sha256']}"]

@@ -1,4 +1,5 @@
 """A compiled table of local and state facial-recognition bans and oversight rules."""
+
 DELIM = ","
 REQUIRED = ("jurisdiction", "date_of_action", "stance_link_text", "stance_plain", "source_url")
 

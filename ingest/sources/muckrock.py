@@ -9,6 +9,7 @@ tokens are short-lived JWTs sent as `Bearer`: MUCKROCK_TOKEN is one such token; 
 or MUCKROCK_USERNAME and MUCKROCK_PASSWORD, a token that expires mid-run (HTTP 401 or 403) is renewed once and
 the request asked again. Tokens go in a header only: never archived, logged or stored.
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,7 +38,7 @@ def search_terms(catalog_dir=DATA_DIR / "catalog") -> list[str]:
         return ["facial recognition", *(r["name"] for r in csv.DictReader(fh) if not r["other_lines"].strip())]
 
 
-AUTH_URL = "https://accounts.muckrock.com/api/"   # Squarelet: token/ (sign in), refresh/ (renew)
+AUTH_URL = "https://accounts.muckrock.com/api/"  # Squarelet: token/ (sign in), refresh/ (renew)
 
 
 class Session:
@@ -52,7 +53,7 @@ class Session:
 
     def headers(self) -> dict | None:
         if self.access is None and self.username and self.password:
-            self.renew()   # credentials but no token yet: sign in before the first request
+            self.renew()  # credentials but no token yet: sign in before the first request
         return {"Authorization": f"Bearer {self.access}"} if self.access else None
 
     def get(self, url: str, params: dict | None = None):
@@ -75,15 +76,19 @@ class Session:
                 return
             except FetchError as exc:
                 if exc.status != 401 or not (self.username and self.password):
-                    raise FetchError(f"MuckRock refused to renew the access token ({exc}): MUCKROCK_REFRESH_TOKEN "
-                                     "may have expired; MUCKROCK_USERNAME and MUCKROCK_PASSWORD sign in afresh",
-                                     exc.status) from None
+                    raise FetchError(
+                        f"MuckRock refused to renew the access token ({exc}): MUCKROCK_REFRESH_TOKEN "
+                        "may have expired; MUCKROCK_USERNAME and MUCKROCK_PASSWORD sign in afresh",
+                        exc.status,
+                    ) from None
         try:
-            self._take(self.client.post(self.auth_url + "token/",
-                                        json={"username": self.username, "password": self.password}))
+            self._take(
+                self.client.post(self.auth_url + "token/", json={"username": self.username, "password": self.password})
+            )
         except FetchError as exc:
-            raise FetchError(f"MuckRock sign-in refused ({exc}): check MUCKROCK_USERNAME and MUCKROCK_PASSWORD",
-                             exc.status) from None
+            raise FetchError(
+                f"MuckRock sign-in refused ({exc}): check MUCKROCK_USERNAME and MUCKROCK_PASSWORD", exc.status
+            ) from None
 
     def _take(self, response) -> None:
         tokens = json_body(response)
@@ -125,8 +130,15 @@ def fetch(ctx: FetchContext) -> Outcome:
     session = Session(ctx)
     requests: dict[int, dict] = {}
     for term in search_terms():
-        for _, rows in pages(ctx, session, first, {"search": term, "page_size": 100}, f"MuckRock requests ({term!r})", host,
-                             extra={"search": term}):
+        for _, rows in pages(
+            ctx,
+            session,
+            first,
+            {"search": term, "page_size": 100},
+            f"MuckRock requests ({term!r})",
+            host,
+            extra={"search": term},
+        ):
             require_fields(rows, REQUIRED, f"MuckRock requests ({term!r})")
             requests.update({r["id"]: r for r in rows if isinstance(r, dict) and "id" in r})
             ctx.advance(len(rows))
@@ -134,8 +146,11 @@ def fetch(ctx: FetchContext) -> Outcome:
         response = session.get(f"{api}agencies/{agency}/")
         ctx.run.save_response(response, ext="json", kind="lookup")
         json_body(response)
-    documents = sum(fetch_documents(ctx, session, api, host, r["id"]) for r in requests.values()
-                    if r.get("status") in ("done", "partial"))
+    documents = sum(
+        fetch_documents(ctx, session, api, host, r["id"])
+        for r in requests.values()
+        if r.get("status") in ("done", "partial")
+    )
     return Outcome(len(requests), None, [f"{documents} released PDF(s)"])
 
 
@@ -145,24 +160,42 @@ def released_files(ctx: FetchContext, session: Session, api: str, host: str, com
     listed = communication.get("files") or []
     files = [f for f in listed if isinstance(f, dict)]
     if any(not isinstance(f, dict) for f in listed) and communication.get("id") is not None:
-        for _, rows in pages(ctx, session, f"{api}files/", {"communication": communication["id"]},
-                             f"MuckRock files of communication {communication['id']}", host, kind="files"):
+        for _, rows in pages(
+            ctx,
+            session,
+            f"{api}files/",
+            {"communication": communication["id"]},
+            f"MuckRock files of communication {communication['id']}",
+            host,
+            kind="files",
+        ):
             files += [f for f in rows if isinstance(f, dict)]
     return files
 
 
 def fetch_documents(ctx: FetchContext, session: Session, api: str, host: str, request_id: int) -> int:
     count = 0
-    for _, communications in pages(ctx, session, f"{api}communications/", {"foia": request_id},
-                                   f"MuckRock communications of request {request_id}", host, kind="communications"):
+    for _, communications in pages(
+        ctx,
+        session,
+        f"{api}communications/",
+        {"foia": request_id},
+        f"MuckRock communications of request {request_id}",
+        host,
+        kind="communications",
+    ):
         for communication in communications:
             for item in released_files(ctx, session, api, host, communication):
                 url = item.get("ffile") or ""
                 if not url.lower().split("?")[0].endswith(".pdf"):
                     continue
                 pdf = ctx.client.get(rebase(url, host))
-                ctx.run.save_response(pdf, ext="pdf", kind="document",
-                                      extra={"request_id": request_id, "file_url": url, "file_title": item.get("title")})
+                ctx.run.save_response(
+                    pdf,
+                    ext="pdf",
+                    kind="document",
+                    extra={"request_id": request_id, "file_url": url, "file_title": item.get("title")},
+                )
                 count += 1
     return count
 
@@ -176,6 +209,14 @@ def archived_rows(item) -> list[dict]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(item.path.read_bytes()))
-    return [{"kind": "document_page", "request_id": item.meta["request_id"], "file_url": item.meta["file_url"],
-             "file_title": item.meta.get("file_title"), "page": n, "text": page.extract_text() or ""}
-            for n, page in enumerate(reader.pages, start=1)]
+    return [
+        {
+            "kind": "document_page",
+            "request_id": item.meta["request_id"],
+            "file_url": item.meta["file_url"],
+            "file_title": item.meta.get("file_title"),
+            "page": n,
+            "text": page.extract_text() or "",
+        }
+        for n, page in enumerate(reader.pages, start=1)
+    ]

@@ -1,4 +1,5 @@
 """State public-records laws: statute, response deadline and the guide to check it against."""
+
 DELIM = ","
 REQUIRED = ("state", "name", "statute", "responseWithinDays", "rcGuideUrl")
 

@@ -5,6 +5,7 @@ Rows are searched by catalog vendor names in the dataset's vendor column (`$wher
 row id (`$order=:id`) and paged with `$limit`/`$offset`. An app token (SOCRATA_APP_TOKEN) is optional
 and travels in the X-App-Token header, never in the URL.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ from ingest.http import rebase
 from ingest.sources._live import FetchContext, Outcome, json_body, records_at, require_fields
 from ingest.sources.usaspending import search_terms
 
-RECORDS_PATH = None      # a SODA response is a bare array of rows
+RECORDS_PATH = None  # a SODA response is a bare array of rows
 KEY = ":id"
 PAGE_SIZE = 1000
 MAX_PAGES = 500
@@ -54,8 +55,13 @@ def fetch(ctx: FetchContext) -> Outcome:
     where = where_clause(ctx.source.field_map["vendor"], search_terms(), after)
     fetched, latest = 0, ctx.cursor.get("updated_at")
     for page in range(MAX_PAGES):
-        params = {"$select": ":*, *", "$where": where, "$order": ":id", "$limit": PAGE_SIZE,
-                  "$offset": page * PAGE_SIZE}
+        params = {
+            "$select": ":*, *",
+            "$where": where,
+            "$order": ":id",
+            "$limit": PAGE_SIZE,
+            "$offset": page * PAGE_SIZE,
+        }
         response = ctx.client.get(url, params=params, headers=headers)
         ctx.run.save_response(response, ext="json", params=params)
         label = f"{ctx.source.dataset or url} (offset {page * PAGE_SIZE})"

@@ -12,6 +12,7 @@ cannot be fetched (after the client's retries) only costs that award its extras:
 in the run, nothing of it is archived, and the award keeps its search-page description. After
 MAX_EXTRA_FAILURES such failures the host is taken to be down and no more extras are asked for.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,19 @@ from ingest.raw import SchemaDrift
 from ingest.sources._live import FetchContext, Outcome, json_body, records_at, require_fields
 
 DELIM = ","
-REQUIRED = ("vendor", "awardId", "recipient", "amount", "agency", "subAgency", "startDate", "endDate",
-            "awardType", "description", "url")
+REQUIRED = (
+    "vendor",
+    "awardId",
+    "recipient",
+    "amount",
+    "agency",
+    "subAgency",
+    "startDate",
+    "endDate",
+    "awardType",
+    "description",
+    "url",
+)
 
 
 def required_columns(path) -> tuple[str, ...]:
@@ -37,16 +49,24 @@ def required_columns(path) -> tuple[str, ...]:
 RECORDS_PATH = "results"
 KEY = "generated_internal_id"
 PAGE_SIZE = 100
-MAX_PAGES = 200            # 20,000 awards for one vendor and group: more means the query is wrong
-EARLIEST = date(2007, 10, 1)   # the API's earliest start date for searches
-OVERLAP = timedelta(days=31)   # re-read the last month: late-reported awards; the content hash drops repeats
+MAX_PAGES = 200  # 20,000 awards for one vendor and group: more means the query is wrong
+EARLIEST = date(2007, 10, 1)  # the API's earliest start date for searches
+OVERLAP = timedelta(days=31)  # re-read the last month: late-reported awards; the content hash drops repeats
 GROUPS = {
     "contracts": ("A", "B", "C", "D"),
     "idvs": ("IDV_A", "IDV_B", "IDV_B_A", "IDV_B_B", "IDV_B_C", "IDV_C", "IDV_D", "IDV_E"),
     "grants": ("02", "03", "04", "05"),
 }
-COMMON_FIELDS = ("Award ID", "Recipient Name", "Award Amount", "Description", "Start Date", "End Date",
-                 "Awarding Agency", "Awarding Sub Agency")
+COMMON_FIELDS = (
+    "Award ID",
+    "Recipient Name",
+    "Award Amount",
+    "Description",
+    "Start Date",
+    "End Date",
+    "Awarding Agency",
+    "Awarding Sub Agency",
+)
 # Procurement rows carry "Contract Award Type", assistance rows "Award Type" (the API contract says so).
 TYPE_FIELD = {"contracts": "Contract Award Type", "idvs": "Contract Award Type", "grants": "Award Type"}
 LIVE_REQUIRED = ("Award ID", "Recipient Name", "Award Amount", "generated_internal_id")
@@ -64,10 +84,17 @@ def search_terms(catalog_dir=DATA_DIR / "catalog") -> list[str]:
 
 def request_body(term: str, group: str, start: date, end: date, page: int) -> dict:
     return {
-        "filters": {"award_type_codes": list(GROUPS[group]), "recipient_search_text": [term],
-                    "time_period": [{"start_date": start.isoformat(), "end_date": end.isoformat()}]},
+        "filters": {
+            "award_type_codes": list(GROUPS[group]),
+            "recipient_search_text": [term],
+            "time_period": [{"start_date": start.isoformat(), "end_date": end.isoformat()}],
+        },
         "fields": [*COMMON_FIELDS, TYPE_FIELD[group]],
-        "page": page, "limit": PAGE_SIZE, "sort": "Award Amount", "order": "desc", "subawards": False,
+        "page": page,
+        "limit": PAGE_SIZE,
+        "sort": "Award Amount",
+        "order": "desc",
+        "subawards": False,
     }
 
 
@@ -82,14 +109,18 @@ def start_date(ctx: FetchContext) -> date:
 def fetch(ctx: FetchContext) -> Outcome:
     url = rebase(ctx.source.endpoint, ctx.base_url)
     start, today = start_date(ctx), date.today()
-    fetched, awards = 0, {}          # awards: generated id -> award-type group, in the order found
+    fetched, awards = 0, {}  # awards: generated id -> award-type group, in the order found
     for term in search_terms():
         for group in GROUPS:
             for page in range(1, MAX_PAGES + 1):
                 body = request_body(term, group, start, today, page)
                 response = ctx.client.post(url, json=body)
-                ctx.run.save_response(response, ext="json", params={"recipient": term, "group": group, "page": page},
-                                      extra={"request": body})
+                ctx.run.save_response(
+                    response,
+                    ext="json",
+                    params={"recipient": term, "group": group, "page": page},
+                    extra={"request": body},
+                )
                 where = f"spending_by_award ({term}, {group}, page {page})"
                 document = json_body(response)
                 rows = records_at(document, RECORDS_PATH, where)
@@ -131,8 +162,9 @@ def fetch_extras(ctx: FetchContext, root: str, awards: dict[str, str]) -> list[s
         if len(failures) >= MAX_EXTRA_FAILURES:
             failures.append(f"{len(awards) - n} award(s) left without detail: the host looks down")
             break
-        detail = tolerated(f"detail of {award_id} not fetched, the award keeps its search-page row",
-                           fetch_detail, ctx, root, award_id)
+        detail = tolerated(
+            f"detail of {award_id} not fetched, the award keeps its search-page row", fetch_detail, ctx, root, award_id
+        )
         # A detail that says the grant has no sub-awards saves the request; no detail, ask anyway.
         if group == "grants" and (detail is None or detail.get("subaward_count") != 0):
             tolerated(f"sub-awards of {award_id} not fetched", fetch_subawards, ctx, root, award_id)

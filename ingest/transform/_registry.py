@@ -1,5 +1,6 @@
 """One agency matcher per build for the live-source transforms: building it indexes every registry
 agency and alias (about a second), and the registry does not change between those transforms."""
+
 from __future__ import annotations
 
 from ingest.matching import Matcher, from_database
@@ -14,8 +15,9 @@ def reset() -> None:
 
 def matcher(con) -> tuple[Matcher, dict[str, str]]:
     # Keyed by what the matcher indexes: a transform that adds agencies before another gets a fresh one.
-    key = con.execute("SELECT (SELECT count(*) FROM core.agencies), "
-                                 "(SELECT count(*) FROM core.agency_aliases)").fetchall()[0]
+    key = con.execute(
+        "SELECT (SELECT count(*) FROM core.agencies), (SELECT count(*) FROM core.agency_aliases)"
+    ).fetchall()[0]
     if key not in _cache:
         _cache.clear()
         _cache[key] = from_database(con)

@@ -1,5 +1,6 @@
 """FBI CDE agency list -> core.agencies, placed by its own coordinates or, failing that, by the
 Census internal point of its city (for city police named after a Census place) or its county."""
+
 from __future__ import annotations
 
 import duckdb
@@ -7,7 +8,9 @@ import duckdb
 from ingest import raw
 from ingest.matching import clean_registry_name
 
-CITY_AGENCY = r"^(.+?)\s+(Police Department|Police Dept\.?|Department of Public Safety|Public Safety Department|Police)$"
+CITY_AGENCY = (
+    r"^(.+?)\s+(Police Department|Police Dept\.?|Department of Public Safety|Public Safety Department|Police)$"
+)
 
 
 def registry_name(name: str | None) -> str | None:
@@ -19,10 +22,16 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     # The registry's repeated suffixes ("... Police Department Police Department") are cleaned by the matcher's rule.
     try:
         con.remove_function("registry_name")
-    except duckdb.InvalidInputException:   # not registered on this connection yet
+    except duckdb.InvalidInputException:  # not registered on this connection yet
         pass
-    con.create_function("registry_name", registry_name, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
-                        null_handling="special", side_effects=False)
+    con.create_function(
+        "registry_name",
+        registry_name,
+        [duckdb.sqltype("VARCHAR")],
+        duckdb.sqltype("VARCHAR"),
+        null_handling="special",
+        side_effects=False,
+    )
     con.execute(
         """
         INSERT INTO core.states
@@ -89,7 +98,9 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         FROM raw.records r
         WHERE list_contains($sources, r.source_id)
           AND trim(r.record->>'agency_id') IN (SELECT agency_id FROM core.agencies)
-        """, {"sources": aliases})
+        """,
+        {"sources": aliases},
+    )
     con.execute(
         """
         INSERT INTO core.quarantine
@@ -99,5 +110,6 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         FROM raw.records r
         WHERE list_contains($sources, r.source_id)
           AND coalesce(trim(r.record->>'agency_id'), '') NOT IN (SELECT agency_id FROM core.agencies)
-        """, {"sources": aliases})
-
+        """,
+        {"sources": aliases},
+    )

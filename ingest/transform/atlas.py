@@ -13,6 +13,7 @@ The work is set-based: per-row work runs in DuckDB, and the rules run in Python 
 (an agency as the rows name it, a vendor field, a date as written, a summary and its vendor), each from
 its one implementation: ingest/matching.py, ingest/dates.py, ingest/claims.py, ingest/redact.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,12 +39,30 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-COLUMNS = {"aos": "AOSNUMBER", "newaos": "NEWAOSNUMBER (ORI9)", "agency": "Agency", "city": "City",
-           "county": "County", "state": "State", "lea_type": "Type of LEA", "juris_type": "Type of Juris",
-           "summary": "Summary", "vendor": "Vendor", "technology": "Technology",
-           **{f"{part}{n}": f"Link {n}{suffix}" for n in LINKS
-              for part, suffix in (("link", ""), ("source", " Source"), ("type", " Type"), ("date", " Date"),
-                                   ("snap", " Snapshot"))}}
+COLUMNS = {
+    "aos": "AOSNUMBER",
+    "newaos": "NEWAOSNUMBER (ORI9)",
+    "agency": "Agency",
+    "city": "City",
+    "county": "County",
+    "state": "State",
+    "lea_type": "Type of LEA",
+    "juris_type": "Type of Juris",
+    "summary": "Summary",
+    "vendor": "Vendor",
+    "technology": "Technology",
+    **{
+        f"{part}{n}": f"Link {n}{suffix}"
+        for n in LINKS
+        for part, suffix in (
+            ("link", ""),
+            ("source", " Source"),
+            ("type", " Type"),
+            ("date", " Date"),
+            ("snap", " Snapshot"),
+        )
+    },
+}
 
 
 # The transform's temp tables, dropped whether it succeeds or fails.
@@ -64,10 +83,11 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """atlas_strip(x): Python's own str.strip, so that text is trimmed exactly as the rest of the code trims it."""
     try:
         con.remove_function("atlas_strip")
-    except duckdb.InvalidInputException:   # not registered on this connection yet
+    except duckdb.InvalidInputException:  # not registered on this connection yet
         pass
-    con.create_function("atlas_strip", _strip, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
-                        type="arrow", side_effects=False)
+    con.create_function(
+        "atlas_strip", _strip, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"), type="arrow", side_effects=False
+    )
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
@@ -96,7 +116,7 @@ def stage(con: duckdb.DuckDBPyConnection) -> int:
                                ELSE coalesce(NULLIF(aos, ''), 'record ' || record_id) END AS aos_key
                    FROM (SELECT record_id, source_id, raw_file_id, upper(atlas_strip(aos)) AS aos FROM atlas_raw)""")
     copies, keys = con.execute("SELECT count(*), count(DISTINCT aos_key) FROM atlas_keys").fetchone()
-    if copies == keys:   # every record reached us once: nothing to choose
+    if copies == keys:  # every record reached us once: nothing to choose
         con.execute("CREATE OR REPLACE TEMP TABLE atlas_newest AS SELECT record_id FROM atlas_keys")
     else:
         con.execute("""
@@ -116,7 +136,8 @@ def stage(con: duckdb.DuckDBPyConnection) -> int:
         FROM atlas_raw
         WHERE technology = $fr AND record_id IN (SELECT record_id FROM atlas_newest)
         """,
-        {"fr": FACE_RECOGNITION})
+        {"fr": FACE_RECOGNITION},
+    )
     con.execute("DROP TABLE atlas_newest")
     con.execute("DROP TABLE atlas_keys")
     return con.execute("SELECT count(*) FROM atlas_rows").fetchone()[0]
@@ -127,25 +148,37 @@ def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
     lacks reads as NULL: the 2020 export has no NEWAOSNUMBER)."""
     shape = json.dumps({column: "VARCHAR" for column in COLUMNS.values()})
     # With the Atlas's own sources, the EFF datasets in other layouts, restated in its columns (atlas_layout.py).
-    con.execute("CREATE OR REPLACE TEMP TABLE atlas_json AS "
-                "SELECT record_id, source_id, raw_file_id, row_number, unnest(json_transform(record, $shape)) "
-                "FROM (SELECT record_id, source_id, raw_file_id, row_number, record FROM raw.records "
-                "      WHERE list_contains($atlas, source_id) "
-                "      UNION ALL SELECT record_id, source_id, raw_file_id, row_number, record FROM "
-                + atlas_layout.ensure(con) + ")",
-                {"shape": shape, "atlas": raw.platform_sources(con, "atlas")})
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE atlas_json AS "
+        "SELECT record_id, source_id, raw_file_id, row_number, unnest(json_transform(record, $shape)) "
+        "FROM (SELECT record_id, source_id, raw_file_id, row_number, record FROM raw.records "
+        "      WHERE list_contains($atlas, source_id) "
+        "      UNION ALL SELECT record_id, source_id, raw_file_id, row_number, record FROM "
+        + atlas_layout.ensure(con)
+        + ")",
+        {"shape": shape, "atlas": raw.platform_sources(con, "atlas")},
+    )
     renamed = ", ".join(f'"{column}" AS {name}' for name, column in COLUMNS.items())
-    con.execute("CREATE OR REPLACE TEMP VIEW atlas_raw AS SELECT record_id, source_id, raw_file_id, row_number, "
-                + renamed + " FROM atlas_json")
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW atlas_raw AS SELECT record_id, source_id, raw_file_id, row_number, "
+        + renamed
+        + " FROM atlas_json"
+    )
 
 
 # The links SQL, written out once from the fixed LINKS (column names only: no value is ever pasted in).
 LINK_DATES = "[" + ", ".join(f"date{n}" for n in LINKS) + "]"
 # Names and types as shown, stripped ("Government document " would print as "Government document , 2018").
-LINK_STRUCTS = "[" + ", ".join(
-    f"{{'n': {n}, 'url': atlas_strip(coalesce(r.link{n}, '')), 'source_name': NULLIF(atlas_strip(r.source{n}), ''), "
-    f"'link_type': NULLIF(atlas_strip(r.type{n}), ''), 'date_text': r.date{n}, 'link_date': d{n}.link_date, "
-    f"'date_precision': d{n}.date_precision, 'snapshot_url': NULLIF(r.snap{n}, '')}}" for n in LINKS) + "]"
+LINK_STRUCTS = (
+    "["
+    + ", ".join(
+        f"{{'n': {n}, 'url': atlas_strip(coalesce(r.link{n}, '')), 'source_name': NULLIF(atlas_strip(r.source{n}), ''), "
+        f"'link_type': NULLIF(atlas_strip(r.type{n}), ''), 'date_text': r.date{n}, 'link_date': d{n}.link_date, "
+        f"'date_precision': d{n}.date_precision, 'snapshot_url': NULLIF(r.snap{n}, '')}}"
+        for n in LINKS
+    )
+    + "]"
+)
 LINK_DATE_JOINS = " ".join(f"LEFT JOIN atlas_dates d{n} ON d{n}.date_text = r.date{n}" for n in LINKS)
 
 
@@ -154,16 +187,29 @@ def links(con: duckdb.DuckDBPyConnection) -> None:
     evidence row cites (atlas_cited): the earliest date among its links and the link that gives it (the first
     such link where two share it), or the first link when none is dated."""
     # Every date a row gives (an http(s) link's or not): each distinct text is read once, in Python.
-    texts = [t for (t,) in con.execute("SELECT DISTINCT t FROM (SELECT unnest(" + LINK_DATES + ") AS t FROM atlas_rows) "
-                                       "WHERE t IS NOT NULL").fetchall()]
+    texts = [
+        t
+        for (t,) in con.execute(
+            "SELECT DISTINCT t FROM (SELECT unnest(" + LINK_DATES + ") AS t FROM atlas_rows) WHERE t IS NOT NULL"
+        ).fetchall()
+    ]
     parsed = [dates.parse(t) for t in texts]
-    register(con, "atlas_dates", {"date_text": (texts, pa.string()), "link_date": ([d for d, _ in parsed], pa.date32()),
-                                  "date_precision": ([p for _, p in parsed], pa.string())})
+    register(
+        con,
+        "atlas_dates",
+        {
+            "date_text": (texts, pa.string()),
+            "link_date": ([d for d, _ in parsed], pa.date32()),
+            "date_precision": ([p for _, p in parsed], pa.string()),
+        },
+    )
     # A row's links as one list: numbered by position once javascript:, data: and empty links are dropped.
-    con.execute("CREATE OR REPLACE TEMP TABLE atlas_link_lists AS "
-                "SELECT r.record_id, list_filter(" + LINK_STRUCTS + ", lambda l: starts_with(lower(l.url), 'http://') "
-                "OR starts_with(lower(l.url), 'https://')) AS links "
-                "FROM atlas_rows r " + LINK_DATE_JOINS)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE atlas_link_lists AS "
+        "SELECT r.record_id, list_filter(" + LINK_STRUCTS + ", lambda l: starts_with(lower(l.url), 'http://') "
+        "OR starts_with(lower(l.url), 'https://')) AS links "
+        "FROM atlas_rows r " + LINK_DATE_JOINS
+    )
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_links AS
                    SELECT record_id, l.n, l.url, l.source_name, l.link_type, l.date_text, l.link_date, l.snapshot_url,
                           link_number
@@ -186,18 +232,31 @@ def links(con: duckdb.DuckDBPyConnection) -> None:
 def quarantine(con: duckdb.DuckDBPyConnection) -> None:
     """Rows without an agency, a US state or a link are kept in quarantine with the reason, not read."""
     con.execute("ALTER TABLE atlas_rows ADD COLUMN valid BOOLEAN")
-    con.execute("""UPDATE atlas_rows SET valid = coalesce(agency, '') <> '' AND coalesce(list_contains($states, state), false)
+    con.execute(
+        """UPDATE atlas_rows SET valid = coalesce(agency, '') <> '' AND coalesce(list_contains($states, state), false)
                                           AND record_id IN (SELECT record_id FROM atlas_links)""",
-                {"states": sorted(US_STATES)})
+        {"states": sorted(US_STATES)},
+    )
     bad = con.execute(
         """SELECT r.source_id, r.raw_file_id, r.row_number, r.record_id, r.agency, r.state,
                   r.record_id IN (SELECT record_id FROM atlas_links)
-           FROM atlas_rows r WHERE NOT r.valid ORDER BY r.record_id""").fetchall()
+           FROM atlas_rows r WHERE NOT r.valid ORDER BY r.record_id"""
+    ).fetchall()
     # The record's text for these rows only: raw.records works out a CSV row's JSON as it is read.
-    texts = dict(con.execute("SELECT record_id, record::VARCHAR FROM raw.records WHERE list_contains($ids, record_id)",
-                             {"ids": [b[3] for b in bad]}).fetchall()) if bad else {}
-    rows = [(source_id, file_id, number, record_id, problem(agency, state, linked), texts.get(record_id))
-            for source_id, file_id, number, record_id, agency, state, linked in bad]
+    texts = (
+        dict(
+            con.execute(
+                "SELECT record_id, record::VARCHAR FROM raw.records WHERE list_contains($ids, record_id)",
+                {"ids": [b[3] for b in bad]},
+            ).fetchall()
+        )
+        if bad
+        else {}
+    )
+    rows = [
+        (source_id, file_id, number, record_id, problem(agency, state, linked), texts.get(record_id))
+        for source_id, file_id, number, record_id, agency, state, linked in bad
+    ]
     if rows:
         con.executemany("INSERT INTO core.quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
 
@@ -216,14 +275,18 @@ def place(con: duckdb.DuckDBPyConnection) -> None:
     """Registry agency (by ORI, else by name and state) for each distinct agency as the rows give it."""
     found = con.execute("""SELECT DISTINCT newaos, agency, state, city FROM atlas_rows WHERE valid
                            ORDER BY ALL""").fetchall()
-    registry = con.execute("SELECT agency_id, name, state, city FROM core.agencies WHERE registry = 'fbi_cde'").fetchall()
+    registry = con.execute(
+        "SELECT agency_id, name, state, city FROM core.agencies WHERE registry = 'fbi_cde'"
+    ).fetchall()
     registry_oris = {r[0] for r in registry}
     by_name = [f for f in found if not f[0]]
     matches = {}
     if by_name:
         matcher = Matcher(registry, registry_aliases(con))
         state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
-        results = matcher.match_many([(agency, state, city, state_names.get(state)) for _, agency, state, city in by_name])
+        results = matcher.match_many(
+            [(agency, state, city, state_names.get(state)) for _, agency, state, city in by_name]
+        )
         matches = dict(zip(by_name, results))
     out = {k: [] for k in ("newaos", "agency", "state", "city", "agency_id", "method", "score", "note", "new_ori")}
     for key in found:
@@ -231,7 +294,9 @@ def place(con: duckdb.DuckDBPyConnection) -> None:
         agency_id, method, score, note = resolve_agency(newaos, state, matches.get(key), registry_oris)
         new_ori = None
         if agency_id is None:
-            agency_id = "aos-" + (surrogate_id(newaos) or ori_from_newaosnumber(newaos) or f"{state}-{slug(agency)}").lower()
+            agency_id = (
+                "aos-" + (surrogate_id(newaos) or ori_from_newaosnumber(newaos) or f"{state}-{slug(agency)}").lower()
+            )
             new_ori = ori_from_newaosnumber(newaos) if newaos else None
         for column, value in zip(out, (*key, agency_id, method, score, note, new_ori)):
             out[column].append(value)
@@ -243,14 +308,20 @@ PLACE_OF_ROW = """p.newaos IS NOT DISTINCT FROM r.newaos AND p.agency = r.agency
                   AND p.city IS NOT DISTINCT FROM r.city"""
 
 
-def resolve_agency(newaos: str | None, state: str | None, found, registry_oris: set[str]) -> tuple[str | None, str, float | None, str]:
+def resolve_agency(
+    newaos: str | None, state: str | None, found, registry_oris: set[str]
+) -> tuple[str | None, str, float | None, str]:
     """Return (registry agency_id or None, method, score, note) from the ORI or the name match."""
     ori = ori_from_newaosnumber(newaos) if newaos else None
     if ori and ori in registry_oris:
         return ori, "ori", 100.0, f"ORI {ori} from NEWAOSNUMBER"
     if newaos:
-        return None, "unplaced", None, (f"ORI {ori} is not in the 2018 FBI list" if ori
-                                        else f"Atlas surrogate {newaos}: no ORI")
+        return (
+            None,
+            "unplaced",
+            None,
+            (f"ORI {ori} is not in the 2018 FBI list" if ori else f"Atlas surrogate {newaos}: no ORI"),
+        )
     if found.status == "matched":
         return found.agency_id, found.method, found.score, f"{found.method} match in {state}"
     if found.status == "ambiguous":
@@ -280,17 +351,29 @@ def vendor_labels(con: duckdb.DuckDBPyConnection) -> None:
             seen.add(vendor_id)
             for column, value in zip(out, (field, pos, label, vendor_id, unlisted)):
                 out[column].append(value)
-    register(con, "atlas_vendors", {"vendor": (out["vendor"], pa.string()), "pos": (out["pos"], pa.int32()),
-                                    "label": (out["label"], pa.string()), "vendor_id": (out["vendor_id"], pa.string()),
-                                    "unlisted": (out["unlisted"], pa.bool_())})
+    register(
+        con,
+        "atlas_vendors",
+        {
+            "vendor": (out["vendor"], pa.string()),
+            "pos": (out["pos"], pa.int32()),
+            "label": (out["label"], pa.string()),
+            "vendor_id": (out["vendor_id"], pa.string()),
+            "unlisted": (out["unlisted"], pa.bool_()),
+        },
+    )
     # Each evidence row carries what its record says of it (source, AOS number, place): both lookups are
     # small, and the evidence insert then joins fewer tables of a million rows.
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_ev AS
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE atlas_ev AS
                    SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
                           r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
                    FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
-                   JOIN atlas_places p ON """ + PLACE_OF_ROW + """
-                   WHERE r.valid""")
+                   JOIN atlas_places p ON """
+        + PLACE_OF_ROW
+        + """
+                   WHERE r.valid"""
+    )
 
 
 def _vendor_labels(vendor: str | None) -> list[str | None]:
@@ -300,7 +383,9 @@ def _vendor_labels(vendor: str | None) -> list[str | None]:
 
 def _vendor_names(con) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for vendor_id, name, aliases in con.execute("SELECT vendor_id, name, aliases FROM core.vendors ORDER BY vendor_id").fetchall():
+    for vendor_id, name, aliases in con.execute(
+        "SELECT vendor_id, name, aliases FROM core.vendors ORDER BY vendor_id"
+    ).fetchall():
         out[vendor_id] = [name, *(aliases or [])]
     return out
 
@@ -319,11 +404,17 @@ def kinds(con: duckdb.DuckDBPyConnection) -> None:
     for summary, vendor_id, label in pairs:
         own = names.get(vendor_id, [label] if label else [])
         judged.append(claims.kind_from_summary(summary, own, others_of.get(vendor_id, every_name)))
-    register(con, "atlas_judged", {"summary": ([p[0] for p in pairs], pa.string()),
-                                   "vendor_id": ([p[1] for p in pairs], pa.string()),
-                                   "label": ([p[2] for p in pairs], pa.string()),
-                                   "kind": ([k for k, _ in judged], pa.string()),
-                                   "why": ([w for _, w in judged], pa.string())})
+    register(
+        con,
+        "atlas_judged",
+        {
+            "summary": ([p[0] for p in pairs], pa.string()),
+            "vendor_id": ([p[1] for p in pairs], pa.string()),
+            "label": ([p[2] for p in pairs], pa.string()),
+            "kind": ([k for k, _ in judged], pa.string()),
+            "why": ([w for _, w in judged], pa.string()),
+        },
+    )
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_kinds AS
                    SELECT e.record_id, e.vendor_id, j.kind, j.why
                    FROM atlas_ev e JOIN atlas_judged j
@@ -335,8 +426,11 @@ def kinds(con: duckdb.DuckDBPyConnection) -> None:
 def summaries(con: duckdb.DuckDBPyConnection) -> None:
     """The summary as shown: stripped, personal data redacted (ingest/redact.py), once per distinct text."""
     texts = [t for (t,) in con.execute("SELECT DISTINCT summary FROM atlas_ev").fetchall()]
-    register(con, "atlas_redacted", {"summary": (texts, pa.string()),
-                                     "shown": ([redact((t or "").strip()) or None for t in texts], pa.string())})
+    register(
+        con,
+        "atlas_redacted",
+        {"summary": (texts, pa.string()), "shown": ([redact((t or "").strip()) or None for t in texts], pa.string())},
+    )
     # One summary per record (a row per vendor repeats it).
     con.execute("""CREATE OR REPLACE TEMP TABLE atlas_shown AS
                    SELECT e.record_id, any_value(r.shown) AS shown
@@ -364,7 +458,9 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
                              r.record_id) AS agency_type,
                      arg_min(NULLIF(r.city, ''), r.record_id) AS city, arg_min(NULLIF(r.county, ''), r.record_id) AS county,
                      arg_min(r.state, r.record_id) AS state, min(r.record_id) AS raw_record_id
-              FROM atlas_rows r JOIN atlas_places p ON """ + PLACE_OF_ROW + """
+              FROM atlas_rows r JOIN atlas_places p ON """
+        + PLACE_OF_ROW
+        + """
               WHERE r.valid AND p.method = 'unplaced' GROUP BY p.agency_id) n   -- the first row naming the agency describes it
         LEFT JOIN (SELECT * FROM core.places WHERE kind = 'place'
                    QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY full_name LIKE '% CDP', geoid) = 1) p
@@ -390,7 +486,9 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         INSERT INTO core.evidence
-        SELECT """ + EVIDENCE_ID + """, e.agency_id, e.method, e.score, e.vendor_id, single.product_id,
+        SELECT """
+        + EVIDENCE_ID
+        + """, e.agency_id, e.method, e.score, e.vendor_id, single.product_id,
                k.kind, k.why || ' [agency: ' || e.note || ']', c.dated.link_date, c.dated.date_precision, NULL,
                s.shown, e.source_id, c.source_name, c.url, e.record_id
         FROM atlas_ev e
@@ -400,11 +498,14 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
         LEFT JOIN (SELECT vendor_id, any_value(product_id) AS product_id FROM core.products
                    GROUP BY 1 HAVING count(*) = 1) single ON single.vendor_id = e.vendor_id
         ORDER BY e.record_id, e.pos
-        """)
+        """
+    )
     con.execute(
         """
         INSERT INTO core.evidence_links
-        SELECT """ + EVIDENCE_ID + """, l.link_number, l.url, l.source_name, l.link_type, l.link_date, l.snapshot_url
+        SELECT """
+        + EVIDENCE_ID
+        + """, l.link_number, l.url, l.source_name, l.link_type, l.link_date, l.snapshot_url
         FROM atlas_ev e JOIN atlas_links l ON l.record_id = e.record_id
         ORDER BY e.record_id, e.pos, l.link_number
         """

@@ -1,4 +1,5 @@
 """data/catalog -> core.vendors and core.products."""
+
 from __future__ import annotations
 
 import duckdb

@@ -3,6 +3,7 @@ restated in its columns -> core.research).
 
 Only exact rules place a name (ingest/matching.py); an agency the matcher cannot place is simply not
 counted as researched, which errs towards 'not researched' rather than a false 'nothing found'."""
+
 from __future__ import annotations
 
 import duckdb
@@ -21,15 +22,24 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                   trim(r.record->>'City'), r.record->>'Technology'
            FROM (SELECT record_id, source_id, record FROM raw.records WHERE list_contains(?, source_id)
                  -- the EFF datasets in other layouts, restated in the Atlas's columns (atlas_layout.py)
-                 UNION ALL SELECT record_id, source_id, record FROM """ + atlas_layout.ensure(con) + """) r
+                 UNION ALL SELECT record_id, source_id, record FROM """
+        + atlas_layout.ensure(con)
+        + """) r
            WHERE r.record->>'Technology' <> ?
-           ORDER BY r.record_id""", [raw.platform_sources(con, "atlas_coverage"), FACE_RECOGNITION]).fetchall()
+           ORDER BY r.record_id""",
+        [raw.platform_sources(con, "atlas_coverage"), FACE_RECOGNITION],
+    ).fetchall()
     if not rows:
         return
-    matcher = Matcher(con.execute("SELECT agency_id, name, state, city FROM core.agencies").fetchall(),
-                      con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall())
+    matcher = Matcher(
+        con.execute("SELECT agency_id, name, state, city FROM core.agencies").fetchall(),
+        con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall(),
+    )
     states = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
     found = matcher.match_many([(name, state, city, states.get(state)) for _, _, name, state, city, _ in rows])
-    research = [{"agency_id": m.agency_id, "source_id": r[1], "technologies": [r[5]], "raw_record_id": r[0]}
-                for r, m in zip(rows, found) if m.status == "matched" and m.method != "spelling"]
+    research = [
+        {"agency_id": m.agency_id, "source_id": r[1], "technologies": [r[5]], "raw_record_id": r[0]}
+        for r, m in zip(rows, found)
+        if m.status == "matched" and m.method != "spelling"
+    ]
     insert_frame(con, "core.research", pd.DataFrame(research))

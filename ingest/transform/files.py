@@ -3,6 +3,7 @@
 Each row's agency is placed on the registry by rule (ingest/matching.py); an unmatched or ambiguous
 agency, or a vendor not in the catalog, keeps its row in quarantine with the reason, never guessed.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ from ingest.transform._registry import matcher as shared_matcher
 
 
 def imports(con) -> list[tuple]:
-    return con.execute("SELECT raw_file_id, source_id, original_name, sha256, mapping, title "
-                       "FROM meta.file_imports ORDER BY raw_file_id").fetchall()
+    return con.execute(
+        "SELECT raw_file_id, source_id, original_name, sha256, mapping, title "
+        "FROM meta.file_imports ORDER BY raw_file_id"
+    ).fetchall()
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:
@@ -31,25 +34,44 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     evidence, quarantine = [], []
     for raw_file_id, source_id, name, sha, mapping, title in files:
         try:
-            found, held = file_evidence(con, matcher, state_names, classifier, raw_file_id, source_id, name, sha,
-                                        json.loads(mapping), title)
-        except Exception as exc:   # one archived file must never stop the build: it is set aside, with why
-            found, held = [], [(source_id, raw_file_id, None, None,
-                                f"the imported file {name} could not be read as records: {type(exc).__name__}: {exc}",
-                                None)]
+            found, held = file_evidence(
+                con, matcher, state_names, classifier, raw_file_id, source_id, name, sha, json.loads(mapping), title
+            )
+        except Exception as exc:  # one archived file must never stop the build: it is set aside, with why
+            found, held = (
+                [],
+                [
+                    (
+                        source_id,
+                        raw_file_id,
+                        None,
+                        None,
+                        f"the imported file {name} could not be read as records: {type(exc).__name__}: {exc}",
+                        None,
+                    )
+                ],
+            )
         evidence += found
         quarantine += held
-    insert_frame(con, "core.quarantine", pd.DataFrame(quarantine, columns=[
-        "source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"]))
+    insert_frame(
+        con,
+        "core.quarantine",
+        pd.DataFrame(
+            quarantine, columns=["source_id", "raw_file_id", "row_number", "raw_record_id", "reason", "raw_text"]
+        ),
+    )
     insert_frame(con, "core.evidence", pd.DataFrame(evidence).drop_duplicates("evidence_id") if evidence else None)
 
 
-def file_evidence(con, matcher, state_names, classifier, raw_file_id, source_id, name, sha, mapping,
-                  title) -> tuple[list[dict], list[tuple]]:
+def file_evidence(
+    con, matcher, state_names, classifier, raw_file_id, source_id, name, sha, mapping, title
+) -> tuple[list[dict], list[tuple]]:
     """One imported file's rows: evidence for those that place an agency and a vendor, quarantine for the rest."""
     evidence, quarantine = [], []
-    records = con.execute("SELECT record_id, row_number, record::VARCHAR FROM raw.records "
-                          "WHERE raw_file_id = ? ORDER BY record_id", [raw_file_id]).fetchall()
+    records = con.execute(
+        "SELECT record_id, row_number, record::VARCHAR FROM raw.records WHERE raw_file_id = ? ORDER BY record_id",
+        [raw_file_id],
+    ).fetchall()
     rows = []
     for record_id, row_number, text in records:
         fields, problem = mapped_fields(json.loads(text), mapping)
@@ -58,9 +80,20 @@ def file_evidence(con, matcher, state_names, classifier, raw_file_id, source_id,
         else:
             rows.append((record_id, row_number, text, fields))
     # A name longer than any agency's is not compared (that costs in proportion to its length): why_not says so.
-    asked = iter(matcher.match_many([(r["agency"], r.get("state", "").upper() or None, r.get("city") or None,
-                                      state_names.get(r.get("state", "").upper()))
-                                     for *_, r in rows if len(r["agency"]) <= textfile.NAME_MAX]))
+    asked = iter(
+        matcher.match_many(
+            [
+                (
+                    r["agency"],
+                    r.get("state", "").upper() or None,
+                    r.get("city") or None,
+                    state_names.get(r.get("state", "").upper()),
+                )
+                for *_, r in rows
+                if len(r["agency"]) <= textfile.NAME_MAX
+            ]
+        )
+    )
     found = [next(asked) if len(r["agency"]) <= textfile.NAME_MAX else Match("unmatched") for *_, r in rows]
     for (record_id, row_number, text, r), match in zip(rows, found):
         vendor_id = classifier.vendor_of(r["vendor"])
@@ -69,15 +102,26 @@ def file_evidence(con, matcher, state_names, classifier, raw_file_id, source_id,
             quarantine.append((source_id, raw_file_id, row_number, record_id, reason, text))
             continue
         when, precision = dates.parse(r.get("date"))
-        evidence.append({
-            "evidence_id": f"{source_id}:{sha[:12]}:{row_number}:{vendor_id}", "agency_id": match.agency_id,
-            "agency_match": match.method, "match_score": match.score, "vendor_id": vendor_id,
-            "product_id": product_of(con, vendor_id, r.get("product")), "kind": "used",
-            "kind_reason": f"listed in {name} (a weak source: alone it leaves the claim unconfirmed)",
-            "event_date": when, "date_precision": precision, "amount": None,
-            "summary": f"{r['agency']} appears in {name} beside {r['vendor']}.",
-            "source_id": source_id, "source_name": title, "source_url": f"urn:sha256:{sha}",
-            "raw_record_id": record_id})
+        evidence.append(
+            {
+                "evidence_id": f"{source_id}:{sha[:12]}:{row_number}:{vendor_id}",
+                "agency_id": match.agency_id,
+                "agency_match": match.method,
+                "match_score": match.score,
+                "vendor_id": vendor_id,
+                "product_id": product_of(con, vendor_id, r.get("product")),
+                "kind": "used",
+                "kind_reason": f"listed in {name} (a weak source: alone it leaves the claim unconfirmed)",
+                "event_date": when,
+                "date_precision": precision,
+                "amount": None,
+                "summary": f"{r['agency']} appears in {name} beside {r['vendor']}.",
+                "source_id": source_id,
+                "source_name": title,
+                "source_url": f"urn:sha256:{sha}",
+                "raw_record_id": record_id,
+            }
+        )
     return evidence, quarantine
 
 
@@ -99,8 +143,10 @@ def mapped_fields(record: object, mapping: dict) -> tuple[dict, str | None]:
             value = "true" if value else "false"
         text = "" if value is None else textfile.clean(str(value)).strip()
         if len(text) > textfile.CELL_MAX:
-            return {}, (f"{ours} column {theirs!r} holds {len(text):,} characters, more than the "
-                        f"{textfile.CELL_MAX:,} a cell may hold")
+            return {}, (
+                f"{ours} column {theirs!r} holds {len(text):,} characters, more than the "
+                f"{textfile.CELL_MAX:,} a cell may hold"
+            )
         fields[ours] = text
     return fields, None
 
@@ -109,8 +155,9 @@ def why_not(row: dict, match, vendor_id: str | None) -> str | None:
     if not row["agency"]:
         return "imported row names no agency"
     if len(row["agency"]) > textfile.NAME_MAX:
-        return (f"agency is {len(row['agency']):,} characters long, more than any agency name "
-                f"({textfile.NAME_MAX} at most)")
+        return (
+            f"agency is {len(row['agency']):,} characters long, more than any agency name ({textfile.NAME_MAX} at most)"
+        )
     if match.status == "ambiguous":
         return f"agency {row['agency']!r} is ambiguous: " + "; ".join(match.candidates)
     if match.status != "matched":
@@ -123,8 +170,9 @@ def why_not(row: dict, match, vendor_id: str | None) -> str | None:
 
 
 def product_of(con, vendor_id: str, label: str | None) -> str | None:
-    products = con.execute("SELECT product_id, name, aliases FROM core.products WHERE vendor_id = ?",
-                           [vendor_id]).fetchall()
+    products = con.execute(
+        "SELECT product_id, name, aliases FROM core.products WHERE vendor_id = ?", [vendor_id]
+    ).fetchall()
     if label:
         for product_id, name, aliases in products:
             if label.strip().lower() in {n.lower() for n in (name, *(aliases or ()))}:

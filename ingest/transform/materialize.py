@@ -5,6 +5,7 @@ Each table is the same rows its view computes, sorted so that DuckDB can skip ro
 state and agency (the map's state filter, an agency's profile; by the agency's name, as the claims export
 sorts), the agency map by evidence count (the map's own order). tests/test_materialize.py checks each against the view it stores.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -17,19 +18,29 @@ RANK = "list_position(" + repr([*LADDER, "banned"]) + ", {})"
 # (table, query, order): built in this order; a later query may read an earlier table.
 TABLES = (
     ("served.claims", "SELECT * FROM views.claims", "agency_id, vendor_id, product_id"),
-    ("served.evidence", """
-        SELECT e.*, a.agency_kind, c.status, """ + RANK.format("c.status") + """ AS status_rank
+    (
+        "served.evidence",
+        """
+        SELECT e.*, a.agency_kind, c.status, """
+        + RANK.format("c.status")
+        + """ AS status_rank
         FROM views.evidence e
         JOIN views.agencies a USING (agency_id)
         JOIN served.claims c ON c.agency_id = e.agency_id
          AND c.vendor_id IS NOT DISTINCT FROM e.vendor_id AND c.product_id IS NOT DISTINCT FROM e.product_id
-    """, "state, agency_name, product, event_date, evidence_id"),   # the claims export's order: its sort is then quick
+    """,
+        "state, agency_name, product, event_date, evidence_id",
+    ),  # the claims export's order: its sort is then quick
     # An agency's row on the unfiltered map: its strongest status, products, evidence and dates; contested
     # is true when any of its claims is, else NULL (as the map's LEFT JOIN gives it).
-    ("served.agency_map", """
+    (
+        "served.agency_map",
+        """
         SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
                a.latitude, a.longitude, a.placement, a.location_note,
-               arg_min(c.status, """ + RANK.format("c.status") + """) AS status,
+               arg_min(c.status, """
+        + RANK.format("c.status")
+        + """) AS status,
                string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
                sum(c.evidence_count)::BIGINT AS evidence_count,
                min(c.first_date) AS first_date, max(c.last_date) AS last_date,
@@ -39,13 +50,19 @@ TABLES = (
         JOIN views.agencies a USING (agency_id)
         GROUP BY a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
                  a.latitude, a.longitude, a.placement, a.location_note, a.state_name
-    """, "evidence_count DESC, name, agency_id"),
-    ("served.headline", """
+    """,
+        "evidence_count DESC, name, agency_id",
+    ),
+    (
+        "served.headline",
+        """
         SELECT count(DISTINCT agency_id) AS agencies, count(DISTINCT evidence_id) AS evidence,
                count(DISTINCT state) AS states, count(DISTINCT product) AS products,
                count(DISTINCT source_url) AS sources
         FROM served.evidence
-    """, "ALL"),
+    """,
+        "ALL",
+    ),
 )
 
 

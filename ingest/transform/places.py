@@ -1,4 +1,5 @@
 """Census Gazetteer places and counties -> core.places (internal points for the map)."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 The compiled table has known doubts (a bill only introduced, a copied date, a narrower scope):
 data/corrections.csv carries them, and each one shows beside its row instead of being hidden.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,10 @@ def corrections(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, lis
     # million rows at scale, and this runs once per kind of correction.
     ids = raw.platform_sources(con, "corrections")
     for (record,) in con.execute(
-            """SELECT record::VARCHAR FROM raw.records
+        """SELECT record::VARCHAR FROM raw.records
                WHERE list_contains(?, source_id) AND record->>'source_id' = ? ORDER BY record_id""",
-            [ids, source_id]).fetchall():
+        [ids, source_id],
+    ).fetchall():
         row = {k: (v or "") for k, v in json.loads(record).items()}
         out.setdefault(row["record_key"], []).append(row)
     return out
@@ -48,7 +50,9 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         """SELECT r.record_id, r.source_id, r.record->>'jurisdiction', r.record->>'date_of_action',
                   r.record->>'stance_link_text', r.record->>'stance_plain', r.record->>'source_url'
            FROM raw.records r WHERE list_contains(?, r.source_id)
-           ORDER BY r.record_id""", [raw.platform_sources(con, "fr_bans")]).fetchall()
+           ORDER BY r.record_id""",
+        [raw.platform_sources(con, "fr_bans")],
+    ).fetchall()
     fixes_by_source: dict[str, dict] = {}
     policies = []
     for record_id, source_id, jurisdiction, date_text, stance, description, url in rows:
@@ -61,12 +65,25 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                 stance = fix["value"]
             caveats.append(fix["note"])
             caveat_sources.append(fix["source"])
-        policies.append({
-            "policy_id": f"{source_id}:{record_id}", "jurisdiction": jurisdiction, "jurisdiction_level": level,
-            "place_name": place, "state": state, "stance": (stance.strip()[:1].upper() + stance.strip()[1:]) if stance else "Unknown",
-            "description": description, "action_date": when, "date_text": date_text, "source_url": url,
-            "caveat": " ".join(caveats) or None, "caveat_source": " ".join(caveat_sources) or None,
-            "latitude": None, "longitude": None, "raw_record_id": record_id})
+        policies.append(
+            {
+                "policy_id": f"{source_id}:{record_id}",
+                "jurisdiction": jurisdiction,
+                "jurisdiction_level": level,
+                "place_name": place,
+                "state": state,
+                "stance": (stance.strip()[:1].upper() + stance.strip()[1:]) if stance else "Unknown",
+                "description": description,
+                "action_date": when,
+                "date_text": date_text,
+                "source_url": url,
+                "caveat": " ".join(caveats) or None,
+                "caveat_source": " ".join(caveat_sources) or None,
+                "latitude": None,
+                "longitude": None,
+                "raw_record_id": record_id,
+            }
+        )
     insert_frame(con, "core.policies", pd.DataFrame(policies))
     con.execute(
         """

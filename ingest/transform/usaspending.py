@@ -15,6 +15,7 @@ with the reason. A sub-award is facial recognition only by its own description: 
 name says nothing about what the sub-recipient bought. Facial recognition and matched: evidence for the
 agency; facial recognition and unmatched: quarantine, with the reason.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -109,12 +110,19 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     verdicts = [classifier.classify(r.recipient, r.description, r.vendor_label) for r in awards.itertuples()]
     add_verdicts(awards, verdicts, [v.reason for v in verdicts])
     # Ids from content, not from load order, so that the same award keeps its id across builds.
-    awards["procurement_id"] = awards["source_id"] + ":" + awards["award_id"].fillna("") + ":" + awards["content_hash"].str[:12]
-    awards["place_of_performance"] = [place_text(*p) for p in zip(awards["place_city"], awards["place_county"],
-                                                                 awards["place_state"])]
-    insert_frame(con, "core.procurement", awards.rename(columns={
-        "agency": "awarding_agency", "subagency": "awarding_subagency", "record_id": "raw_record_id"}).assign(
-        agency_id=None, agency_match=None))   # a prime award's buyer is the federal agency named in awarding_agency
+    awards["procurement_id"] = (
+        awards["source_id"] + ":" + awards["award_id"].fillna("") + ":" + awards["content_hash"].str[:12]
+    )
+    awards["place_of_performance"] = [
+        place_text(*p) for p in zip(awards["place_city"], awards["place_county"], awards["place_state"])
+    ]
+    insert_frame(
+        con,
+        "core.procurement",
+        awards.rename(
+            columns={"agency": "awarding_agency", "subagency": "awarding_subagency", "record_id": "raw_record_id"}
+        ).assign(agency_id=None, agency_match=None),
+    )  # a prime award's buyer is the federal agency named in awarding_agency
     insert_federal_evidence(con, awards[awards["is_face_recognition"]].copy())
     subawards = con.execute(SUBAWARDS, sources).df()
     if not subawards.empty:
@@ -132,8 +140,10 @@ def add_verdicts(frame: pd.DataFrame, verdicts: list, reasons: list[str]) -> Non
 
 def place_text(city, county, state) -> str | None:
     """'DETROIT', 'WAYNE', 'MI' -> 'Detroit, Wayne County, MI'."""
+
     def given(value):
         return value if isinstance(value, str) and value.strip() else None
+
     city, county, state = given(city), given(county), given(state)
     if county and not county.upper().endswith(("COUNTY", "PARISH", "BOROUGH")):
         county += " County"
@@ -154,62 +164,128 @@ def insert_federal_evidence(con: duckdb.DuckDBPyConnection, fr: pd.DataFrame) ->
     fr["agency_name"] = fr["subagency"].fillna(fr["agency"]) + " (" + fr["agency"] + ")"
     fr["agency_id"] = "fed-" + fr["agency_name"].str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-")
     agencies = fr.drop_duplicates("agency_id")
-    insert_frame(con, "core.agencies", agencies.assign(
-        ori=None, name=agencies["agency_name"], agency_type="Federal", city=None, county=None, state=None,
-        latitude=None, longitude=None, location_method=None, registry="federal",
-        raw_record_id=agencies["record_id"]))
+    insert_frame(
+        con,
+        "core.agencies",
+        agencies.assign(
+            ori=None,
+            name=agencies["agency_name"],
+            agency_type="Federal",
+            city=None,
+            county=None,
+            state=None,
+            latitude=None,
+            longitude=None,
+            location_method=None,
+            registry="federal",
+            raw_record_id=agencies["record_id"],
+        ),
+    )
     summary = [with_place(d, p) for d, p in zip(fr["description"], fr["place_of_performance"])]
     evidence = fr.assign(
-        evidence_id=fr["procurement_id"], agency_match="federal", match_score=None, kind="procured",
-        kind_reason=fr["award_type"].fillna("award").str.lower() + " " + fr["award_id"].fillna("") + ": " + fr["reason"],
-        event_date=fr["start_date"], date_precision="day", summary=summary,
-        source_name="USAspending.gov", source_url=fr["url"], raw_record_id=fr["record_id"])
+        evidence_id=fr["procurement_id"],
+        agency_match="federal",
+        match_score=None,
+        kind="procured",
+        kind_reason=fr["award_type"].fillna("award").str.lower()
+        + " "
+        + fr["award_id"].fillna("")
+        + ": "
+        + fr["reason"],
+        event_date=fr["start_date"],
+        date_precision="day",
+        summary=summary,
+        source_name="USAspending.gov",
+        source_url=fr["url"],
+        raw_record_id=fr["record_id"],
+    )
     insert_frame(con, "core.evidence", evidence)
     insert_frame(con, "core.evidence_links", superseded_links(con, fr))
 
 
 def superseded_links(con: duckdb.DuckDBPyConnection, fr: pd.DataFrame) -> pd.DataFrame | None:
     replaced = con.execute(SUPERSEDED, {"sources": raw.platform_sources(con, "usaspending")}).df()
-    links = replaced.merge(fr[["generated_id", "procurement_id"]].rename(columns={"procurement_id": "evidence_id"}),
-                           on="generated_id")
+    links = replaced.merge(
+        fr[["generated_id", "procurement_id"]].rename(columns={"procurement_id": "evidence_id"}), on="generated_id"
+    )
     if links.empty:
         return None
     return links.assign(
         link_number=links.groupby("evidence_id").cumcount() + 1,
         source_name=links["source_name"] + " (raw record " + links["record_id"].astype(str) + ")",
         link_type="the same award in " + links["source_id"] + ", replaced by the live record",
-        link_date=links["retrieved"], snapshot_url=None)
+        link_date=links["retrieved"],
+        snapshot_url=None,
+    )
 
 
-def insert_subawards(con: duckdb.DuckDBPyConnection, classifier: Classifier, subs: pd.DataFrame,
-                     awards: pd.DataFrame) -> None:
+def insert_subawards(
+    con: duckdb.DuckDBPyConnection, classifier: Classifier, subs: pd.DataFrame, awards: pd.DataFrame
+) -> None:
     prime = awards[awards["generated_id"].notna()].drop_duplicates("generated_id").set_index("generated_id")
-    subs = subs.join(prime[["award_id", "agency", "subagency", "url", "place_state"]].rename(
-        columns={"award_id": "prime_award_id"}), on="generated_id")
+    subs = subs.join(
+        prime[["award_id", "agency", "subagency", "url", "place_state"]].rename(columns={"award_id": "prime_award_id"}),
+        on="generated_id",
+    )
     placements = place_subrecipients(con, subs["recipient"], subs["place_state"])
     subs = subs.assign(**dict(zip(("agency_id", "agency_match", "match_score", "placement"), zip(*placements))))
     verdicts = [classifier.classify(None, d) for d in subs["description"]]
     add_verdicts(subs, verdicts, [f"sub-award: {v.reason}; {why}" for v, why in zip(verdicts, subs["placement"])])
-    subs["procurement_id"] = subs["source_id"] + ":sub:" + subs["award_id"].fillna("") + ":" + subs["content_hash"].str[:12]
+    subs["procurement_id"] = (
+        subs["source_id"] + ":sub:" + subs["award_id"].fillna("") + ":" + subs["content_hash"].str[:12]
+    )
     subs["award_type"] = "sub-award of " + subs["prime_award_id"].fillna("an award not in the archive")
     subs["url"] = subs["url"].fillna("https://www.usaspending.gov/")
-    insert_frame(con, "core.procurement", subs.assign(
-        vendor_label=None, awarding_agency=subs["agency"], awarding_subagency=subs["subagency"], end_date=None,
-        raw_record_id=subs["record_id"], place_of_performance=subs["place_state"]))   # the grant's state: a sub-award names no place
+    insert_frame(
+        con,
+        "core.procurement",
+        subs.assign(
+            vendor_label=None,
+            awarding_agency=subs["agency"],
+            awarding_subagency=subs["subagency"],
+            end_date=None,
+            raw_record_id=subs["record_id"],
+            place_of_performance=subs["place_state"],
+        ),
+    )  # the grant's state: a sub-award names no place
 
     fr = subs[subs["is_face_recognition"]]
     placed, unplaced = fr[fr["agency_id"].notna()], fr[fr["agency_id"].isna()]
     if not placed.empty:
-        insert_frame(con, "core.evidence", placed.assign(
-            evidence_id=placed["procurement_id"], kind="procured",
-            kind_reason=placed["award_type"] + ", sub-award " + placed["award_id"].fillna("") + ": " + placed["reason"],
-            event_date=placed["start_date"], date_precision="day", summary=placed["description"],
-            source_name="USAspending.gov (sub-award)", source_url=placed["url"], raw_record_id=placed["record_id"]))
+        insert_frame(
+            con,
+            "core.evidence",
+            placed.assign(
+                evidence_id=placed["procurement_id"],
+                kind="procured",
+                kind_reason=placed["award_type"]
+                + ", sub-award "
+                + placed["award_id"].fillna("")
+                + ": "
+                + placed["reason"],
+                event_date=placed["start_date"],
+                date_precision="day",
+                summary=placed["description"],
+                source_name="USAspending.gov (sub-award)",
+                source_url=placed["url"],
+                raw_record_id=placed["record_id"],
+            ),
+        )
     if not unplaced.empty:
-        insert_frame(con, "core.quarantine", unplaced.assign(
-            raw_file_id=None, row_number=None, raw_record_id=unplaced["record_id"], raw_text=unplaced["description"],
-            reason="facial-recognition sub-award to " + unplaced["recipient"].fillna("(no name)") + ": "
-                   + unplaced["reason"]))
+        insert_frame(
+            con,
+            "core.quarantine",
+            unplaced.assign(
+                raw_file_id=None,
+                row_number=None,
+                raw_record_id=unplaced["record_id"],
+                raw_text=unplaced["description"],
+                reason="facial-recognition sub-award to "
+                + unplaced["recipient"].fillna("(no name)")
+                + ": "
+                + unplaced["reason"],
+            ),
+        )
 
 
 def place_subrecipients(con, names, states) -> list[tuple[str | None, str | None, float | None, str]]:
@@ -225,11 +301,21 @@ def place_subrecipients(con, names, states) -> list[tuple[str | None, str | None
         found = matcher.match(name if isinstance(name, str) else "", state, None, state_names.get(state))
         if found.status == "matched":
             agency = matcher.agencies[found.agency_id]
-            out.append((found.agency_id, found.method, found.score,
-                        f"sub-recipient placed on the registry: {agency.name} ({found.agency_id}), {found.method} in {state}"))
+            out.append(
+                (
+                    found.agency_id,
+                    found.method,
+                    found.score,
+                    f"sub-recipient placed on the registry: {agency.name} ({found.agency_id}), {found.method} in {state}",
+                )
+            )
         elif found.status == "ambiguous":
-            out.append((None, None, None, f"sub-recipient not placed: ambiguous in {state}: {'; '.join(found.candidates)}"))
+            out.append(
+                (None, None, None, f"sub-recipient not placed: ambiguous in {state}: {'; '.join(found.candidates)}")
+            )
         else:
             others = f" (look-alikes not taken: {'; '.join(found.candidates)})" if found.candidates else ""
-            out.append((None, None, None, f"sub-recipient not placed: no registry agency of that name in {state}{others}"))
+            out.append(
+                (None, None, None, f"sub-recipient not placed: no registry agency of that name in {state}{others}")
+            )
     return out
