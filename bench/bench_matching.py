@@ -13,7 +13,7 @@ import time
 
 from ingest import db as dbmod
 from ingest import paths
-from ingest.matching import from_database
+from rules.matching import from_database
 
 REWRITES = (
     lambda s: s.upper(),

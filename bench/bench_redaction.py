@@ -12,7 +12,7 @@ import argparse
 import signal
 import time
 
-from ingest.redact import redact
+from rules.redact import redact
 
 
 def repeat(unit: str):

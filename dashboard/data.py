@@ -186,7 +186,7 @@ def database_label() -> str:
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the agency registry ...")
 def _matcher(path: str, stamp: tuple[int, int]):
-    from ingest.matching import from_database
+    from rules.matching import from_database
 
     cursor = _connection(path, stamp).cursor()
     try:

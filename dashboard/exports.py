@@ -9,7 +9,7 @@ import pandas as pd
 
 # A cell a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, -2+3, @SUM, and the same behind a space,
 # a tab or a zero-width character): the one rule every CSV writer uses, shared with the command line.
-from ingest.csvsafe import FORMULA_START, neutralise  # noqa: F401  (FORMULA_START: for callers checking a file)
+from rules.csvsafe import FORMULA_START, neutralise  # noqa: F401  (FORMULA_START: for callers checking a file)
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

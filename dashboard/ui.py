@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.data import DatabaseMissing
-from ingest.redact import redact
+from rules.redact import redact
 
 
 def text(value) -> str:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest import textfile
-from ingest.matching import Match, Matcher
-from ingest.redact import redact
+from rules import textfile
+from rules.matching import Match, Matcher
+from rules.redact import redact
 
 MAX_ROWS = 200_000
 MB = 1024 * 1024

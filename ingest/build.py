@@ -12,7 +12,7 @@ import pandas as pd
 
 from ingest import archive as archive_mod
 from ingest import changes, db, paths, raw, registry, sources, transform, watchlists
-from ingest.claims import DEFINITIONS, LADDER
+from rules.claims import DEFINITIONS, LADDER
 
 
 @dataclass

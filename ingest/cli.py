@@ -168,7 +168,7 @@ def write_rows(path: str | None, columns: list[str], rows: list[dict], fmt: str 
         else:
             # The same formula rule as the page downloads: a cell that would run in a spreadsheet gets a quote.
             # CRLF line ends (RFC 4180) make the writer quote any cell holding a bare CR, so none can start a row.
-            from ingest.csvsafe import neutralise_all
+            from rules.csvsafe import neutralise_all
 
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow(neutralise_all(columns))
@@ -186,7 +186,7 @@ def open_database(args):
 
 
 def cmd_match_agencies(args) -> int:
-    from ingest.matching import from_database
+    from rules.matching import from_database
 
     columns, rows = read_csv_input(args.input, ("name",))
     con = open_database(args)
@@ -221,7 +221,7 @@ def cmd_match_agencies(args) -> int:
 
 
 def cmd_classify(args) -> int:
-    from ingest.classify import Classifier
+    from rules.classify import Classifier
 
     columns, rows = read_csv_input(args.input, ("vendor", "description"))
     classifier = Classifier.from_csv()

@@ -8,10 +8,10 @@ import json
 
 import duckdb
 
-from ingest import claims
 from ingest import db as dbmod
-from ingest.redact import redact
 from ingest.transform import atlas
+from rules import claims
+from rules.redact import redact
 from tests.test_ingest_live import first_run, narrow_catalog, query, server  # noqa: F401 (fixtures)
 
 

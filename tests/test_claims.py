@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.claims import kind_from_summary
+from rules.claims import kind_from_summary
 
 CLEARVIEW = ["Clearview AI", "Clearview"]
 DATAWORKS = ["DataWorks Plus", "Dataworks", "DataWorks"]

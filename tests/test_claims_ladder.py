@@ -116,8 +116,8 @@ def test_the_ladder_table_has_the_new_rungs_in_order(con):
 
 def test_a_correction_can_set_every_kind_evidence_carries():
     # A correction that lowers an overstated row to "listed" or "planned" must not be quarantined.
-    from ingest.claims import LADDER
     from ingest.transform import corrections, statements
+    from rules.claims import LADDER
 
     assert corrections.KINDS == set(LADDER) - {"unconfirmed"}
     assert statements.KINDS <= set(LADDER) and "planned" in statements.KINDS

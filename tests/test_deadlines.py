@@ -5,7 +5,7 @@ from datetime import date
 
 from dashboard import queries
 from dashboard.documents.letter import build_letter, law_from_row
-from ingest.deadlines import add_business_days, due_date
+from rules.deadlines import add_business_days, due_date
 
 
 def test_federal_foia_20_business_days_across_thanksgiving():

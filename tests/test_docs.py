@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingest.claims import DEFINITIONS
 from ingest.registry import load
+from rules.claims import DEFINITIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.classify import Classifier
-from ingest.matching import from_database, key, normalise
+from rules.classify import Classifier
+from rules.matching import from_database, key, normalise
 
 EVAL = Path(__file__).resolve().parent / "eval"
 ROOT = EVAL.parent.parent

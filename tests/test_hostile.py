@@ -65,7 +65,7 @@ def leak_csv(encoding: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def matcher(built_db):
-    from ingest.matching import from_database
+    from rules.matching import from_database
 
     con = connect(built_db, read_only=True)
     try:

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from ingest import db, raw
-from ingest.dates import parse
-from ingest.redact import redact
 from ingest.sources import atlas
+from rules.dates import parse
+from rules.redact import redact
 
 ROOT = Path(__file__).resolve().parent.parent
 ATLAS = ROOT / "data" / "atlas_of_surveillance"

@@ -1,6 +1,6 @@
 """Placing agency names on the registry: by rule, never by a near miss."""
 
-from ingest.matching import Matcher, clean_registry_name, normalise
+from rules.matching import Matcher, clean_registry_name, normalise
 
 REGISTRY = [
     ("MI8234900", "Detroit Police Department", "MI"),

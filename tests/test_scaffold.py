@@ -44,7 +44,8 @@ def snapshot(root: Path) -> dict[str, str]:
 def tree(tmp_path_factory) -> Path:
     """The code, the registry and the reference data a small build reads (large folders linked, not copied)."""
     root = tmp_path_factory.mktemp("repo")
-    shutil.copytree(ROOT / "ingest", root / "ingest", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("ingest", "rules"):
+        shutil.copytree(ROOT / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "tests").mkdir()
     for name in ("__init__.py", "small_build.py"):
         shutil.copy(ROOT / "tests" / name, root / "tests" / name)

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest import changes, db, release, tracker, watchlists
+from dashboard import tracker
+from ingest import changes, db, release, watchlists
 
 ROOT = Path(__file__).resolve().parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"

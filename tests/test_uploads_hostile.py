@@ -22,10 +22,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import workbench
-from ingest import redact as redaction
-from ingest import textfile
 from ingest.db import connect
-from ingest.redact import redact
+from rules import redact as redaction
+from rules import textfile
+from rules.redact import redact
 from tests.test_browser import server  # noqa: F401  the `streamlit run` fixture, shared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def test_a_name_longer_than_any_agency_is_not_compared():
     class Refusing:
         def match_many(self, queries):
             assert all(len(q[0]) <= textfile.NAME_MAX for q in queries), "a 9,000-character name was compared"
-            return [__import__("ingest.matching", fromlist=["Match"]).Match("unmatched") for _ in queries]
+            return [__import__("rules.matching", fromlist=["Match"]).Match("unmatched") for _ in queries]
 
     frame = pd.DataFrame({"Agency": ["NYPD", "Police Department " * 500]})
     matched = workbench.match(frame, Refusing(), {}, "Agency")

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import workbench
 from ingest.db import connect
-from ingest.matching import from_database
+from rules.matching import from_database
 
 LEAK = (
     "Agency,State,Contact email,Officer,searches,Notes\n"

@@ -9,10 +9,9 @@ import pandas as pd
 import streamlit as st
 import zipcodes
 
-from dashboard import queries, ui
+from dashboard import queries, tracker, ui
 from dashboard.documents.letter import build_letter, law_from_row
 from dashboard.documents.pdf import text_to_pdf
-from ingest import tracker
 
 st.title("Look up a place")
 st.caption(

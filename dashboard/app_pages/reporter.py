@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, queries, ui, workbench
-from ingest import textfile
 from ingest.paths import DATA_DIR
+from rules import textfile
 
 
 def read_once(uploaded) -> workbench.Upload:

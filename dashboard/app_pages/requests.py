@@ -5,9 +5,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import queries, tracker, ui
 from dashboard.documents.letter import law_from_row
-from ingest import tracker
 
 st.title("My records requests")
 st.caption(

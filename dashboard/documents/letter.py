@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from ingest.deadlines import Deadline, due_date
+from rules.deadlines import Deadline, due_date
 
 ASKS = (
     "Contracts, purchase orders, invoices, payments, quotes and grant applications for facial-recognition "

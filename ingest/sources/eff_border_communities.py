@@ -1,7 +1,7 @@
 """EFF's "Atlas of Surveillance: Southwestern Border Communities" dataset (2020): one row is one agency and one
 technology in a border county of AZ, CA, NM or TX, with a primary link (its source, type, date and archived
 copy) and up to three more. "Iris scanning" is not face recognition. Dates such as "17-Nov" were mangled by a
-spreadsheet and read as unknown (ingest/dates.py reads no date from them).
+spreadsheet and read as unknown (rules/dates.py reads no date from them).
 
 Scaffolded by `python -m ingest new-source eff_border_communities_2020 --platform eff_border_communities`
 from data/eff_border_communities_2020/aos-bordercounties_-_01.10.2020.csv.

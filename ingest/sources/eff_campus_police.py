@@ -1,6 +1,6 @@
 """EFF's "Scholars Under Surveillance" dataset (2021): one row is one campus police agency and one technology,
 with up to three dated links; like an Atlas row it says nothing about current use. Dates such as "16-Oct"
-were mangled by a spreadsheet and read as unknown (ingest/dates.py reads no date from them).
+were mangled by a spreadsheet and read as unknown (rules/dates.py reads no date from them).
 
 Scaffolded by `python -m ingest new-source eff_campus_police_2021 --platform eff_campus_police`
 from data/eff_campus_police_2021/scholars_unders_surveillance_dataset_03-03-2021.csv.

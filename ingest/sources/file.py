@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from ingest import textfile
 from ingest.raw import SchemaDrift
 from ingest.sources._live import FetchContext, Outcome
+from rules import textfile
 
 RECORDS_PATH = None  # a JSON import is an array of objects
 MAPPED = ("agency", "state", "city", "vendor", "product", "date")
@@ -61,7 +61,7 @@ def xlsx_rows(data: bytes) -> list[dict]:
 def read_records(data: bytes, fmt: str) -> tuple[list[str], list[dict], list[Reject], str]:
     """The file's columns, its rows as records keyed by column, the rows that are not records, and the
     encoding its text was read as. CSV and JSON text is decoded as the workbench decodes an upload
-    (ingest/textfile.py: a BOM, UTF-16 without one, UTF-8, Latin-1); NULs and stray BOMs are removed."""
+    (rules/textfile.py: a BOM, UTF-16 without one, UTF-8, Latin-1); NULs and stray BOMs are removed."""
     if fmt == "xlsx":
         records = xlsx_rows(data)
         return sorted({k for r in records for k in r}), records, [], "xlsx"

@@ -3,7 +3,7 @@ agency and alias (about a second), and the registry does not change between thos
 
 from __future__ import annotations
 
-from ingest.matching import Matcher, from_database
+from rules.matching import Matcher, from_database
 
 _cache: dict[tuple, tuple[Matcher, dict[str, str]]] = {}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from ingest import raw
-from ingest.matching import clean_registry_name
+from rules.matching import clean_registry_name
 
 CITY_AGENCY = (
     r"^(.+?)\s+(Police Department|Police Dept\.?|Department of Public Safety|Public Safety Department|Police)$"

@@ -11,7 +11,7 @@ same day); the other copies stay in raw as provenance.
 
 The work is set-based: per-row work runs in DuckDB, and the rules run in Python once per distinct value
 (an agency as the rows name it, a vendor field, a date as written, a summary and its vendor), each from
-its one implementation: ingest/matching.py, ingest/dates.py, ingest/claims.py, ingest/redact.py.
+its one implementation: rules/matching.py, rules/dates.py, rules/claims.py, rules/redact.py.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import re
 import duckdb
 import pyarrow as pa
 
-from ingest import claims, dates, raw
-from ingest.matching import Matcher
-from ingest.redact import redact
+from ingest import raw
 from ingest.sources.atlas import FACE_RECOGNITION, ori_from_newaosnumber, surrogate_id
 from ingest.transform import atlas_layout, catalog
+from rules import claims, dates
+from rules.matching import Matcher
+from rules.redact import redact
 
 US_STATES = frozenset(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
@@ -183,7 +184,7 @@ LINK_DATE_JOINS = " ".join(f"LEFT JOIN atlas_dates d{n} ON d{n}.date_text = r.da
 
 
 def links(con: duckdb.DuckDBPyConnection) -> None:
-    """Each row's http(s) links, numbered in order, with their dates read by ingest/dates.py; and what each
+    """Each row's http(s) links, numbered in order, with their dates read by rules/dates.py; and what each
     evidence row cites (atlas_cited): the earliest date among its links and the link that gives it (the first
     such link where two share it), or the first link when none is dated."""
     # Every date a row gives (an http(s) link's or not): each distinct text is read once, in Python.
@@ -393,7 +394,7 @@ def _vendor_names(con) -> dict[str, list[str]]:
 def kinds(con: duckdb.DuckDBPyConnection) -> None:
     """What each piece of evidence says happened -> atlas_kinds (record_id, vendor_id, kind, why).
 
-    The rule is `ingest.claims.kind_from_summary`, run once per distinct (summary, vendor) pair: many rows
+    The rule is `rules.claims.kind_from_summary`, run once per distinct (summary, vendor) pair: many rows
     repeat a summary (one row per vendor named, and sources that reuse a sentence). A vendor not in the
     catalog is judged by its own label."""
     names = _vendor_names(con)
@@ -424,7 +425,7 @@ def kinds(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """The summary as shown: stripped, personal data redacted (ingest/redact.py), once per distinct text."""
+    """The summary as shown: stripped, personal data redacted (rules/redact.py), once per distinct text."""
     texts = [t for (t,) in con.execute("SELECT DISTINCT summary FROM atlas_ev").fetchall()]
     register(
         con,

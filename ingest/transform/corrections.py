@@ -10,7 +10,7 @@ import duckdb
 
 from ingest.transform.policies import corrections
 
-# Every kind evidence can carry (ingest/claims.py LADDER, less "unconfirmed", which only a claim can be).
+# Every kind evidence can carry (rules/claims.py LADDER, less "unconfirmed", which only a claim can be).
 KINDS = {"procured", "used", "trialled", "planned", "listed", "ended", "denied"}
 
 

@@ -1,7 +1,7 @@
 """Which registry agencies a research source covered at all (the full Atlas export and the EFF datasets
 restated in its columns -> core.research).
 
-Only exact rules place a name (ingest/matching.py); an agency the matcher cannot place is simply not
+Only exact rules place a name (rules/matching.py); an agency the matcher cannot place is simply not
 counted as researched, which errs towards 'not researched' rather than a false 'nothing found'."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pandas as pd
 
 from ingest import raw
 from ingest.db import insert_frame
-from ingest.matching import Matcher
 from ingest.sources.atlas import FACE_RECOGNITION
 from ingest.transform import atlas_layout
+from rules.matching import Matcher
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,6 +1,6 @@
 """Imported files -> evidence of kind `used` from a weak source (alone, a claim is only `unconfirmed`).
 
-Each row's agency is placed on the registry by rule (ingest/matching.py); an unmatched or ambiguous
+Each row's agency is placed on the registry by rule (rules/matching.py); an unmatched or ambiguous
 agency, or a vendor not in the catalog, keeps its row in quarantine with the reason, never guessed.
 """
 
@@ -11,11 +11,11 @@ import json
 import duckdb
 import pandas as pd
 
-from ingest import dates, textfile
-from ingest.classify import Classifier
 from ingest.db import insert_frame
-from ingest.matching import Match
 from ingest.transform._registry import matcher as shared_matcher
+from rules import dates, textfile
+from rules.classify import Classifier
+from rules.matching import Match
 
 
 def imports(con) -> list[tuple]:

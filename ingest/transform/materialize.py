@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ingest.claims import LADDER
+from rules.claims import LADDER
 
 # A status's rank on the ladder, as ingest/build.py seeds views.status_ladder (after the transforms run).
 RANK = "list_position(" + repr([*LADDER, "banned"]) + ", {})"

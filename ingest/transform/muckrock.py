@@ -14,10 +14,10 @@ import re
 import duckdb
 import pandas as pd
 
-from ingest import claims
-from ingest.classify import COMMON_WORDS, GENERIC_TERMS, has_term
 from ingest.db import insert_frame
 from ingest.transform._registry import matcher as shared_matcher
+from rules import claims
+from rules.classify import COMMON_WORDS, GENERIC_TERMS, has_term
 
 QUOTE_CHARS = 400
 FACE_RECOGNITION = re.compile(r"\bfac(?:e|ial)[\s-]+recognition\b", re.I)

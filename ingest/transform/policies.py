@@ -11,8 +11,9 @@ import json
 import duckdb
 import pandas as pd
 
-from ingest import dates, raw
+from ingest import raw
 from ingest.db import insert_frame
+from rules import dates
 
 
 def corrections(con: duckdb.DuckDBPyConnection, source_id: str) -> dict[str, list[dict]]:

@@ -13,12 +13,12 @@ import re
 import duckdb
 import pandas as pd
 
-from ingest.classify import Classifier
 from ingest.db import insert_frame
-from ingest.redact import redact
 from ingest.registry import Source
 from ingest.sources.socrata import MAPPED
 from ingest.transform._registry import matcher as shared_matcher
+from rules.classify import Classifier
+from rules.redact import redact
 
 
 def slug(text: str) -> str:

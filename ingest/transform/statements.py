@@ -6,9 +6,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ingest import dates, raw
+from ingest import raw
 from ingest.db import insert_frame
 from ingest.transform import catalog
+from rules import dates
 
 KINDS = {"denied", "ended", "used", "trialled", "procured", "planned"}
 

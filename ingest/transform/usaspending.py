@@ -1,7 +1,7 @@
 """USAspending award rows (bundled or from the live API) -> core.procurement (every row, with a verdict and its reason) and,
 for facial-recognition awards only, evidence that the awarding agency procured the product.
 
-The verdict is ingest/classify.py's: a vendor that also sells other things (Motorola's radios)
+The verdict is rules/classify.py's: a vendor that also sells other things (Motorola's radios)
 needs its description to name a facial-recognition product; `uncertain` never becomes evidence.
 
 One award, one row: an award both in the bundled file and in a live response is read from the live record
@@ -22,10 +22,10 @@ import duckdb
 import pandas as pd
 
 from ingest import raw
-from ingest.classify import Classifier
 from ingest.db import insert_frame
-from ingest.redact import redact
 from ingest.transform._registry import matcher as shared_matcher
+from rules.classify import Classifier
+from rules.redact import redact
 
 AWARD_FIELDS = """
     r.record_id, r.source_id, r.content_hash, s.mode, s.name AS source_name, TRY_CAST(s.retrieved AS DATE) AS retrieved,

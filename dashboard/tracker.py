@@ -1,5 +1,5 @@
 """A local tracker of the records requests a user has sent: when, to whom, under which law, and
-when the answer is due (ingest/deadlines.py). Kept in a JSON file on this machine, no account.
+when the answer is due (rules/deadlines.py). Kept in a JSON file on this machine, no account.
 
 A damaged file (not JSON, not a list, an entry with a bad date or status) never breaks the page and
 is never overwritten: ingest/statefile.py keeps it aside and says so.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ingest.redact import clear_cut
+from rules.redact import clear_cut
 
 # The longest cell an upload keeps, in characters: longer ones are cut and say so. Enough for any agency name
 # or note; it bounds what one cell costs to redact, match and draw.
