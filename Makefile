@@ -6,7 +6,7 @@ DB     := $(or $(WATCHDOG_DB),data/watchdog.duckdb)
 PORT   ?= 8501
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
 INPUTS := $(shell find data -type f \( -name '*.csv' -o -name '*.txt' \)) \
-          $(wildcard ingest/*.py ingest/*/*.py ingest/*/*.sql)
+          $(wildcard ingest/*.py ingest/*/*.py ingest/*/*.sql rules/*.py)
 
 .PHONY: run test lint format data ingest bench venv dev lock clean help
 .DEFAULT_GOAL := help
