@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-DB     := $(or $(WATCHDOG_DB),data/watchdog.duckdb)
+# What the program writes at run time lives in the state directory (ingest/settings.py), apart from data/.
+STATE  := $(or $(WATCHDOG_STATE),state)
+DB     := $(or $(WATCHDOG_DB),$(STATE)/watchdog.duckdb)
 PORT   ?= 8501
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
 INPUTS := $(shell find data -type f \( -name '*.csv' -o -name '*.txt' \)) \
@@ -13,7 +15,7 @@ INPUTS := $(shell find data -type f \( -name '*.csv' -o -name '*.txt' \)) \
 
 help:
 	@echo "make run    set up .venv (what running needs), build $(DB) from data/, serve http://127.0.0.1:$(PORT)"
-	@echo "make test   add the test tools to .venv, build the data, run the tests"
+	@echo "make test   add the test tools to .venv, run the lint, build the data, run the tests"
 	@echo "make lint   ruff: lint and format check"
 	@echo "make data   (re)build $(DB) when it is missing or older than the bundled inputs"
 	@echo "make ingest fetch every live source (needs the internet), then rebuild $(DB)"
@@ -42,7 +44,7 @@ $(DB): $(VENV)/.installed $(INPUTS)
 run: data
 	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT)
 
-test: dev data
+test: lint data
 	$(BIN)/python -m pytest
 
 lint: dev

@@ -50,3 +50,22 @@ def test_readme_layout_names_real_folders():
         assert (ROOT / folder).is_dir(), folder
     for folder in nested:  # listed under ingest/
         assert (ROOT / "ingest" / folder).is_dir(), folder
+
+
+def test_every_relative_link_in_the_docs_resolves():
+    # README, CONTRIBUTING and docs/ link to files and to each other: a moved file must not leave a dead link.
+    pages = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+    dead = []
+    for page in pages:
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            path = target.split("#")[0]
+            if not path or re.match(r"^[a-z]+:", path):
+                continue
+            if not (page.parent / path).exists():
+                dead.append(f"{page.relative_to(ROOT)} -> {target}")
+    assert len(pages) >= 7 and not dead, dead
+
+
+def test_the_readme_is_a_front_door():
+    assert len(README.splitlines()) <= 170
+    assert "docs/screenshots/map.png" in README and (ROOT / "docs" / "screenshots" / "map.png").stat().st_size > 10_000
