@@ -12,7 +12,7 @@ import pandas as pd
 
 from ingest import archive as archive_mod
 from ingest import changes, db, paths, raw, registry, sources, transform, watchlists
-from rules.claims import DEFINITIONS, LADDER
+from rules.claims import STATUSES
 
 
 @dataclass
@@ -60,7 +60,9 @@ def build_database(
     db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, progress=None, archive: Path | None = None
 ) -> Built:
     """Build from the bundled files and, given an archive folder, every archived live response.
-    The live file is replaced only if every step succeeds; nothing runs after the swap."""
+    The live file is replaced only if every step succeeds; nothing runs after the swap. The last step appends
+    this build's changes to the history beside the archive's run log (changes.history_file), which every build
+    reads back, so deleting the database loses nothing."""
     live = Path(db_path or paths.db_path())
     live.parent.mkdir(parents=True, exist_ok=True)
     removed = db.remove_dead_builds(live)
@@ -80,7 +82,7 @@ def build_database(
             reports += load_archive(con, [s for s in catalog if s.mode == "live"], Path(archive), progress)
         transform.run_all(con)
         seed_ladder(con)
-        changes.record(con, live if live.exists() else None, datetime.now(UTC).replace(tzinfo=None))
+        changes.record(con, changes.history_file(archive), datetime.now(UTC).replace(tzinfo=None))
     return Built(live, reports, removed)
 
 
@@ -130,9 +132,10 @@ def publish_feeds(live: Path) -> Published:
 
 
 def seed_ladder(con: duckdb.DuckDBPyConnection) -> None:
+    """views.status_ladder from the one list of statuses (rules/claims.py STATUSES), ranked strongest first."""
     con.executemany(
         "INSERT INTO views.status_ladder VALUES (?, ?, ?)",
-        [(s, i, DEFINITIONS[s]) for i, s in enumerate((*LADDER, "banned"), start=1)],
+        [(s.name, rank, s.definition) for rank, s in enumerate(STATUSES, start=1)],
     )
 
 

@@ -1,51 +1,102 @@
-"""What a build changed: evidence added or removed against the database it replaces, kept as
-history in meta.changes and published as an Atom feed (all of it, and one per watchlist later)."""
+"""What a build changed: evidence added or removed against what the history holds as live, kept
+append-only in changes.jsonl beside the archive's runs.jsonl, loaded into meta.changes at every build,
+and published as an Atom feed (all of it, and one per watchlist)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from feedgen.feed import FeedGenerator
 
-COLUMNS = "evidence_id, agency_id, agency_name, state, vendor, product, kind, summary, source_url"
+from ingest import archive
+
+FIELDS = (
+    "built_at",
+    "change",
+    "evidence_id",
+    "agency_id",
+    "agency_name",
+    "state",
+    "vendor",
+    "product",
+    "kind",
+    "summary",
+    "source_url",
+)
+COLUMNS = ", ".join(FIELDS[2:])
 CURRENT = "SELECT " + COLUMNS + " FROM views.evidence"
-BEFORE = "SELECT " + COLUMNS + " FROM previous.views.evidence"
+# What the history says is live: each evidence row whose latest change is an addition.
+BEFORE = (
+    "SELECT " + COLUMNS + " FROM meta.changes "
+    "QUALIFY row_number() OVER (PARTITION BY evidence_id ORDER BY built_at DESC) = 1 AND change = 'added'"
+)
 DIFF = (
     "INSERT INTO meta.changes "
-    "SELECT ?, 'added', * FROM (" + CURRENT + ") "
+    "SELECT $built_at, 'added', * FROM (" + CURRENT + ") "
     "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + BEFORE + ")) "
     "UNION ALL "
-    "SELECT ?, 'removed', * FROM (" + BEFORE + ") "
+    "SELECT $built_at, 'removed', * FROM (" + BEFORE + ") "
     "WHERE evidence_id NOT IN (SELECT evidence_id FROM (" + CURRENT + "))"
 )
 
 
-def record(con: duckdb.DuckDBPyConnection, previous: Path | None, built_at: dt.datetime) -> int:
-    """Diff this build's evidence against `previous` (the live file, if any); return rows recorded."""
-    if previous is None or not Path(previous).exists():
-        con.execute("INSERT INTO meta.changes SELECT ?, 'added', * FROM (" + CURRENT + ")", [built_at])
-        return con.execute("SELECT count(*) FROM meta.changes").fetchone()[0]
-    con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
-    try:
-        has_history = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'previous' AND schema_name = 'meta' "
-            "AND table_name = 'changes'"
-        ).fetchone()[0]
+def history_file(state: Path | None = None) -> Path:
+    """The history of every build's changes, beside the archive's runs.jsonl: it outlives every database file."""
+    return Path(state if state is not None else archive.archive_dir()) / "changes.jsonl"
+
+
+def read_history(path: Path) -> list[tuple]:
+    """The recorded changes, oldest first; a line cut short by a crash is skipped, the rest still count."""
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
         try:
-            if has_history:
-                con.execute("INSERT INTO meta.changes SELECT * FROM previous.meta.changes")
-            con.execute(DIFF, [built_at, built_at])
-        except duckdb.Error:
-            # A previous file of an older layout cannot be compared: start the history afresh rather than fail.
-            con.execute("DELETE FROM meta.changes")
-            con.execute("INSERT INTO meta.changes SELECT ?, 'added', * FROM (" + CURRENT + ")", [built_at])
-    finally:
-        con.execute("DETACH previous")
-    return con.execute("SELECT count(*) FROM meta.changes WHERE built_at = ?", [built_at]).fetchone()[0]
+            item = json.loads(line)
+            rows.append((dt.datetime.fromisoformat(item["built_at"]), *(item.get(f) for f in FIELDS[1:])))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            continue
+    return rows
+
+
+def append_history(path: Path, rows: list[tuple]) -> None:
+    """Append-only: one JSON line per change, never rewritten, so a rebuild from nothing finds it all."""
+    if not rows:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps(dict(zip(FIELDS, (row[0].isoformat(), *row[1:]), strict=True)), ensure_ascii=False) for row in rows
+    ]
+    with open(path, "a+", encoding="utf-8") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell():
+            fh.seek(fh.tell() - 1)
+            if fh.read(1) != "\n":
+                fh.write("\n")  # a line a crash cut short stays alone, unread, instead of spoiling this one
+        fh.write("\n".join(lines) + "\n")
+
+
+def record(con: duckdb.DuckDBPyConnection, history: Path, built_at: dt.datetime) -> int:
+    """Load the history into meta.changes, add what this build's evidence adds to or removes from what the
+    history holds as live, and append those rows to the history file; return how many rows this build adds.
+    The database it replaces is never read: deleting it loses nothing."""
+    past = read_history(history)
+    if past:
+        con.from_df(pd.DataFrame(past, columns=list(FIELDS)).astype({"built_at": "datetime64[us]"})).insert_into(
+            "meta.changes"
+        )
+    con.execute(DIFF, {"built_at": built_at})
+    new = con.execute(
+        "SELECT * FROM meta.changes WHERE built_at = ? ORDER BY change, evidence_id", [built_at]
+    ).fetchall()
+    append_history(history, new)
+    return len(new)
 
 
 def matching(con: duckdb.DuckDBPyConnection, watch=None, state: str | None = None, limit: int = 500) -> list[tuple]:

@@ -1,8 +1,10 @@
-"""Shared fixtures: one database built from the bundled data for the whole test session."""
+"""Shared fixtures: one database built from the bundled data for the whole test session, built on first use.
+
+Every test gets its own empty archive folder (WATCHDOG_ARCHIVE: live responses, runs.jsonl and the What's new
+history, changes.jsonl), so no test reads another's history and none writes into the real one."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def built_db(tmp_path_factory) -> Path:
-    """A real DuckDB file built from data/ exactly as `make data` builds it."""
+    """A real DuckDB file built from data/ exactly as `make data` builds it (its history in its own folder)."""
     path = tmp_path_factory.mktemp("db") / "watchdog.duckdb"
-    build(path)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WATCHDOG_ARCHIVE", str(path.parent / "state"))
+        build(path)
     return path
 
 
@@ -30,12 +34,42 @@ def db(built_db):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _point_dashboard_at_test_db(built_db):
-    """Pages read WATCHDOG_DB; point it at the session's database, never at data/watchdog.duckdb."""
-    old = os.environ.get("WATCHDOG_DB")
-    os.environ["WATCHDOG_DB"] = str(built_db)
-    yield
-    if old is None:
-        os.environ.pop("WATCHDOG_DB", None)
-    else:
-        os.environ["WATCHDOG_DB"] = old
+def _session_state_folder(tmp_path_factory):
+    """Module and session fixtures that build keep their history here, never in the real state folder."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WATCHDOG_ARCHIVE", str(tmp_path_factory.mktemp("session-state")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _own_state_folder(tmp_path_factory, monkeypatch):
+    """A fresh state folder per test: a test's builds append their history there and read no one else's."""
+    monkeypatch.setenv("WATCHDOG_ARCHIVE", str(tmp_path_factory.mktemp("state")))
+
+
+# Modules that build what they need themselves or need no database at all: their tests do not wait for the
+# session's build (the whole suite builds it once all the same; a run of these modules alone never does).
+NO_DATABASE = frozenset(
+    {
+        "test_changes",
+        "test_claims",
+        "test_claims_ladder",
+        "test_docs",
+        "test_history",
+        "test_ingest_http",
+        "test_loaders",
+        "test_matching",
+        "test_scaffold",
+        "test_source_eff_border_communities",
+        "test_source_eff_campus_police",
+        "test_source_federal_agencies",
+    }
+)
+
+
+@pytest.fixture(autouse=True)
+def _point_dashboard_at_test_db(request, monkeypatch):
+    """Pages read WATCHDOG_DB; point it at the session's database, never at the real one."""
+    if request.module.__name__.rpartition(".")[2] in NO_DATABASE:
+        return
+    monkeypatch.setenv("WATCHDOG_DB", str(request.getfixturevalue("built_db")))

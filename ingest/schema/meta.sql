@@ -64,8 +64,8 @@ CREATE TABLE meta.file_imports (
     mapping        JSON NOT NULL       -- {"agency": "<their column>", "state": ..., "vendor": ..., ...}
 );
 
--- What each build added or removed compared with the database it replaced: the What's new page and
--- the Atom feeds read this. History is carried forward from the previous file at every build.
+-- What each build added or removed compared with what the history held as live: the What's new page and
+-- the Atom feeds read this. Loaded at every build from the history kept beside the archive (changes.jsonl).
 CREATE TABLE meta.changes (
     built_at     TIMESTAMP NOT NULL,
     change       VARCHAR NOT NULL,      -- added | removed
