@@ -60,6 +60,7 @@ REPEATED_SUFFIX = re.compile(r"^(?P<name>.+?\b(?P<suffix>Police Department|Sheri
 FUZZY_FLOOR = 92.0  # overall similarity a spelling slip must reach
 FUZZY_MARGIN = 6.0  # ... and how far ahead of the next agency it must be
 WORD_FLOOR = 80.0  # each distinctive word against its counterpart
+NATIONWIDE = "*"  # index scope of agencies with no state (federal components), found from any state
 
 
 def clean_registry_name(name: str) -> str:
@@ -155,7 +156,9 @@ class Matcher:
 
     def _index(self, agency_id: str, name: str, state: str | None) -> None:
         norm, k = normalise(name), key(name)
-        for scope in (state, None):  # None: the all-states index used when no state is given
+        # None: the all-states index used when no state is given; an agency with no state (a federal one) is
+        # also indexed as NATIONWIDE, where a lookup within a state finds it by its exact name or alias.
+        for scope in (state, None) if state else (None, NATIONWIDE):
             self.exact.setdefault((scope, norm), set()).add(agency_id)
             if k[0]:
                 self.words.setdefault((scope, (k[0], k[1])), set()).add(agency_id)
@@ -210,6 +213,8 @@ class Matcher:
 
     def _rules(self, name: str, norm: str, state: str | None, city: str | None, state_name: str | None) -> Match | None:
         ids = self.exact.get((state, norm), set())
+        if state and not ids:
+            ids = self.exact.get((NATIONWIDE, norm), set())
         own_name = any(normalise(self.agencies[i].name) == norm for i in ids)
         method = "exact_name" if own_name else "alias"
         found = self._decide(ids, method, city)

@@ -126,7 +126,6 @@ def test_agency_matching_meets_the_floors(db):
             f"(right {f['tp']}, wrong agency {f['fp']}, missed {f['fn']})",
             end="",
         )
-    print("\n  the federal shortfall is expected until the registry gains the federal components")
     wrong = [
         (r["name"], r["state"], r["expected_agency_id"], f.status, f.agency_id)
         for r, f in zip(labelled, results)

@@ -31,11 +31,15 @@ from ingest.transform import (
 ADDED = (
     "eff_campus_police",
     "eff_border_communities",
+    "federal_agencies",
 )
 
-# Live sources come after the Atlas (whose agencies and aliases the matcher uses) and before corrections;
-# socrata last of them, as it adds agencies (the others share one matcher). materialize stores what the
-# dashboard reads from everything before it, so it stays last.
+# Every step in build order. The steps in PLACE_NAMES place agency names on the registry: they share one
+# matcher (rules/matching.py from_database), built once just before the first of them, over the agencies and
+# aliases loaded by then (the FBI registry, the added registries such as the federal one, the curated aliases).
+# The agencies the Atlas and the live sources add later are not match targets within the build; socrata comes
+# last of the live sources, as it adds agencies. materialize stores what the dashboard reads from everything
+# before it, so it stays last.
 ORDER = (
     places,
     agencies,

@@ -163,7 +163,10 @@ def insert_federal_evidence(con: duckdb.DuckDBPyConnection, fr: pd.DataFrame) ->
         return
     fr["agency_name"] = fr["subagency"].fillna(fr["agency"]) + " (" + fr["agency"] + ")"
     fr["agency_id"] = "fed-" + fr["agency_name"].str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-")
+    # An agency the federal registry source already holds (same id) is not added twice.
+    known = {i for (i,) in con.execute("SELECT agency_id FROM core.agencies WHERE registry = 'federal'").fetchall()}
     agencies = fr.drop_duplicates("agency_id")
+    agencies = agencies[~agencies["agency_id"].isin(known)]
     insert_frame(
         con,
         "core.agencies",
