@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -21,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
+from ingest import settings  # noqa: E402
 from ingest.paths import db_path  # noqa: E402
 
 
@@ -83,11 +83,10 @@ def _limits() -> dict:
     """What one page process may take: DuckDB's default is 80% of the machine's memory and every core,
     and it keeps what it read. WATCHDOG_DB_MEMORY and WATCHDOG_DB_THREADS change the defaults; a query
     that needs more memory spills to a temporary folder instead of failing."""
-    spill = Path(os.environ.get("WATCHDOG_DB_TEMP") or Path(tempfile.gettempdir()) / "whos-watching-duckdb")
     return {
-        "memory_limit": os.environ.get("WATCHDOG_DB_MEMORY", "512MB"),
-        "threads": int(os.environ.get("WATCHDOG_DB_THREADS") or min(2, os.cpu_count() or 1)),
-        "temp_directory": str(spill),
+        "memory_limit": settings.db_memory_limit(),
+        "threads": settings.db_threads(),
+        "temp_directory": str(settings.db_temp_dir()),
     }
 
 

@@ -7,13 +7,11 @@ is never overwritten: ingest/statefile.py keeps it aside and says so.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from ingest import statefile
-from ingest.paths import DATA_DIR
+from ingest import settings, statefile
 from ingest.statefile import EntryError
 
 STATUSES = ("sent", "acknowledged", "answered", "denied", "appealed", "closed")
@@ -38,7 +36,7 @@ class Request:
 
 
 def path() -> Path:
-    return Path(os.environ.get("WATCHDOG_REQUESTS") or DATA_DIR / "requests.json")
+    return settings.requests_file()
 
 
 def check_date(text: str) -> date:

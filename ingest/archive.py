@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ingest import settings
 from ingest.http import left_host, public_params, scrub, strip_query
-from ingest.paths import DATA_DIR
 
 PARTIAL_PREFIX = ".partial-"
 
 
 def archive_dir() -> Path:
-    return Path(os.environ.get("WATCHDOG_ARCHIVE") or DATA_DIR / "archive")
+    return settings.archive_dir()
 
 
 def now_utc() -> datetime:

@@ -1,35 +1,41 @@
-"""python -m ingest COMMAND: build the bundled database, list sources and runs."""
+"""python -m ingest COMMAND: build the bundled database, fetch live sources, match and classify CSVs, print
+claims, write releases, scaffold a new source and show the settings.
+
+Results (tables, CSV, JSON) are printed; what happens on the way goes through `logging` (rich's handler in a
+terminal, plain lines otherwise). A failure is told as a sentence; `--verbose` adds the details."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import logging
+import re
 import sys
+import traceback
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from ingest import db, paths, registry
+from ingest import db, paths, registry, settings
 
 console = Console(stderr=True, soft_wrap=True)
+log = logging.getLogger("ingest")
 
 
 def cmd_build(args) -> int:
     from ingest.build import build_database, publish_feeds
 
-    target = Path(args.db) if args.db else paths.db_path()
+    target = database_of(args)
     with console.status("Building the database from data/ ...") as status:
         # The archive of live responses is part of the data: a plain rebuild must not drop what `run` fetched.
-        from ingest.archive import archive_dir
-
-        built = build_database(target, progress=lambda s: status.update(f"Loaded {s}"), archive=archive_dir())
+        built = build_database(target, progress=lambda s: status.update(f"Loaded {s}"), archive=settings.archive_dir())
     if built.removed_leftovers:
-        console.print(
-            f"Removed {len(built.removed_leftovers)} file(s) left behind by builds that were killed: "
-            + ", ".join(p.name for p in built.removed_leftovers)
-            + "."
+        log.warning(
+            "Removed %d file(s) left behind by builds that were killed: %s.",
+            len(built.removed_leftovers),
+            ", ".join(p.name for p in built.removed_leftovers),
         )
     table = Table(title=f"Built {target}")
     for column in ("source", "records read", "new", "quarantined", "notes"):
@@ -37,9 +43,9 @@ def cmd_build(args) -> int:
     for r in built.reports:
         table.add_row(r.source_id, str(r.fetched), str(r.new), str(r.rejected), "\n".join(r.notes))
     console.print(table)
-    console.print(f"Built {target} and swapped it in.")
+    log.info("Built %s and swapped it in.", target)
     # Its own step, after the swap: it reports what it could not write and never fails the build.
-    console.print(publish_feeds(target).sentence(), markup=False)
+    log.info("%s", publish_feeds(target).sentence())
     con = db.connect(target, read_only=True)
     try:
         counts = con.execute(
@@ -48,7 +54,7 @@ def cmd_build(args) -> int:
         ).fetchone()
     finally:
         con.close()
-    console.print(f"{counts[0]} evidence rows for {counts[1]} agencies; {counts[2]} rows in quarantine.")
+    log.info("%d evidence rows for %d agencies; %d rows in quarantine.", *counts)
     return 0
 
 
@@ -109,7 +115,7 @@ def cmd_run(args) -> int:
     console.print(table)
     failed = [r.source_id for r in results if r.status == "failed"]
     if failed:
-        console.print(f"[red]{len(failed)} source(s) failed:[/red] {', '.join(failed)}; their last good data was kept.")
+        log.error("%d source(s) failed: %s; their last good data was kept.", len(failed), ", ".join(failed))
     return 1 if failed else 0
 
 
@@ -124,11 +130,7 @@ def cmd_sources(args) -> int:
 
 
 def cmd_runs(args) -> int:
-    target = Path(args.db) if args.db else paths.db_path()
-    if not target.exists():
-        console.print(f"[red]No database at {target}[/red]: run `make data` first.")
-        return 1
-    con = db.connect(target, read_only=True)
+    con = open_database(args)
     try:
         rows = con.execute(
             "SELECT run_id, source_id, started_at, finished_at, status, fetched, new, rejected, "
@@ -178,10 +180,19 @@ def write_rows(path: str | None, columns: list[str], rows: list[dict], fmt: str 
             out.close()
 
 
+def database_of(args) -> Path:
+    """--db when given, else the setting (WATCHDOG_DB, or the state directory's database)."""
+    return Path(args.db) if getattr(args, "db", None) else settings.db_path()
+
+
+class Told(Exception):
+    """A failure already worded for the reader: printed as it is."""
+
+
 def open_database(args):
-    target = Path(args.db) if getattr(args, "db", None) else paths.db_path()
+    target = database_of(args)
     if not target.exists():
-        raise FileNotFoundError(f"no database at {target}: run `make data` first")
+        raise Told(f"There is no database at {target}: run `make data` first.")
     return db.connect(target, read_only=True)
 
 
@@ -216,7 +227,7 @@ def cmd_match_agencies(args) -> int:
         )
     write_rows(args.output, columns + ["status", "agency_id", "ori", "matched_name", "score", "candidates"], rows)
     counts = {s: sum(r["status"] == s for r in rows) for s in ("matched", "ambiguous", "unmatched")}
-    console.print(", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
+    log.info("%s", ", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
     return 0
 
 
@@ -235,7 +246,7 @@ def cmd_classify(args) -> int:
         )
     write_rows(args.output, columns + ["is_face_recognition", "vendor_id", "product_id", "reason"], rows)
     counts = {s: sum(r["is_face_recognition"] == s for r in rows) for s in ("yes", "no", "uncertain")}
-    console.print(", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
+    log.info("%s", ", ".join(f"{n} {s}" for s, n in counts.items()) + (f" -> {args.output}" if args.output else ""))
     return 0
 
 
@@ -285,16 +296,18 @@ def cmd_release(args) -> int:
     except ValueError as exc:
         console.print(f"Nothing was written. {exc}", markup=False, highlight=False)
         return 2
-    database = Path(args.db) if args.db else paths.db_path()
+    database = database_of(args)
     if not database.exists():
         console.print(f"There is no database at {database}: run `make data` first.", markup=False)
         return 1
-    folder = release.write(database, Path(args.out) if args.out else paths.releases_dir(), version)
+    folder = release.write(database, Path(args.out) if args.out else settings.releases_dir(), version)
     manifest = json.loads((folder / "manifest.json").read_text())
     console.print(
         f"Release {manifest['version']} in {folder}: "
         + ", ".join(f"{n} claims {k}" for k, n in manifest["claims"].items())
-        + f" (since {manifest['previous'] or 'nothing'})"
+        + f" (since {manifest['previous'] or 'nothing'})",
+        markup=False,
+        highlight=False,
     )
     return 0
 
@@ -324,83 +337,161 @@ def cmd_new_source(args) -> int:
     return 0
 
 
+def cmd_settings(args) -> int:
+    table = Table(title="Settings (environment variables, read in ingest/settings.py)")
+    table.add_column("variable", no_wrap=True)
+    for column in ("value", "from", "what it sets"):
+        table.add_column(column, overflow="fold")
+    for row in settings.describe():
+        table.add_row(*row)
+    Console(highlight=False).print(table)
+    return 0
+
+
+DB_HELP = "database file (default: $WATCHDOG_DB, or watchdog.duckdb in the state directory)"
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the database from the bundled files in data/")
-    b.add_argument("--db", help="database path (default: $WATCHDOG_DB or data/watchdog.duckdb)")
-    b.set_defaults(func=cmd_build)
-    run = sub.add_parser("run", help="fetch live sources into data/archive/, then rebuild the database")
+    top = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    top.add_argument("-v", "--verbose", action="store_true", help="say more, and show the details of a failure")
+    # Accepted after the command too (python -m ingest build --verbose); SUPPRESS keeps the top-level value.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say more, and show the details"
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func, summary: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=summary, description=summary)
+        sub.set_defaults(func=func)
+        return sub
+
+    build = command("build", cmd_build, "build the database from the bundled files in data/")
+    build.add_argument("--db", help=DB_HELP)
+
+    run = command("run", cmd_run, "fetch live sources into the archive (state/archive/), then rebuild the database")
     run.add_argument("source", help="all, a platform (atlas, usaspending, muckrock, socrata, file) or a source id")
-    run.add_argument("--since", help="fetch records from this date (YYYY-MM-DD) instead of the saved cursor")
+    run.add_argument("--since", metavar="YYYY-MM-DD", help="fetch records from this date instead of the saved cursor")
     run.add_argument("--base-url", help="scheme and host replacing the real one, e.g. http://127.0.0.1:8080")
     run.add_argument("--offline", action="store_true", help="fetch nothing: rebuild from the archive alone")
     run.add_argument("--file", help="file to import (source file): CSV, XLSX or JSON")
     run.add_argument("--map", help="column mapping for --file: agency=COL,state=COL,vendor=COL[,product,date,city]")
     run.add_argument("--name", help="what the imported file is (shown as its source name)")
-    run.add_argument("--db")
-    run.set_defaults(func=cmd_run)
-    s = sub.add_parser("sources", help="list every registered source with its URL and license")
-    s.set_defaults(func=cmd_sources)
-    r = sub.add_parser("runs", help="list ingest runs recorded in the database")
-    r.add_argument("--db")
-    r.set_defaults(func=cmd_runs)
-    m = sub.add_parser("match-agencies", help="match a CSV of agency names (name, state, city) to the registry")
-    m.add_argument("input")
-    m.add_argument("--output", help="CSV to write (default: standard output)")
-    m.add_argument("--db")
-    m.set_defaults(func=cmd_match_agencies)
-    c = sub.add_parser("classify", help="classify procurement lines (vendor, description) as facial recognition or not")
-    c.add_argument("input")
-    c.add_argument("--output")
-    c.set_defaults(func=cmd_classify)
-    cl = sub.add_parser("claims", help="print the current claims, one row per agency and product")
-    cl.add_argument("--format", choices=("csv", "json"), default="csv")
-    cl.add_argument("--state", help="two-letter state code")
-    cl.add_argument("--output")
-    cl.add_argument("--db")
-    cl.set_defaults(func=cmd_claims)
-    rel = sub.add_parser("release", help="write a dated release: Parquet per table, manifest, changelog")
-    rel.add_argument(
+    run.add_argument("--db", help=DB_HELP)
+
+    command("sources", cmd_sources, "list every registered source with its URL and license")
+
+    runs = command("runs", cmd_runs, "list the ingest runs recorded in the database")
+    runs.add_argument("--db", help=DB_HELP)
+
+    match = command(
+        "match-agencies", cmd_match_agencies, "match a CSV of agency names (name, state, city) to the registry"
+    )
+    match.add_argument("input", help="UTF-8 CSV with a name column (state and city help)")
+    match.add_argument("--output", help="CSV to write (default: standard output)")
+    match.add_argument("--db", help=DB_HELP)
+
+    classify = command(
+        "classify", cmd_classify, "classify procurement lines (vendor, description) as facial recognition or not"
+    )
+    classify.add_argument("input", help="UTF-8 CSV with vendor and description columns")
+    classify.add_argument("--output", help="CSV to write (default: standard output)")
+
+    claims = command("claims", cmd_claims, "print the current claims, one row per agency and product")
+    claims.add_argument("--format", choices=("csv", "json"), default="csv", help="output format (default: csv)")
+    claims.add_argument("--state", help="only this state (two-letter code)")
+    claims.add_argument("--output", help="file to write (default: standard output)")
+    claims.add_argument("--db", help=DB_HELP)
+
+    release = command("release", cmd_release, "write a dated release: Parquet per table, manifest, changelog")
+    release.add_argument(
         "--version",
         help="release label (default: today's date, YYYY-MM-DD): a letter or digit, "
         "then up to 63 letters, digits, '.', '-' or '_'",
     )
-    rel.add_argument("--out", help="releases folder (default: $WATCHDOG_RELEASES or releases/)")
-    rel.add_argument("--db")
-    rel.set_defaults(func=cmd_release)
-    ns = sub.add_parser(
+    release.add_argument(
+        "--out", help="releases folder (default: $WATCHDOG_RELEASES, or releases/ in the state directory)"
+    )
+    release.add_argument("--db", help=DB_HELP)
+
+    new_source = command(
         "new-source",
-        help="scaffold a new bundled source: platform module, transform, test, "
+        cmd_new_source,
+        "scaffold a new bundled source: platform module, transform, test, "
         "fixture and a draft row in data/sources.csv (see CONTRIBUTING.md)",
     )
-    ns.add_argument("name", help="source id, e.g. eff_campus_police_2021")
-    ns.add_argument("--platform", required=True, help="platform module name, e.g. eff_campus_police")
-    ns.add_argument("--file", required=True, help="the dataset's CSV, already copied under data/")
-    ns.add_argument("--root", help="repository to write into (default: this checkout)")
-    ns.set_defaults(func=cmd_new_source)
-    return p
+    new_source.add_argument("name", help="source id, e.g. eff_campus_police_2021")
+    new_source.add_argument("--platform", required=True, help="platform module name, e.g. eff_campus_police")
+    new_source.add_argument("--file", required=True, help="the dataset's CSV, already copied under data/")
+    new_source.add_argument("--root", help="repository to write into (default: this checkout)")
+
+    command("settings", cmd_settings, "print every setting, its value and where the value comes from")
+    return top
 
 
 def live_stamp(args) -> tuple[int, int] | None:
     """Which file is live (inode and modification time), to tell afterwards whether a build swapped it."""
     try:
-        stat = (Path(args.db) if getattr(args, "db", None) else paths.db_path()).stat()
+        stat = database_of(args).stat()
     except OSError:
         return None
     return stat.st_ino, stat.st_mtime_ns
 
 
+def setup_logging(verbose: bool) -> None:
+    """The ingest logger only: httpx and others log every request URL at INFO, which is not ours to print."""
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(console=console, show_time=False, show_path=False, markup=False)
+    else:
+        # Piped or captured: one plain line per message, which a log file or a test can read whole.
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    log.propagate = False
+
+
+def sentence_for(exc: BaseException, command: str) -> str:
+    """A failure as the reader should hear it: the program's own sentences as they are, a file the system
+    refused with its reason, and anything else as what it is, a fault of this program, never a class name."""
+    import duckdb
+
+    from ingest.http import scrub
+
+    if isinstance(exc, Told | ValueError) and str(exc):
+        text = str(exc)
+    elif isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        text = f"The system refused a file{where}: {exc.strerror.lower()}"
+    elif isinstance(exc, duckdb.Error):
+        # DuckDB starts its messages with its own error class ("IO Error: ..."): the reason is what follows.
+        reason = re.sub(r"^[A-Za-z ]*Error: ", "", (str(exc).splitlines() or ["no reason given"])[0])
+        text = f"The database could not be read or written: {reason}"
+    else:
+        text = (
+            f"The {command} command stopped on an unexpected problem inside the program. "
+            "Run it again with --verbose to see the details, and please report them"
+        )
+    text = scrub(text.strip())
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    setup_logging(args.verbose)
     before = live_stamp(args)
     try:
         return args.func(args)
     except BrokenPipeError:  # the reader (| head) went away: nothing is wrong
         sys.stderr.close()
         return 0
-    except Exception as exc:  # a clear one-line error for the user, not a traceback
-        console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}")
+    except Exception as exc:  # a sentence for the reader; the traceback only when asked for
+        from ingest.http import scrub
+
+        log.debug("What went wrong, in detail:\n%s", scrub(traceback.format_exc()))
+        console.print(sentence_for(exc, args.command), markup=False, highlight=False)
         if args.command in ("build", "run"):
             # Said only when true: an error after the swap must not claim the old file is still live.
             console.print(

@@ -12,7 +12,6 @@ archive can say where it really came from.
 from __future__ import annotations
 
 import email.utils
-import os
 import threading
 import time
 from datetime import UTC, datetime
@@ -21,14 +20,16 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import stamina
 
+from ingest import settings
+
 USER_AGENT = "WhosWatching/0.1 (open-source public-records watchdog; +https://github.com/whos-watching)"
 # Tokens are read from these variables, sent as headers only, and scrubbed from anything we print or store.
-SECRET_ENV = ("MUCKROCK_TOKEN", "MUCKROCK_REFRESH_TOKEN", "MUCKROCK_PASSWORD", "SOCRATA_APP_TOKEN")
+SECRET_ENV = settings.SECRET_VARIABLES
 SECRET_PARAMS = frozenset({"$$app_token", "app_token", "token", "api_key", "apikey", "access_token"})
 MAX_RETRY_AFTER = 300.0  # a server asking for longer than this is treated as down, not waited for
 # Seconds between two requests to one host. The public APIs ask for politeness; a local mirror or a test
 # server may allow less (WATCHDOG_HTTP_INTERVAL=0).
-DEFAULT_INTERVAL = 1.0
+DEFAULT_INTERVAL = settings.DEFAULT_HTTP_INTERVAL
 MAX_REDIRECTS = 10
 # Headers that are credentials by name; any header whose name has one of these words, or whose value holds
 # a configured token, counts too. Cookies are left to httpx's cookie jar, which scopes them to their domain.
@@ -106,7 +107,7 @@ def add_secret(value: str) -> None:
 
 
 def secrets() -> list[str]:
-    return [v for v in (os.environ.get(name) for name in SECRET_ENV) if v] + sorted(_RUNTIME_SECRETS)
+    return settings.secret_values() + sorted(_RUNTIME_SECRETS)
 
 
 def scrub(text: str) -> str:
@@ -136,7 +137,7 @@ def rebase(url: str, base_url: str | None) -> str:
 
 def base_url_for(platform: str, override: str | None = None) -> str | None:
     """--base-url wins; otherwise WATCHDOG_<PLATFORM>_BASE_URL; otherwise None (the registry's own host)."""
-    return override or os.environ.get(f"WATCHDOG_{platform.upper()}_BASE_URL") or None
+    return override or settings.base_url(platform)
 
 
 def same_host(a: httpx.URL, b: httpx.URL) -> bool:
@@ -222,7 +223,7 @@ class Client:
         self.wait_initial = wait_initial
         self.wait_max = wait_max
         if min_interval is None:
-            min_interval = float(os.environ.get("WATCHDOG_HTTP_INTERVAL") or DEFAULT_INTERVAL)
+            min_interval = settings.http_interval()
         self.rate = RateLimit(min_interval)
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),

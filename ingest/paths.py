@@ -1,19 +1,25 @@
-"""Where things live. The database path can be overridden with WATCHDOG_DB."""
+"""Where committed inputs live (data/, the schema). What the program writes at run time lives in the state
+directory, set in ingest/settings.py (WATCHDOG_STATE, default state/); the names here are kept for callers."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from ingest.settings import ROOT, archive_dir, db_path, feeds_dir, releases_dir, state_dir, uploads_dir
+
 DATA_DIR = ROOT / "data"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SOURCES_FILE = DATA_DIR / "sources.csv"
 
-
-def releases_dir() -> Path:
-    return Path(os.environ.get("WATCHDOG_RELEASES") or ROOT / "releases")
-
-
-def db_path() -> Path:
-    return Path(os.environ.get("WATCHDOG_DB") or DATA_DIR / "watchdog.duckdb")
+__all__ = [
+    "ROOT",
+    "DATA_DIR",
+    "SCHEMA_DIR",
+    "SOURCES_FILE",
+    "archive_dir",
+    "db_path",
+    "feeds_dir",
+    "releases_dir",
+    "state_dir",
+    "uploads_dir",
+]

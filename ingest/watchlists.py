@@ -9,14 +9,12 @@ name whose slug is taken is refused with a sentence. A name with no Latin letter
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingest import statefile
-from ingest.paths import DATA_DIR
+from ingest import settings, statefile
 from ingest.statefile import EntryError
 
 KINDS = ("city", "county", "state", "agency", "vendor")
@@ -52,7 +50,7 @@ def slug_of(name: str) -> str:
 
 
 def path() -> Path:
-    return Path(os.environ.get("WATCHDOG_WATCHLISTS") or DATA_DIR / "watchlists.json")
+    return settings.watchlists_file()
 
 
 def check(watch: Watch) -> Watch:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, queries, ui, workbench
-from ingest.paths import DATA_DIR
+from ingest import settings
 from rules import textfile
 
 
@@ -207,5 +207,6 @@ if ui.guard_database():
 
     keep = st.checkbox("Keep this (redacted) upload on this machine", key="leak_keep")
     if keep:
-        path = workbench.save_upload(upload, DATA_DIR / "uploads")
-        st.caption(f"Saved to {path.relative_to(DATA_DIR.parent)} (redacted).")
+        path = workbench.save_upload(upload, settings.uploads_dir())
+        shown = path.relative_to(settings.ROOT) if path.is_relative_to(settings.ROOT) else path
+        st.caption(f"Saved to {shown} (redacted).")

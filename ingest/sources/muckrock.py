@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from urllib.parse import urlsplit
 
+from ingest import settings
 from ingest.http import FetchError, add_secret, rebase
 from ingest.paths import DATA_DIR
 from ingest.sources._live import FetchContext, Outcome, json_body, records_at, require_fields
@@ -38,7 +38,7 @@ def search_terms(catalog_dir=DATA_DIR / "catalog") -> list[str]:
         return ["facial recognition", *(r["name"] for r in csv.DictReader(fh) if not r["other_lines"].strip())]
 
 
-AUTH_URL = "https://accounts.muckrock.com/api/"  # Squarelet: token/ (sign in), refresh/ (renew)
+AUTH_URL = settings.MUCKROCK_AUTH_URL  # Squarelet: token/ (sign in), refresh/ (renew)
 
 
 class Session:
@@ -46,10 +46,10 @@ class Session:
 
     def __init__(self, ctx: FetchContext):
         self.client = ctx.client
-        self.auth_url = rebase(os.environ.get("MUCKROCK_AUTH_URL") or AUTH_URL, ctx.base_url)
-        self.access = os.environ.get("MUCKROCK_TOKEN") or None
-        self.refresh = os.environ.get("MUCKROCK_REFRESH_TOKEN") or None
-        self.username, self.password = os.environ.get("MUCKROCK_USERNAME"), os.environ.get("MUCKROCK_PASSWORD")
+        self.auth_url = rebase(settings.muckrock_auth_url(), ctx.base_url)
+        self.access = settings.muckrock_token()
+        self.refresh = settings.muckrock_refresh_token()
+        self.username, self.password = settings.muckrock_login()
 
     def headers(self) -> dict | None:
         if self.access is None and self.username and self.password:

@@ -8,8 +8,7 @@ and travels in the X-App-Token header, never in the URL.
 
 from __future__ import annotations
 
-import os
-
+from ingest import settings
 from ingest.http import rebase
 from ingest.sources._live import FetchContext, Outcome, json_body, records_at, require_fields
 from ingest.sources.usaspending import search_terms
@@ -49,7 +48,7 @@ def where_clause(vendor_column: str, terms: list[str], updated_after: str | None
 def fetch(ctx: FetchContext) -> Outcome:
     check_mapping(ctx.source)
     url = rebase(ctx.source.endpoint, ctx.base_url)
-    token = os.environ.get("SOCRATA_APP_TOKEN")
+    token = settings.socrata_app_token()
     headers = {"X-App-Token": token} if token else None
     after = ctx.since.isoformat() if ctx.since else ctx.cursor.get("updated_at")
     where = where_clause(ctx.source.field_map["vendor"], search_terms(), after)
