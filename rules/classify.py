@@ -291,11 +291,27 @@ LINE_FILLER = {
 }
 
 
+# Words every award line may hold whatever was bought ("SDK license", "annual licences"): in a vendor's other
+# line they name that line only together with the word beside them ("license plate").
+PURCHASE_WORDS = {"license", "licenses", "licence", "licences", "licensing", "subscription", "subscriptions"}
+
+
 def _names_other_line(text: str, lines: tuple[str, ...]):
-    """A distinctive word of one of the vendor's other lines ('transcription', 'radios') in the text."""
+    """A distinctive word of one of the vendor's other lines ('transcription', 'radios') in the text. A word that
+    belongs to a look-alike line only as a purchase word counts against a description only when the description
+    names that line: "ROC SDK license" buys a licence, not Rank One's "license plate and text recognition"."""
     for line in lines:
-        for word in re.findall(r"[a-z]{5,}", line.lower()):
-            if word not in LINE_FILLER and has_term(text, word):
+        tokens = re.findall(r"[a-z]+", line.lower())
+        for i, word in enumerate(tokens):
+            if len(word) < 5 or word in LINE_FILLER:
+                continue
+            if word in PURCHASE_WORDS:
+                beside = tokens[i + 1] if i + 1 < len(tokens) else tokens[i - 1] if i else None
+                pair = f"{word} {beside}" if i + 1 < len(tokens) else f"{beside} {word}"
+                if beside and has_term(text, pair):
+                    return re.search(re.escape(pair), text)
+                continue
+            if has_term(text, word):
                 return re.search(re.escape(word), text)
     return None
 
