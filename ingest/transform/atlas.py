@@ -9,9 +9,20 @@ several Atlas sources: the 2020 export, the bundled current excerpt and a live d
 evidence once, from the copy retrieved last (a live download before a bundled file retrieved the
 same day); the other copies stay in raw as provenance.
 
-The work is set-based: per-row work runs in DuckDB, and the rules run in Python once per distinct value
-(an agency as the rows name it, a vendor field, a date as written, a summary and its vendor), each from
-its one implementation: rules/matching.py, rules/dates.py, rules/claims.py, rules/redact.py.
+The transform is the list of steps in run(). Each step takes the tables named in its docstring and gives
+one: a temp table made in SQL (per-row work runs in DuckDB), or an Arrow table made in Python, where a rule
+runs once per distinct value (an agency as the rows name it, a vendor field, a date as written, a summary
+and its vendor) from its one implementation: rules/matching.py, rules/dates.py, rules/claims.py,
+rules/redact.py. run() registers each Arrow table under its name so that the next steps' SQL reads it.
+
+    atlas_rows      the face-recognition rows to read, one copy per Atlas record        (SQL)
+    atlas_dates     each date as written -> the date it reads as                       (Python: rules/dates.py)
+    atlas_links     each row's http(s) links, numbered, with their dates               (SQL)
+    atlas_places    each agency as the rows name it -> the agency it is placed on       (Python: the matcher)
+    atlas_vendors   each Vendor field -> the vendors it names, in order                (Python: the catalog)
+    atlas_evidence  one row per record and vendor, with its agency                     (SQL)
+    atlas_kinds     each (summary, vendor) -> what the evidence says happened          (Python: rules/claims.py)
+    atlas_shown     each summary -> the summary as shown, redacted                     (Python: rules/redact.py)
 """
 
 from __future__ import annotations
@@ -65,15 +76,38 @@ COLUMNS = {
     },
 }
 
+TEMP_TABLES = ("atlas_rows", "atlas_links", "atlas_evidence")
+ARROW_TABLES = ("atlas_dates", "atlas_places", "atlas_vendors", "atlas_kinds", "atlas_shown")
 
-# The transform's temp tables, dropped whether it succeeds or fails.
-CLEAN_UP = """
-    DROP VIEW IF EXISTS atlas_raw; DROP VIEW IF EXISTS atlas_kind_input;
-    DROP TABLE IF EXISTS atlas_json; DROP TABLE IF EXISTS atlas_keys; DROP TABLE IF EXISTS atlas_newest; DROP TABLE IF EXISTS atlas_rows;
-    DROP TABLE IF EXISTS atlas_link_lists; DROP TABLE IF EXISTS atlas_links; DROP TABLE IF EXISTS atlas_dates; DROP TABLE IF EXISTS atlas_cited;
-    DROP TABLE IF EXISTS atlas_places; DROP TABLE IF EXISTS atlas_vendors;
-    DROP TABLE IF EXISTS atlas_ev; DROP TABLE IF EXISTS atlas_kinds; DROP TABLE IF EXISTS atlas_shown;
-"""
+
+def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
+    prepare(con)
+    try:
+        if not rows(con):
+            return
+        con.register("atlas_dates", read_dates(con))
+        links(con)
+        quarantine(con)
+        con.register("atlas_places", place(con, matcher, state_names))
+        con.register("atlas_vendors", vendors(con))
+        evidence(con)
+        con.register("atlas_kinds", kinds(con))
+        con.register("atlas_shown", summaries(con))
+        insert_agencies(con)
+        insert_vendors(con)
+        insert_evidence(con)
+        insert_links(con)
+        insert_aliases(con)
+    finally:
+        clean_up(con)
+
+
+def clean_up(con: duckdb.DuckDBPyConnection) -> None:
+    """The transform's tables go whether it succeeds or fails."""
+    for name in TEMP_TABLES:
+        con.execute("DROP TABLE IF EXISTS " + name)
+    for name in ARROW_TABLES:
+        con.unregister(name)
 
 
 def _strip(values: pa.Array) -> pa.Array:
@@ -91,84 +125,74 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
-    prepare(con)
-    try:
-        if stage(con):
-            links(con)
-            quarantine(con)
-            place(con)
-            vendor_labels(con)
-            kinds(con)
-            summaries(con)
-            insert(con)
-    finally:
-        con.execute(CLEAN_UP)
+# Every raw record of every Atlas source, and of the EFF datasets in other layouts restated in its columns
+# (atlas_layout.py), its columns renamed as in COLUMNS (a column a file lacks reads as NULL: the 2020 export
+# has no NEWAOSNUMBER).
+RECORDS = (
+    "SELECT record_id, source_id, raw_file_id, row_number, "
+    + ", ".join(f'j."{column}" AS {name}' for name, column in COLUMNS.items())
+    + " FROM (SELECT record_id, source_id, raw_file_id, row_number, json_transform(record, $shape) AS j "
+    "      FROM (SELECT record_id, source_id, raw_file_id, row_number, record FROM raw.records "
+    "            WHERE list_contains($atlas, source_id) "
+    "            UNION ALL SELECT record_id, source_id, raw_file_id, row_number, record FROM {layout}))"
+)
+# One Atlas record, however its AOS number is written ("AOS0137", " aos000137 "); no number, no twin.
+AOS_KEY = """CASE WHEN regexp_full_match(upper(atlas_strip(r.aos)), 'AOS0*[0-9]+')
+                  THEN 'AOS' || regexp_extract(upper(atlas_strip(r.aos)), '^AOS0*([0-9]+)$', 1)
+                  ELSE coalesce(NULLIF(upper(atlas_strip(r.aos)), ''), 'record ' || r.record_id) END"""
+# Of all copies of one record, the one retrieved last; a live download before a bundled file of the same day.
+NEWEST = (
+    "SELECT r.* FROM records r LEFT JOIN meta.sources s USING (source_id) "
+    "LEFT JOIN meta.raw_files f ON f.raw_file_id = r.raw_file_id "
+    "QUALIFY row_number() OVER (PARTITION BY "
+    + AOS_KEY
+    + " ORDER BY coalesce(try_cast(f.fetched_at AS TIMESTAMP), try_cast(left(f.fetched_at, 10) AS DATE)::TIMESTAMP)"
+    " DESC NULLS LAST, s.mode = 'live' DESC, r.record_id DESC) = 1"
+)
 
 
-def stage(con: duckdb.DuckDBPyConnection) -> int:
-    """The face-recognition rows to read: of all copies of one Atlas record, the one retrieved last."""
-    atlas_raw(con)
-    # One Atlas record, however its AOS number is written ("AOS0137", " aos000137 "); no number, no twin.
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_keys AS
-                   SELECT record_id, source_id, raw_file_id,
-                          CASE WHEN regexp_full_match(aos, 'AOS0*[0-9]+')
-                               THEN 'AOS' || regexp_extract(aos, '^AOS0*([0-9]+)$', 1)
-                               ELSE coalesce(NULLIF(aos, ''), 'record ' || record_id) END AS aos_key
-                   FROM (SELECT record_id, source_id, raw_file_id, upper(atlas_strip(aos)) AS aos FROM atlas_raw)""")
-    copies, keys = con.execute("SELECT count(*), count(DISTINCT aos_key) FROM atlas_keys").fetchone()
-    if copies == keys:  # every record reached us once: nothing to choose
-        con.execute("CREATE OR REPLACE TEMP TABLE atlas_newest AS SELECT record_id FROM atlas_keys")
-    else:
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE atlas_newest AS
-            SELECT record_id FROM atlas_keys k
-            JOIN meta.sources s USING (source_id) JOIN meta.raw_files f ON f.raw_file_id = k.raw_file_id
-            QUALIFY row_number() OVER (
-                PARTITION BY aos_key
-                ORDER BY coalesce(try_cast(f.fetched_at AS TIMESTAMP), try_cast(left(f.fetched_at, 10) AS DATE)::TIMESTAMP)
-                         DESC NULLS LAST, s.mode = 'live' DESC, k.record_id DESC) = 1""")
+def rows(con: duckdb.DuckDBPyConnection) -> int:
+    """Takes raw.records; gives atlas_rows: the face-recognition rows to read, one copy per Atlas record,
+    agency, place and state trimmed. Returns how many."""
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE atlas_rows AS
-        SELECT record_id, source_id, raw_file_id, row_number,
-               trim(agency) AS agency, trim(city) AS city, trim(county) AS county, upper(trim(state)) AS state,
-               * EXCLUDE (record_id, source_id, raw_file_id, row_number, agency, city, county, state, technology)
-        FROM atlas_raw
-        WHERE technology = $fr AND record_id IN (SELECT record_id FROM atlas_newest)
-        """,
-        {"fr": FACE_RECOGNITION},
+        "CREATE OR REPLACE TEMP TABLE atlas_rows AS "
+        "WITH records AS (" + RECORDS.format(layout=atlas_layout.ensure(con)) + "), newest AS (" + NEWEST + ") "
+        """SELECT record_id, source_id, raw_file_id, row_number,
+                  trim(agency) AS agency, trim(city) AS city, trim(county) AS county, upper(trim(state)) AS state,
+                  * EXCLUDE (record_id, source_id, raw_file_id, row_number, agency, city, county, state, technology)
+           FROM newest WHERE technology = $fr""",
+        {
+            "shape": json.dumps({column: "VARCHAR" for column in COLUMNS.values()}),
+            "atlas": raw.platform_sources(con, "atlas"),
+            "fr": FACE_RECOGNITION,
+        },
     )
-    con.execute("DROP TABLE atlas_newest")
-    con.execute("DROP TABLE atlas_keys")
     return con.execute("SELECT count(*) FROM atlas_rows").fetchone()[0]
-
-
-def atlas_raw(con: duckdb.DuckDBPyConnection) -> None:
-    """atlas_raw: every raw record of every Atlas source, its columns renamed as in COLUMNS (a column a file
-    lacks reads as NULL: the 2020 export has no NEWAOSNUMBER)."""
-    shape = json.dumps({column: "VARCHAR" for column in COLUMNS.values()})
-    # With the Atlas's own sources, the EFF datasets in other layouts, restated in its columns (atlas_layout.py).
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE atlas_json AS "
-        "SELECT record_id, source_id, raw_file_id, row_number, unnest(json_transform(record, $shape)) "
-        "FROM (SELECT record_id, source_id, raw_file_id, row_number, record FROM raw.records "
-        "      WHERE list_contains($atlas, source_id) "
-        "      UNION ALL SELECT record_id, source_id, raw_file_id, row_number, record FROM "
-        + atlas_layout.ensure(con)
-        + ")",
-        {"shape": shape, "atlas": raw.platform_sources(con, "atlas")},
-    )
-    renamed = ", ".join(f'"{column}" AS {name}' for name, column in COLUMNS.items())
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW atlas_raw AS SELECT record_id, source_id, raw_file_id, row_number, "
-        + renamed
-        + " FROM atlas_json"
-    )
 
 
 # The links SQL, written out once from the fixed LINKS (column names only: no value is ever pasted in).
 LINK_DATES = "[" + ", ".join(f"date{n}" for n in LINKS) + "]"
+
+
+def read_dates(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Takes atlas_rows; gives atlas_dates: every date a row gives (an http(s) link's or not), each distinct
+    text read once by rules/dates.py."""
+    texts = [
+        t
+        for (t,) in con.execute(
+            "SELECT DISTINCT t FROM (SELECT unnest(" + LINK_DATES + ") AS t FROM atlas_rows) WHERE t IS NOT NULL"
+        ).fetchall()
+    ]
+    parsed = [dates.parse(t) for t in texts]
+    return arrow(
+        {
+            "date_text": (texts, pa.string()),
+            "link_date": ([d for d, _ in parsed], pa.date32()),
+            "date_precision": ([p for _, p in parsed], pa.string()),
+        }
+    )
+
+
 # Names and types as shown, stripped ("Government document " would print as "Government document , 2018").
 LINK_STRUCTS = (
     "["
@@ -184,54 +208,25 @@ LINK_DATE_JOINS = " ".join(f"LEFT JOIN atlas_dates d{n} ON d{n}.date_text = r.da
 
 
 def links(con: duckdb.DuckDBPyConnection) -> None:
-    """Each row's http(s) links, numbered in order, with their dates read by rules/dates.py; and what each
-    evidence row cites (atlas_cited): the earliest date among its links and the link that gives it (the first
-    such link where two share it), or the first link when none is dated."""
-    # Every date a row gives (an http(s) link's or not): each distinct text is read once, in Python.
-    texts = [
-        t
-        for (t,) in con.execute(
-            "SELECT DISTINCT t FROM (SELECT unnest(" + LINK_DATES + ") AS t FROM atlas_rows) WHERE t IS NOT NULL"
-        ).fetchall()
-    ]
-    parsed = [dates.parse(t) for t in texts]
-    register(
-        con,
-        "atlas_dates",
-        {
-            "date_text": (texts, pa.string()),
-            "link_date": ([d for d, _ in parsed], pa.date32()),
-            "date_precision": ([p for _, p in parsed], pa.string()),
-        },
-    )
-    # A row's links as one list: numbered by position once javascript:, data: and empty links are dropped.
+    """Takes atlas_rows and atlas_dates; gives atlas_links: each row's http(s) links, numbered by position
+    once javascript:, data: and empty links are dropped, with their dates."""
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE atlas_link_lists AS "
-        "SELECT r.record_id, list_filter(" + LINK_STRUCTS + ", lambda l: starts_with(lower(l.url), 'http://') "
-        "OR starts_with(lower(l.url), 'https://')) AS links "
-        "FROM atlas_rows r " + LINK_DATE_JOINS
+        """CREATE OR REPLACE TEMP TABLE atlas_links AS
+           SELECT record_id, l.n, l.url, l.source_name, l.link_type, l.date_text, l.link_date, l.date_precision,
+                  l.snapshot_url, link_number
+           FROM (SELECT record_id, unnest(links) AS l, generate_subscripts(links, 1) AS link_number
+                 FROM (SELECT r.record_id, list_filter("""
+        + LINK_STRUCTS
+        + """, lambda l: starts_with(lower(l.url), 'http://') OR starts_with(lower(l.url), 'https://')) AS links
+                       FROM atlas_rows r """
+        + LINK_DATE_JOINS
+        + "))"
     )
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_links AS
-                   SELECT record_id, l.n, l.url, l.source_name, l.link_type, l.date_text, l.link_date, l.snapshot_url,
-                          link_number
-                   FROM (SELECT record_id, unnest(links) AS l, generate_subscripts(links, 1) AS link_number
-                         FROM atlas_link_lists)""")
-    # One row per record, so the evidence insert joins it once. The cited link is the one the date comes from
-    # (the least date, then link number), so that a date is never shown beside a source that does not give it;
-    # a row with no dated link cites its first link.
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_cited AS
-                   SELECT record_id, links[coalesce(pick, 1)].url AS url, links[coalesce(pick, 1)].source_name AS source_name,
-                          CASE WHEN pick IS NOT NULL THEN {'link_date': links[pick].link_date,
-                                                         'date_precision': links[pick].date_precision} END AS dated
-                   FROM (SELECT record_id, links,
-                                list_sort(list_filter(list_transform(links, lambda l, i: {'link_date': l.link_date, 'i': i}),
-                                                      lambda d: d.link_date IS NOT NULL))[1].i AS pick
-                         FROM atlas_link_lists WHERE len(links) > 0)""")
-    con.execute("DROP TABLE atlas_link_lists")
 
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> None:
-    """Rows without an agency, a US state or a link are kept in quarantine with the reason, not read."""
+    """Takes atlas_rows and atlas_links; marks each row valid or not (atlas_rows.valid). Rows without an
+    agency, a US state or a link are kept in core.quarantine with the reason, not read."""
     con.execute("ALTER TABLE atlas_rows ADD COLUMN valid BOOLEAN")
     con.execute(
         """UPDATE atlas_rows SET valid = coalesce(agency, '') <> '' AND coalesce(list_contains($states, state), false)
@@ -243,23 +238,22 @@ def quarantine(con: duckdb.DuckDBPyConnection) -> None:
                   r.record_id IN (SELECT record_id FROM atlas_links)
            FROM atlas_rows r WHERE NOT r.valid ORDER BY r.record_id"""
     ).fetchall()
+    if not bad:
+        return
     # The record's text for these rows only: raw.records works out a CSV row's JSON as it is read.
-    texts = (
-        dict(
-            con.execute(
-                "SELECT record_id, record::VARCHAR FROM raw.records WHERE list_contains($ids, record_id)",
-                {"ids": [b[3] for b in bad]},
-            ).fetchall()
-        )
-        if bad
-        else {}
+    texts = dict(
+        con.execute(
+            "SELECT record_id, record::VARCHAR FROM raw.records WHERE list_contains($ids, record_id)",
+            {"ids": [b[3] for b in bad]},
+        ).fetchall()
     )
-    rows = [
-        (source_id, file_id, number, record_id, problem(agency, state, linked), texts.get(record_id))
-        for source_id, file_id, number, record_id, agency, state, linked in bad
-    ]
-    if rows:
-        con.executemany("INSERT INTO core.quarantine VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.executemany(
+        "INSERT INTO core.quarantine VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (source_id, file_id, number, record_id, problem(agency, state, linked), texts.get(record_id))
+            for source_id, file_id, number, record_id, agency, state, linked in bad
+        ],
+    )
 
 
 def problem(agency: str | None, state: str | None, linked: bool) -> str:
@@ -272,19 +266,17 @@ def problem(agency: str | None, state: str | None, linked: bool) -> str:
     raise AssertionError(f"no problem with {agency!r} in {state!r}: SQL and Python disagree")
 
 
-def place(con: duckdb.DuckDBPyConnection) -> None:
-    """Registry agency (by ORI, else by name and state) for each distinct agency as the rows give it."""
+def place(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> pa.Table:
+    """Takes the valid atlas_rows, the registry (core.agencies) and the build's matcher; gives atlas_places:
+    for each distinct agency as the rows give it, the registry agency (by ORI, else by name and state) or its own."""
     found = con.execute("""SELECT DISTINCT newaos, agency, state, city FROM atlas_rows WHERE valid
                            ORDER BY ALL""").fetchall()
-    registry = con.execute(
-        "SELECT agency_id, name, state, city FROM core.agencies WHERE registry = 'fbi_cde'"
-    ).fetchall()
-    registry_oris = {r[0] for r in registry}
+    registry_oris = {
+        r[0] for r in con.execute("SELECT agency_id FROM core.agencies WHERE registry = 'fbi_cde'").fetchall()
+    }
     by_name = [f for f in found if not f[0]]
     matches = {}
     if by_name:
-        matcher = Matcher(registry, registry_aliases(con))
-        state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
         results = matcher.match_many(
             [(agency, state, city, state_names.get(state)) for _, agency, state, city in by_name]
         )
@@ -301,7 +293,7 @@ def place(con: duckdb.DuckDBPyConnection) -> None:
             new_ori = ori_from_newaosnumber(newaos) if newaos else None
         for column, value in zip(out, (*key, agency_id, method, score, note, new_ori)):
             out[column].append(value)
-    register(con, "atlas_places", {c: (v, pa.float64() if c == "score" else pa.string()) for c, v in out.items()})
+    return arrow({c: (v, pa.float64() if c == "score" else pa.string()) for c, v in out.items()})
 
 
 # A row's place: atlas_places is keyed by the agency as the rows give it (one row per distinct key, so small).
@@ -330,13 +322,10 @@ def resolve_agency(
     return None, "unplaced", None, "no registry agency with this name in the state"
 
 
-def registry_aliases(con) -> list[tuple[str, str]]:
-    return con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
-
-
-def vendor_labels(con: duckdb.DuckDBPyConnection) -> None:
-    """Each distinct Vendor field -> its vendors in order (one row per vendor: a name repeated in one
-    field, or two names of one vendor, is one piece of evidence), and the evidence rows they make."""
+def vendors(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Takes the valid atlas_rows and the catalog; gives atlas_vendors: each distinct Vendor field -> its
+    vendors in order (one row per vendor: a name repeated in one field, or two names of one vendor, is one
+    piece of evidence), a vendor the catalog lacks under an id of its own, marked unlisted."""
     lookup = catalog.vendor_lookup(con)
     fields = [v for (v,) in con.execute("SELECT DISTINCT vendor FROM atlas_rows WHERE valid").fetchall()]
     out = {k: [] for k in ("vendor", "pos", "label", "vendor_id", "unlisted")}
@@ -352,34 +341,34 @@ def vendor_labels(con: duckdb.DuckDBPyConnection) -> None:
             seen.add(vendor_id)
             for column, value in zip(out, (field, pos, label, vendor_id, unlisted)):
                 out[column].append(value)
-    register(
-        con,
-        "atlas_vendors",
+    return arrow(
         {
             "vendor": (out["vendor"], pa.string()),
             "pos": (out["pos"], pa.int32()),
             "label": (out["label"], pa.string()),
             "vendor_id": (out["vendor_id"], pa.string()),
             "unlisted": (out["unlisted"], pa.bool_()),
-        },
-    )
-    # Each evidence row carries what its record says of it (source, AOS number, place): both lookups are
-    # small, and the evidence insert then joins fewer tables of a million rows.
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE atlas_ev AS
-                   SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
-                          r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
-                   FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
-                   JOIN atlas_places p ON """
-        + PLACE_OF_ROW
-        + """
-                   WHERE r.valid"""
+        }
     )
 
 
 def _vendor_labels(vendor: str | None) -> list[str | None]:
     labels = [v.strip() for v in (vendor or "").split(",") if v.strip()]
     return labels or [None]
+
+
+def evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """Takes the valid atlas_rows, atlas_vendors and atlas_places; gives atlas_evidence: one row per record
+    and vendor, carrying what its record says of it (source, AOS number, summary) and its agency."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE atlas_evidence AS
+           SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
+                  r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
+           FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
+           JOIN atlas_places p ON """
+        + PLACE_OF_ROW
+        + " WHERE r.valid"
+    )
 
 
 def _vendor_names(con) -> dict[str, list[str]]:
@@ -391,8 +380,9 @@ def _vendor_names(con) -> dict[str, list[str]]:
     return out
 
 
-def kinds(con: duckdb.DuckDBPyConnection) -> None:
-    """What each piece of evidence says happened -> atlas_kinds (record_id, vendor_id, kind, why).
+def kinds(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Takes atlas_evidence and core.vendors; gives atlas_kinds: what each piece of evidence says happened
+    (summary, vendor_id, label -> kind, why).
 
     The rule is `rules.claims.kind_from_summary`, run once per distinct (summary, vendor) pair: many rows
     repeat a summary (one row per vendor named, and sources that reuse a sentence). A vendor not in the
@@ -400,52 +390,37 @@ def kinds(con: duckdb.DuckDBPyConnection) -> None:
     names = _vendor_names(con)
     others_of = {vendor_id: [n for v, ns in names.items() if v != vendor_id for n in ns] for vendor_id in names}
     every_name = [n for ns in names.values() for n in ns]
-    pairs = con.execute("SELECT DISTINCT summary, vendor_id, label FROM atlas_ev").fetchall()
-    judged = []
-    for summary, vendor_id, label in pairs:
-        own = names.get(vendor_id, [label] if label else [])
-        judged.append(claims.kind_from_summary(summary, own, others_of.get(vendor_id, every_name)))
-    register(
-        con,
-        "atlas_judged",
+    pairs = con.execute("SELECT DISTINCT summary, vendor_id, label FROM atlas_evidence").fetchall()
+    judged = [
+        claims.kind_from_summary(
+            summary, names.get(vendor_id, [label] if label else []), others_of.get(vendor_id, every_name)
+        )
+        for summary, vendor_id, label in pairs
+    ]
+    return arrow(
         {
             "summary": ([p[0] for p in pairs], pa.string()),
             "vendor_id": ([p[1] for p in pairs], pa.string()),
             "label": ([p[2] for p in pairs], pa.string()),
             "kind": ([k for k, _ in judged], pa.string()),
             "why": ([w for _, w in judged], pa.string()),
-        },
+        }
     )
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_kinds AS
-                   SELECT e.record_id, e.vendor_id, j.kind, j.why
-                   FROM atlas_ev e JOIN atlas_judged j
-                     ON j.summary IS NOT DISTINCT FROM e.summary AND j.vendor_id IS NOT DISTINCT FROM e.vendor_id
-                    AND j.label IS NOT DISTINCT FROM e.label;
-                   DROP TABLE atlas_judged""")
 
 
-def summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """The summary as shown: stripped, personal data redacted (rules/redact.py), once per distinct text."""
-    texts = [t for (t,) in con.execute("SELECT DISTINCT summary FROM atlas_ev").fetchall()]
-    register(
-        con,
-        "atlas_redacted",
-        {"summary": (texts, pa.string()), "shown": ([redact((t or "").strip()) or None for t in texts], pa.string())},
+def summaries(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Takes atlas_evidence; gives atlas_shown: each distinct summary as shown, stripped and with personal
+    data redacted (rules/redact.py)."""
+    texts = [t for (t,) in con.execute("SELECT DISTINCT summary FROM atlas_evidence").fetchall()]
+    return arrow(
+        {"summary": (texts, pa.string()), "shown": ([redact((t or "").strip()) or None for t in texts], pa.string())}
     )
-    # One summary per record (a row per vendor repeats it).
-    con.execute("""CREATE OR REPLACE TEMP TABLE atlas_shown AS
-                   SELECT e.record_id, any_value(r.shown) AS shown
-                   FROM atlas_ev e JOIN atlas_redacted r ON r.summary IS NOT DISTINCT FROM e.summary
-                   GROUP BY e.record_id;
-                   DROP TABLE atlas_redacted""")
 
 
-# An evidence row's id: its source, its AOS number and its vendor (columns of atlas_ev e).
-EVIDENCE_ID = "e.source_id || ':' || coalesce(e.aos, 'None') || ':' || coalesce(e.vendor_id, 'unnamed')"
-
-
-def insert(con: duckdb.DuckDBPyConnection) -> None:
-    # Located at the Census point of the Atlas's own city (or county): a position, not an identity.
+def insert_agencies(con: duckdb.DuckDBPyConnection) -> None:
+    """Takes the valid atlas_rows and atlas_places; gives core.agencies a row for each agency left unplaced,
+    described by the first row naming it and located at the Census point of its city (or county): a
+    position, not an identity."""
     con.execute(
         """
         INSERT INTO core.agencies
@@ -462,7 +437,7 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
               FROM atlas_rows r JOIN atlas_places p ON """
         + PLACE_OF_ROW
         + """
-              WHERE r.valid AND p.method = 'unplaced' GROUP BY p.agency_id) n   -- the first row naming the agency describes it
+              WHERE r.valid AND p.method = 'unplaced' GROUP BY p.agency_id) n
         LEFT JOIN (SELECT * FROM core.places WHERE kind = 'place'
                    QUALIFY row_number() OVER (PARTITION BY state, lower(name) ORDER BY full_name LIKE '% CDP', geoid) = 1) p
                ON p.state = n.state AND lower(p.name) = lower(n.city)
@@ -472,18 +447,42 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
         ORDER BY n.raw_record_id
         """
     )
+
+
+def insert_vendors(con: duckdb.DuckDBPyConnection) -> None:
+    """Takes atlas_evidence and atlas_links; gives core.vendors a row for each vendor the catalog lacks, named
+    as the first row names it, with that row's first link as its homepage."""
     con.execute(
         """
         INSERT INTO core.vendors
         SELECT e.vendor_id, arg_min(e.label, (e.record_id, e.pos)), [arg_min(e.label, (e.record_id, e.pos))], NULL,
                arg_min(l.url, (e.record_id, e.pos)), NULL, false,
                'Named by the Atlas of Surveillance; not in our catalog yet.'
-        FROM atlas_ev e JOIN atlas_links l ON l.record_id = e.record_id AND l.link_number = 1
+        FROM atlas_evidence e JOIN atlas_links l ON l.record_id = e.record_id AND l.link_number = 1
         WHERE e.unlisted
         GROUP BY e.vendor_id
         ORDER BY min((e.record_id, e.pos))
         """
     )
+
+
+# An evidence row's id: its source, its AOS number and its vendor (columns of atlas_evidence e).
+EVIDENCE_ID = "e.source_id || ':' || coalesce(e.aos, 'None') || ':' || coalesce(e.vendor_id, 'unnamed')"
+# What each record cites: the link its date comes from (the least date, then the first such link), so that
+# a date is never shown beside a source that does not give it; a record with no dated link cites its first.
+CITED = """SELECT record_id,
+                  arg_min(url, (link_date IS NULL, coalesce(link_date, DATE '0001-01-01'), link_number)) AS url,
+                  arg_min(source_name, (link_date IS NULL, coalesce(link_date, DATE '0001-01-01'), link_number))
+                      AS source_name,
+                  CASE WHEN count(link_date) > 0
+                       THEN arg_min({'link_date': link_date, 'date_precision': date_precision},
+                                    (link_date, link_number)) FILTER (WHERE link_date IS NOT NULL) END AS dated
+           FROM atlas_links GROUP BY record_id"""
+
+
+def insert_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """Takes atlas_evidence, atlas_kinds, atlas_shown and atlas_links; gives core.evidence: one row per
+    record and vendor, with its kind, the summary as shown, the link it cites and that link's date."""
     con.execute(
         """
         INSERT INTO core.evidence
@@ -492,26 +491,37 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
         + """, e.agency_id, e.method, e.score, e.vendor_id, single.product_id,
                k.kind, k.why || ' [agency: ' || e.note || ']', c.dated.link_date, c.dated.date_precision, NULL,
                s.shown, e.source_id, c.source_name, c.url, e.record_id
-        FROM atlas_ev e
-        JOIN atlas_kinds k ON k.record_id = e.record_id AND k.vendor_id IS NOT DISTINCT FROM e.vendor_id
-        JOIN atlas_shown s ON s.record_id = e.record_id
-        JOIN atlas_cited c ON c.record_id = e.record_id
+        FROM atlas_evidence e
+        JOIN atlas_kinds k ON k.summary IS NOT DISTINCT FROM e.summary AND k.vendor_id IS NOT DISTINCT FROM e.vendor_id
+                          AND k.label IS NOT DISTINCT FROM e.label
+        JOIN atlas_shown s ON s.summary IS NOT DISTINCT FROM e.summary
+        JOIN ("""
+        + CITED
+        + """) c ON c.record_id = e.record_id
         LEFT JOIN (SELECT vendor_id, any_value(product_id) AS product_id FROM core.products
                    GROUP BY 1 HAVING count(*) = 1) single ON single.vendor_id = e.vendor_id
         ORDER BY e.record_id, e.pos
         """
     )
+
+
+def insert_links(con: duckdb.DuckDBPyConnection) -> None:
+    """Takes atlas_evidence and atlas_links; gives core.evidence_links: every link of every evidence row."""
     con.execute(
         """
         INSERT INTO core.evidence_links
         SELECT """
         + EVIDENCE_ID
         + """, l.link_number, l.url, l.source_name, l.link_type, l.link_date, l.snapshot_url
-        FROM atlas_ev e JOIN atlas_links l ON l.record_id = e.record_id
+        FROM atlas_evidence e JOIN atlas_links l ON l.record_id = e.record_id
         ORDER BY e.record_id, e.pos, l.link_number
         """
     )
-    # The name a source used for an agency it was placed on is an alias the matcher can use next time.
+
+
+def insert_aliases(con: duckdb.DuckDBPyConnection) -> None:
+    """Takes core.evidence and atlas_rows; gives core.agency_aliases the name a source used for an agency
+    it was placed on, when it differs from the registry's: an alias the matcher can use next time."""
     con.execute(
         """
         INSERT INTO core.agency_aliases
@@ -523,11 +533,6 @@ def insert(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, tuple[list, pa.DataType]]) -> None:
-    """A temp table from Python lists, with the types given (never guessed from the values)."""
-    table = pa.table({c: pa.array(values, type=kind) for c, (values, kind) in columns.items()})
-    con.register("atlas_python_rows", table)
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE " + name + " AS SELECT * FROM atlas_python_rows")
-    finally:
-        con.unregister("atlas_python_rows")
+def arrow(columns: dict[str, tuple[list, pa.DataType]]) -> pa.Table:
+    """An Arrow table from Python lists, with the types given (never guessed from the values)."""
+    return pa.table({c: pa.array(values, type=kind) for c, (values, kind) in columns.items()})
