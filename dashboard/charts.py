@@ -7,6 +7,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from rules import claims
+
 # plotly.js otherwise fetches outlines from its CDN: the page must call no host but ours.
 PLOTLY_CONFIG = {
     "topojsonURL": "/app/static/topojson/",
@@ -14,18 +16,8 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["sendDataToCloud"],
 }
 
-STATUS_COLOURS = {
-    "procured": "#b2182b",
-    "used": "#ef8a62",
-    "trialled": "#f4a582",
-    "planned": "#e6c3a8",
-    "listed": "#c9a9a6",
-    "ended": "#762a83",
-    "denied": "#4d4d4d",
-    "unconfirmed": "#bababa",
-    "banned": "#2166ac",
-}
-STATUS_ORDER = list(STATUS_COLOURS)
+# Marker colours, strongest status first (rules/claims.py STATUSES: the one list of statuses).
+STATUS_COLOURS = {s.name: s.map_colour for s in claims.STATUSES}
 
 
 def plotly_text(values: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
@@ -57,7 +49,7 @@ def agency_map(
             )
         )
     placed = agencies.dropna(subset=["latitude", "longitude"])
-    for status in STATUS_ORDER:
+    for status in STATUS_COLOURS:
         part = placed[placed["status"] == status]
         if part.empty:
             continue
@@ -157,7 +149,7 @@ def jurisdiction_map(agencies: pd.DataFrame, fips_prefixes: tuple[str, ...] = ()
             )
         )
     if not placed.empty:
-        for status in STATUS_ORDER:
+        for status in STATUS_COLOURS:
             part = placed[placed["status"] == status]
             if not part.empty:
                 fig.add_trace(

@@ -399,7 +399,8 @@ def vendor_summary() -> pd.DataFrame:
                count(*) FILTER (WHERE c.status = 'procured') AS procured,
                count(*) FILTER (WHERE c.status = 'used') AS used,
                count(*) FILTER (WHERE c.status = 'trialled') AS trialled,
-               count(*) FILTER (WHERE c.status IN ('ended', 'denied', 'unconfirmed')) AS other,
+               -- every other status (rules/claims.py STATUSES), so that the four add up to the claims
+               count(*) FILTER (WHERE c.status NOT IN ('procured', 'used', 'trialled')) AS other,
                (SELECT sum(e.amount) FROM served.evidence e WHERE e.vendor = c.vendor) AS spend_on_record
         FROM served.claims c GROUP BY c.vendor ORDER BY agencies DESC, c.vendor
     """)

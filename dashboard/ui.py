@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.data import DatabaseMissing
+from rules import claims
 from rules.redact import redact
 
 
@@ -129,21 +130,9 @@ def seed_state(key: str, value) -> None:
         st.session_state[key] = value
 
 
-BADGE_COLOURS = {
-    "procured": "red",
-    "used": "orange",
-    "trialled": "orange",
-    "planned": "gray",
-    "listed": "gray",
-    "ended": "violet",
-    "denied": "gray",
-    "unconfirmed": "gray",
-    "banned": "blue",
-}
-
-
 def status_badge(status: str) -> str:
-    return f":{BADGE_COLOURS.get(status, 'gray')}[**{md(status)}**]"
+    known = claims.BY_NAME.get(status)
+    return f":{known.badge_colour if known else 'gray'}[**{md(status)}**]"
 
 
 def status_legend() -> None:

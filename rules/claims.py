@@ -12,6 +12,7 @@ vendor NEC": the NEC claim is a plan).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 FACE = r"(face|facial) (recognition|analysis)"
 
@@ -69,20 +70,62 @@ KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
-LADDER = ("procured", "used", "trialled", "planned", "listed", "ended", "denied", "unconfirmed")
-DEFINITIONS = {
-    "procured": "A contract, purchase order or payment for the product is on record.",
-    "used": "A cited public source reports that the agency used or had access to the product.",
-    "trialled": "A cited source reports a free trial, pilot or test, and nothing stronger.",
-    "planned": "A cited source says the product was budgeted, proposed, approved, sought or to be bought, "
-    "and nothing stronger.",
-    "listed": "A cited source lists the agency for face recognition, but its text states no use, access, purchase, "
-    "trial or plan.",
-    "ended": "The latest dated evidence says the agency stopped using it.",
-    "denied": "The agency says it never used it, and no other evidence says it did.",
-    "banned": "A local or state policy prohibits it (shown from the policy table, beside the agency).",
-    "unconfirmed": "A single weak source (a leak, an unverified list) and nothing else.",
-}
+
+
+@dataclass(frozen=True)
+class Status:
+    """One step of the status ladder: its name, what it means, and its colour on the map and in a badge."""
+
+    name: str
+    definition: str
+    map_colour: str  # plotly colour of the agency's marker
+    badge_colour: str  # Streamlit Markdown colour of its badge
+
+
+# The one list of statuses, strongest first: a status's rank is its place here (1 is the strongest). The ladder
+# rule that picks a claim's status is the CASE in views.claims (ingest/schema/views.sql); banned is shown from
+# the policy table, beside an agency, and is never a claim's status.
+STATUSES: tuple[Status, ...] = (
+    Status("procured", "A contract, purchase order or payment for the product is on record.", "#b2182b", "red"),
+    Status(
+        "used",
+        "A cited public source reports that the agency used or had access to the product.",
+        "#ef8a62",
+        "orange",
+    ),
+    Status(
+        "trialled", "A cited source reports a free trial, pilot or test, and nothing stronger.", "#f4a582", "orange"
+    ),
+    Status(
+        "planned",
+        "A cited source says the product was budgeted, proposed, approved, sought or to be bought, "
+        "and nothing stronger.",
+        "#e6c3a8",
+        "gray",
+    ),
+    Status(
+        "listed",
+        "A cited source lists the agency for face recognition, but its text states no use, access, purchase, "
+        "trial or plan.",
+        "#c9a9a6",
+        "gray",
+    ),
+    Status("ended", "The latest dated evidence says the agency stopped using it.", "#762a83", "violet"),
+    Status("denied", "The agency says it never used it, and no other evidence says it did.", "#4d4d4d", "gray"),
+    Status("unconfirmed", "A single weak source (a leak, an unverified list) and nothing else.", "#bababa", "gray"),
+    Status(
+        "banned",
+        "A local or state policy prohibits it (shown from the policy table, beside the agency).",
+        "#2166ac",
+        "blue",
+    ),
+)
+BY_NAME = {s.name: s for s in STATUSES}
+# The statuses a claim can have (all but banned), strongest first.
+LADDER = tuple(s.name for s in STATUSES if s.name != "banned")
+DEFINITIONS = {s.name: s.definition for s in STATUSES}
+
+
 NO_WORDS = "the source lists the agency for face recognition; its text states no use, access, purchase, trial or plan"
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 # A word of use whose subject is someone else's capability or intent is not the agency's use: "to access its

@@ -254,8 +254,10 @@ class Matcher:
 
 
 def from_database(con) -> tuple[Matcher, dict[str, str]]:
-    """The matcher over every agency in a built database and its aliases, and the USPS -> state name map."""
-    agencies = [Agency(*r) for r in con.execute("SELECT agency_id, name, state, city FROM views.agencies").fetchall()]
+    """The matcher over every agency the database holds (by its registry's own name) and every alias, and the
+    USPS -> state name map. The one definition of what a name may be matched to: the build calls it once, after
+    the registries and their aliases are loaded; the command line and the dashboard call it on a built file."""
+    agencies = [Agency(*r) for r in con.execute("SELECT agency_id, name, state, city FROM core.agencies").fetchall()]
     aliases = con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall()
     state_names = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
     return Matcher(agencies, aliases), state_names

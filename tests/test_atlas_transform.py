@@ -11,6 +11,7 @@ import duckdb
 from ingest import db as dbmod
 from ingest.transform import atlas
 from rules import claims
+from rules.matching import from_database
 from rules.redact import redact
 from tests.test_ingest_live import first_run, narrow_catalog, query, server  # noqa: F401 (fixtures)
 
@@ -131,7 +132,7 @@ def test_one_atlas_record_from_several_sources_is_one_evidence_row_from_the_late
         "INSERT INTO core.vendors VALUES ('vigilant_solutions', 'Vigilant Solutions', ['Vigilant'], NULL, "
         "'http://127.0.0.1/v', NULL, true, NULL)"
     )
-    atlas.run(con)
+    atlas.run(con, *from_database(con))
     evidence = con.execute("SELECT evidence_id, source_id, kind, summary FROM core.evidence ORDER BY 1").fetchall()
     assert evidence == [
         ("atlas:AOS009146:vigilant_solutions", "atlas", "trialled", "SYNTHETIC live copy of 9146: a pilot."),

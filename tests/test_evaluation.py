@@ -210,8 +210,8 @@ def kind_rows() -> list[dict]:
 def test_evidence_kinds_meet_the_floor(db):
     """Real Atlas rows, each labelled by reading its summary (tests/eval/README.md): the rule gets at least 95% of
     kinds right, and never calls a row used or procured that a reader calls listed or planned."""
-    from ingest import claims
     from ingest.transform.atlas import _vendor_names
+    from rules import claims
 
     names = _vendor_names(db)
     rows = kind_rows()

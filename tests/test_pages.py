@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.ui import md
+from rules import claims
 from tests.apptest import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ DETROIT_PD = "MI8234900"
 ICE = "fed-u-s-immigration-and-customs-enforcement-department-of-homeland-security"
 TEXAS_CITY_ISD = "aos-xx0000083"
 SF_AIRPORT_CBP = "aos-ca-u-s-customs-and-border-protection-san-francisco-international-airport"
-STATUSES = ["procured", "used", "trialled", "planned", "listed", "ended", "denied", "unconfirmed", "banned"]
+STATUSES = [s.name for s in claims.STATUSES]  # the one list, strongest first
 FILTER_PARAMS = ("state", "vendor", "status", "kind", "from", "to")
 
 

@@ -21,6 +21,7 @@ from werkzeug import Response
 from ingest import archive, fetch, http, registry
 from ingest.sources import usaspending
 from ingest.transform.usaspending import place_subrecipients
+from rules.matching import from_database
 
 FIXTURES = Path(__file__).parent / "fixtures" / "live"
 DETAILS = json.loads((FIXTURES / "usaspending_award_details.json").read_text())
@@ -126,7 +127,7 @@ def test_subawards_are_archived_whole_or_not_at_all(httpserver, tmp_path):
 
 def test_a_subrecipient_is_only_placed_by_rule_within_the_grants_state(db):
     placed, no_state, look_alike = place_subrecipients(
-        db,
+        *from_database(db),
         ["DETROIT POLICE DEPARTMENT", "DETROIT POLICE DEPARTMENT", "SPRINGFIELD POLICE DEPARTMENT"],
         ["MI", None, "MI"],
     )

@@ -18,7 +18,11 @@ if ui.guard_database():
     shares = summary.assign(vendor=charts.plotly_text(summary["vendor"]))
     st.plotly_chart(
         px.bar(
-            shares, x="agencies", y="vendor", orientation="h", hover_data=["procured", "used", "trialled", "other"]
+            shares,
+            x="agencies",
+            y="vendor",
+            orientation="h",
+            hover_data=[c for c in summary.columns if c not in ("vendor", "agencies", "spend_on_record")],
         ).update_layout(
             yaxis={"categoryorder": "total ascending"}, height=420, margin={"l": 0, "r": 0, "t": 10, "b": 0}
         ),

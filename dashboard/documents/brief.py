@@ -14,8 +14,6 @@ import pandas as pd
 
 from dashboard.documents.pdf import Document
 
-ACTIVE = ("procured", "used", "trialled")
-
 
 @dataclass
 class Citation:

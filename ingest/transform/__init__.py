@@ -7,7 +7,6 @@ from importlib import import_module
 import duckdb
 
 from ingest.transform import (
-    _registry,
     agencies,
     atlas,
     atlas_layout,
@@ -24,6 +23,7 @@ from ingest.transform import (
     statements,
     usaspending,
 )
+from rules.matching import from_database
 
 # Sources added with `python -m ingest new-source`, by module name (the scaffold appends each new one here).
 # They run after atlas_layout (which starts them an empty table) and before the Atlas transform, which reads
@@ -58,9 +58,14 @@ ORDER = (
     coverage,
     materialize,
 )
+PLACE_NAMES = (atlas, usaspending, muckrock, files, socrata, coverage)
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:
-    _registry.reset()
+    placing = None
     for module in ORDER:
-        module.run(con)
+        if module in PLACE_NAMES:
+            placing = placing or from_database(con)
+            module.run(con, *placing)
+        else:
+            module.run(con)

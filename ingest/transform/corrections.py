@@ -9,9 +9,10 @@ from __future__ import annotations
 import duckdb
 
 from ingest.transform.policies import corrections
+from rules.claims import LADDER
 
-# Every kind evidence can carry (rules/claims.py LADDER, less "unconfirmed", which only a claim can be).
-KINDS = {"procured", "used", "trialled", "planned", "listed", "ended", "denied"}
+# Every kind evidence can carry (the ladder less "unconfirmed", which only a claim can be).
+KINDS = set(LADDER) - {"unconfirmed"}
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:

@@ -16,7 +16,7 @@ from ingest.transform import atlas_layout
 from rules.matching import Matcher
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
+def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
     rows = con.execute(
         """SELECT r.record_id, r.source_id, trim(r.record->>'Agency'), upper(trim(r.record->>'State')),
                   trim(r.record->>'City'), r.record->>'Technology'
@@ -31,12 +31,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     if not rows:
         return
-    matcher = Matcher(
-        con.execute("SELECT agency_id, name, state, city FROM core.agencies").fetchall(),
-        con.execute("SELECT agency_id, alias FROM core.agency_aliases").fetchall(),
-    )
-    states = dict(con.execute("SELECT state, state_name FROM core.states").fetchall())
-    found = matcher.match_many([(name, state, city, states.get(state)) for _, _, name, state, city, _ in rows])
+    found = matcher.match_many([(name, state, city, state_names.get(state)) for _, _, name, state, city, _ in rows])
     research = [
         {"agency_id": m.agency_id, "source_id": r[1], "technologies": [r[5]], "raw_record_id": r[0]}
         for r, m in zip(rows, found)

@@ -12,10 +12,9 @@ import duckdb
 import pandas as pd
 
 from ingest.db import insert_frame
-from ingest.transform._registry import matcher as shared_matcher
 from rules import dates, textfile
 from rules.classify import Classifier
-from rules.matching import Match
+from rules.matching import Match, Matcher
 
 
 def imports(con) -> list[tuple]:
@@ -25,11 +24,10 @@ def imports(con) -> list[tuple]:
     ).fetchall()
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
+def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
     files = imports(con)
     if not files:
         return
-    matcher, state_names = shared_matcher(con)
     classifier = Classifier.from_db(con)
     evidence, quarantine = [], []
     for raw_file_id, source_id, name, sha, mapping, title in files:

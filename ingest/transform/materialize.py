@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import duckdb
 
-from rules.claims import LADDER
+from rules.claims import STATUSES
 
-# A status's rank on the ladder, as ingest/build.py seeds views.status_ladder (after the transforms run).
-RANK = "list_position(" + repr([*LADDER, "banned"]) + ", {})"
+# A status's rank on the ladder (rules/claims.py STATUSES), as ingest/build.py seeds views.status_ladder.
+RANK = "list_position(" + repr([s.name for s in STATUSES]) + ", {})"
 
 # (table, query, order): built in this order; a later query may read an earlier table.
 TABLES = (

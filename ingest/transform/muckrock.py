@@ -15,9 +15,9 @@ import duckdb
 import pandas as pd
 
 from ingest.db import insert_frame
-from ingest.transform._registry import matcher as shared_matcher
 from rules import claims
 from rules.classify import COMMON_WORDS, GENERIC_TERMS, has_term
+from rules.matching import Matcher
 
 QUOTE_CHARS = 400
 FACE_RECOGNITION = re.compile(r"\bfac(?:e|ial)[\s-]+recognition\b", re.I)
@@ -74,7 +74,7 @@ def vendor_terms(con) -> list[tuple[str, str]]:
     return out
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
+def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
     source_ids = [
         r[0] for r in con.execute("SELECT source_id FROM meta.sources WHERE platform = 'muckrock'").fetchall()
     ]
@@ -87,7 +87,6 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
             requests[(sid, rec["id"])] = (rid, rec)
     agencies = {rec["id"]: rec for _, _, rec in rows if "name" in rec and "title" not in rec and "id" in rec}
     pages = [(rid, sid, rec) for rid, sid, rec in rows if rec.get("kind") == "document_page"]
-    matcher, _ = shared_matcher(con)
     terms = product_terms(con)
     placed = {}
     for agency_ref, agency in agencies.items():

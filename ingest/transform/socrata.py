@@ -16,8 +16,8 @@ import pandas as pd
 from ingest.db import insert_frame
 from ingest.registry import Source
 from ingest.sources.socrata import MAPPED
-from ingest.transform._registry import matcher as shared_matcher
 from rules.classify import Classifier
+from rules.matching import Matcher
 from rules.redact import redact
 
 
@@ -75,18 +75,15 @@ def rows_of(con, source: Source) -> pd.DataFrame:
     ).df()
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
+def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
     sources = live_sources(con)
     if not sources:
         return
     classifier = Classifier.from_db(con)
-    matcher, state_names = None, {}
     for source in sources:
         frame = rows_of(con, source)
         if frame.empty:
             continue
-        if matcher is None:
-            matcher, state_names = shared_matcher(con)
         city, _, state = (p.strip() for p in source.jurisdiction.partition(","))
         frame = frame.astype(object).where(frame.notna(), None)
         verdicts = [classifier.classify(r.recipient, r.description) for r in frame.itertuples()]

@@ -10,8 +10,11 @@ from ingest import raw
 from ingest.db import insert_frame
 from ingest.transform import catalog
 from rules import dates
+from rules.claims import LADDER
 
-KINDS = {"denied", "ended", "used", "trialled", "procured", "planned"}
+# What an agency's own statement can say: any kind of evidence but a bare listing ("unconfirmed" is only a
+# claim's status).
+KINDS = set(LADDER) - {"listed", "unconfirmed"}
 
 
 def run(con: duckdb.DuckDBPyConnection) -> None:

@@ -23,8 +23,8 @@ import pandas as pd
 
 from ingest import raw
 from ingest.db import insert_frame
-from ingest.transform._registry import matcher as shared_matcher
 from rules.classify import Classifier
+from rules.matching import Matcher
 from rules.redact import redact
 
 AWARD_FIELDS = """
@@ -100,7 +100,7 @@ ORDER BY r.record_id
 """
 
 
-def run(con: duckdb.DuckDBPyConnection) -> None:
+def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
     sources = {"sources": raw.platform_sources(con, "usaspending")}
     awards = con.execute(AWARDS, sources).df()
     if awards.empty:
@@ -126,7 +126,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     insert_federal_evidence(con, awards[awards["is_face_recognition"]].copy())
     subawards = con.execute(SUBAWARDS, sources).df()
     if not subawards.empty:
-        insert_subawards(con, classifier, subawards, awards)
+        insert_subawards(con, classifier, subawards, awards, matcher, state_names)
 
 
 def add_verdicts(frame: pd.DataFrame, verdicts: list, reasons: list[str]) -> None:
@@ -223,14 +223,19 @@ def superseded_links(con: duckdb.DuckDBPyConnection, fr: pd.DataFrame) -> pd.Dat
 
 
 def insert_subawards(
-    con: duckdb.DuckDBPyConnection, classifier: Classifier, subs: pd.DataFrame, awards: pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    classifier: Classifier,
+    subs: pd.DataFrame,
+    awards: pd.DataFrame,
+    matcher: Matcher,
+    state_names: dict[str, str],
 ) -> None:
     prime = awards[awards["generated_id"].notna()].drop_duplicates("generated_id").set_index("generated_id")
     subs = subs.join(
         prime[["award_id", "agency", "subagency", "url", "place_state"]].rename(columns={"award_id": "prime_award_id"}),
         on="generated_id",
     )
-    placements = place_subrecipients(con, subs["recipient"], subs["place_state"])
+    placements = place_subrecipients(matcher, state_names, subs["recipient"], subs["place_state"])
     subs = subs.assign(**dict(zip(("agency_id", "agency_match", "match_score", "placement"), zip(*placements))))
     verdicts = [classifier.classify(None, d) for d in subs["description"]]
     add_verdicts(subs, verdicts, [f"sub-award: {v.reason}; {why}" for v, why in zip(verdicts, subs["placement"])])
@@ -291,10 +296,11 @@ def insert_subawards(
         )
 
 
-def place_subrecipients(con, names, states) -> list[tuple[str | None, str | None, float | None, str]]:
+def place_subrecipients(
+    matcher: Matcher, state_names: dict[str, str], names, states
+) -> list[tuple[str | None, str | None, float | None, str]]:
     """(agency_id, method, score, why) per sub-recipient: placed only by the matcher's rules, within the state
     where the grant is performed; never by the grant's city, which the sub-recipient may not share."""
-    matcher, state_names = shared_matcher(con)
     out = []
     for name, state in zip(names, states):
         state = state if isinstance(state, str) and state.strip() else None
