@@ -190,11 +190,6 @@ def records_law(state: str | None) -> dict | None:
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
-def registry_agencies_in_place(text: str) -> int:
-    """How many registry agencies match the place at all: the denominator for 'no evidence found'."""
-    return sum(place_coverage(text).values())
-
-
 def policies_matching(text: str) -> pd.DataFrame:
     text = _words(text)
     return query(
@@ -609,11 +604,6 @@ def request_gaps_for(agency_ids: list[str]) -> pd.DataFrame:
     """,
         {"ids": agency_ids},
     )
-
-
-def records_request(request_id: str) -> dict | None:
-    frame = query("SELECT * FROM views.records_requests WHERE request_id = $id", {"id": request_id})
-    return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def has_records_requests() -> bool:

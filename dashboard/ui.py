@@ -172,12 +172,6 @@ def show_raw_record(record_id: int) -> None:
     st.code(json.dumps(json.loads(redact(record["record"])), indent=2, ensure_ascii=False), language="json")
 
 
-def link_table(frame: pd.DataFrame, url_columns: dict[str, str], **kwargs) -> None:
-    config = {column: st.column_config.LinkColumn(label) for column, label in url_columns.items()}
-    links = {column: http_only(frame[column]) for column in url_columns if column in frame}
-    st.dataframe(frame.assign(**links), column_config=config, hide_index=True, **kwargs)
-
-
 def downloads(frame, name: str, key: str, what: str = "") -> None:
     """CSV, JSON and Parquet of the table as shown, provenance columns included.
 

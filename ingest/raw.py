@@ -121,10 +121,6 @@ def platform_sources(con: duckdb.DuckDBPyConnection, platform: str) -> list[str]
     ]
 
 
-def next_record_id(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(record_id), 0) + 1 FROM raw.records").fetchall()[0][0]
-
-
 def _store_staged(con: duckdb.DuckDBPyConnection, source_id: str, raw_file_id: int, run_id: int) -> tuple[int, int]:
     """Move `staged` (row_number, record, content_hash; in row_number order) into raw.records: (fetched, new).
 

@@ -296,7 +296,7 @@ def test_every_query_binds_what_a_visitor_types(text, db):
     assert queries.policies([text]).empty
     if text not in ("%", "_%_", "?", "\\"):  # an ordinary character can rightly match in a substring search
         assert queries.search_place(text).empty
-        assert queries.registry_agencies_in_place(text) == 0
+        assert sum(queries.place_coverage(text).values()) == 0  # no registry agency in such a place
         queries.policies_matching(text)
     assert queries.agency(text) is None
     assert queries.agency_evidence(text).empty and queries.agency_claims(text).empty
