@@ -33,6 +33,15 @@ def db(built_db):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def live_first_run(tmp_path_factory) -> dict:
+    """One run of every live source against a loopback server (tests/test_ingest_live.py), made once per
+    session for every module that reads it (as `first_run`), not once per module."""
+    from tests.test_ingest_live import first_live_run
+
+    return first_live_run(tmp_path_factory.mktemp("live"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _session_state_folder(tmp_path_factory):
     """Module and session fixtures that build keep their history here, never in the real state folder."""
@@ -55,8 +64,11 @@ NO_DATABASE = frozenset(
         "test_claims",
         "test_claims_ladder",
         "test_docs",
+        "test_fault_matrix",
         "test_history",
+        "test_ingest_connectors",
         "test_ingest_http",
+        "test_ingest_live",
         "test_loaders",
         "test_matching",
         "test_scaffold",

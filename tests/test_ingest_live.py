@@ -90,13 +90,15 @@ def play_every_source(server: HTTPServer) -> None:
     )
 
 
+NARROW = {usaspending: ["Clearview AI"], socrata: ["Clearview AI"], muckrock: ["Clearview AI"]}
+
+
 @pytest.fixture(scope="module")
 def narrow_catalog():
     """Ask for one vendor (one term per source) so the fixtures stay small; the code paths are the same."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(usaspending, "search_terms", lambda: ["Clearview AI"])
-        mp.setattr(socrata, "search_terms", lambda: ["Clearview AI"])
-        mp.setattr(muckrock, "search_terms", lambda: ["Clearview AI"])
+        for module, terms in NARROW.items():
+            mp.setattr(module, "search_terms", lambda terms=terms: list(terms))
         yield
 
 
@@ -114,9 +116,9 @@ def quick_client() -> http.Client:
     return http.Client(timeout=2.0, attempts=2, min_interval=0.0, wait_initial=0.01, wait_max=0.05)
 
 
-@pytest.fixture(scope="module")
-def first_run(tmp_path_factory, server, narrow_catalog):
-    folder = tmp_path_factory.mktemp("live")
+def first_live_run(folder: Path) -> dict:
+    """`ingest run all` of every live source against its own loopback server, with a leaked list given as a
+    file: the archive, the database and each source's result. conftest.py runs it once per session."""
     leak = folder / "leaked_list.csv"
     leak.write_text(LEAK)
     options = {
@@ -125,15 +127,31 @@ def first_run(tmp_path_factory, server, narrow_catalog):
         "name": "SYNTHETIC leaked client list",
     }
     root, database = folder / "archive", folder / "watchdog.duckdb"
-    results = fetch.run(
-        "all",
-        base_url=server.url_for("/").rstrip("/"),
-        db_path=database,
-        root=root,
-        options=options,
-        client=quick_client(),
-    )
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        play_every_source(server)
+        with pytest.MonkeyPatch.context() as mp:
+            for module, terms in NARROW.items():
+                mp.setattr(module, "search_terms", lambda terms=terms: list(terms))
+            results = fetch.run(
+                "all",
+                base_url=server.url_for("/").rstrip("/"),
+                db_path=database,
+                root=root,
+                options=options,
+                client=quick_client(),
+            )
+    finally:
+        server.clear()
+        server.stop()
     return {"root": root, "db": database, "results": {r.source_id: r for r in results}, "options": options}
+
+
+@pytest.fixture(scope="module")
+def first_run(live_first_run):
+    """The session's one live run (tests/conftest.py), shared by every module that reads it."""
+    return live_first_run
 
 
 def query(database: Path, sql: str, params=None):
@@ -237,7 +255,7 @@ def test_a_leaked_list_is_weak_evidence_and_unmatched_rows_stay_in_quarantine(fi
     ]
 
 
-def test_a_rerun_adds_nothing_and_a_failing_source_keeps_its_last_good_data(first_run, server):
+def test_a_rerun_adds_nothing_and_a_failing_source_keeps_its_last_good_data(first_run, server, narrow_catalog):
     before = query(first_run["db"], "SELECT source_id, count(*) FROM raw.records GROUP BY 1 ORDER BY 1")
     server.clear()
     play_every_source(server)
