@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from rules import claims
+from rules import claims, documented
 
 # plotly.js otherwise fetches outlines from its CDN: the page must call no host but ours.
 PLOTLY_CONFIG = {
@@ -49,6 +49,9 @@ def agency_map(
             )
         )
     placed = agencies.dropna(subset=["latitude", "longitude"])
+    # Every status carries its date; a status whose newest evidence is over five years old is drawn faded.
+    last = placed["last_documented"] if "last_documented" in placed else pd.Series(None, index=placed.index)
+    placed = placed.assign(when=[documented.when(d) for d in last], stale=[documented.is_stale(d) for d in last])
     for status in STATUS_COLOURS:
         part = placed[placed["status"] == status]
         if part.empty:
@@ -63,15 +66,15 @@ def agency_map(
                     "size": 6 + 3 * part["evidence_count"].clip(upper=8),
                     "color": STATUS_COLOURS[status],
                     "line": {"width": 0.5, "color": "white"},
-                    "opacity": 0.85,
+                    "opacity": [0.3 if old else 0.85 for old in part["stale"]],
                 },
                 customdata=plotly_text(
-                    part[["agency_id", "name", "products", "evidence_count", "placement", "location_note"]]
+                    part[["agency_id", "name", "products", "evidence_count", "placement", "location_note", "when"]]
                 )
                 .assign(agency_id=part["agency_id"])
                 .values,
                 hovertemplate=(
-                    "<b>%{customdata[1]}</b><br>status: " + status + "<br>%{customdata[2]}"
+                    "<b>%{customdata[1]}</b><br>status: " + status + ", %{customdata[6]}<br>%{customdata[2]}"
                     "<br>%{customdata[3]} evidence row(s)<br>%{customdata[4]}<br>%{customdata[5]}<extra></extra>"
                 ),
             )

@@ -3,6 +3,7 @@ they never write SQL of their own."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,6 +19,7 @@ class Filters:
     kinds: list[str] = field(default_factory=list)  # agency kinds: Municipal, County, State, ...
     year_from: int | None = None
     year_to: int | None = None
+    documented_since: dt.date | None = None  # hide claims whose newest evidence is older (rules/documented.py)
 
     def params(self) -> dict:
         return {
@@ -27,6 +29,7 @@ class Filters:
             "kinds": self.kinds,
             "year_from": self.year_from,
             "year_to": self.year_to,
+            "documented_since": self.documented_since,
         }
 
 
@@ -39,8 +42,11 @@ WITH ev AS (
     WHERE (len($states::VARCHAR[]) = 0 OR list_contains($states::VARCHAR[], e.state))
       AND (len($vendors::VARCHAR[]) = 0 OR list_contains($vendors::VARCHAR[], e.vendor))
       AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], e.agency_kind))
-      AND ($year_from::INTEGER IS NULL OR e.year >= $year_from::INTEGER)
-      AND ($year_to::INTEGER IS NULL OR e.year <= $year_to::INTEGER)
+      -- A claim is kept when any of its evidence is dated in the range: the row's own date or any of its links'
+      -- (views.evidence_dates), not only the earliest link that dates the row.
+      AND (($year_from::INTEGER IS NULL AND $year_to::INTEGER IS NULL) OR list_has_any(e.years,
+           range(coalesce($year_from::INTEGER, 0), coalesce($year_to::INTEGER, 9999) + 1)))
+      AND ($documented_since::DATE IS NULL OR e.claim_last_documented >= $documented_since::DATE)
 ), filtered AS (
     SELECT * FROM ev WHERE len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], status)
 )
@@ -72,7 +78,7 @@ def map_agencies(filters: Filters) -> pd.DataFrame:
     if not any(v not in (None, []) for v in filters.params().values()):
         return query("""
             SELECT agency_id, name, agency_kind, agency_type, state, city, county, latitude, longitude, placement,
-                   location_note, status, products, evidence_count, first_date, last_date, contested
+                   location_note, status, products, evidence_count, first_date, last_date, last_documented, contested
             FROM served.agency_map ORDER BY evidence_count DESC, name, agency_id
         """)
     return query(
@@ -84,6 +90,8 @@ def map_agencies(filters: Filters) -> pd.DataFrame:
                string_agg(DISTINCT f.product, '; ' ORDER BY f.product) AS products,
                count(DISTINCT f.evidence_id) AS evidence_count,
                min(f.event_date) AS first_date, max(f.event_date) AS last_date,
+               arg_min(f.claim_last_documented, f.rank * 100000
+                       - coalesce(date_diff('day', DATE '1900-01-01', f.claim_last_documented), 0)) AS last_documented,
                any_value(a.contested) AS contested
         FROM filtered f
         JOIN served.agency_map a USING (agency_id)
@@ -151,7 +159,7 @@ def search_place(text: str) -> pd.DataFrame:
         """
         WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
         SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement, a.status, a.products,
-               a.evidence_count::HUGEINT AS evidence_count, a.first_date, a.last_date
+               a.evidence_count::HUGEINT AS evidence_count, a.first_date, a.last_date, a.last_documented
         FROM served.agency_map a
         WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(a.search_text, w))
         ORDER BY """
@@ -172,7 +180,9 @@ def agencies_serving_zip(city: str, county: str, state: str) -> pd.DataFrame:
                     WHEN lower(a.county) = lower($county) THEN 'county' ELSE 'statewide' END AS serves,
                arg_min(c.status, l.rank) AS status,
                string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
-               sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date
+               sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date,
+               arg_min(c.last_documented, l.rank * 100000
+                       - coalesce(date_diff('day', DATE '1900-01-01', c.last_documented), 0)) AS last_documented
         FROM views.agencies a
         JOIN served.claims c USING (agency_id)
         JOIN views.status_ladder l ON l.status = c.status
@@ -213,11 +223,28 @@ def agency(agency_id: str) -> dict | None:
 def agency_claims(agency_id: str) -> pd.DataFrame:
     return query(
         """
-        SELECT c.vendor, c.product, c.status, c.contested, c.evidence_count, c.first_date, c.last_date, c.source_urls
+        SELECT c.vendor, c.product, c.status, c.contested, c.evidence_count, c.first_date, c.last_date,
+               c.last_documented, c.source_urls
         FROM served.claims c JOIN views.status_ladder l USING (status)
         WHERE c.agency_id = $id ORDER BY l.rank, c.product
     """,
         {"id": agency_id},
+    )
+
+
+def shared_documents(agency_id: str, many: int) -> pd.DataFrame:
+    """The documents behind this agency's evidence that stand behind at least `many` evidence rows in all, with
+    how many rows and agencies rest on each and their summaries (to name the system they describe)."""
+    return query(
+        """
+        SELECT e.source_url, any_value(e.source_name) AS source_name, min(e.event_date) AS first_date,
+               count(*) AS evidence_rows, count(DISTINCT e.agency_id) AS agencies, list(e.summary) AS summaries
+        FROM served.evidence e
+        WHERE e.source_url IN (SELECT source_url FROM served.evidence WHERE agency_id = $id)
+        GROUP BY e.source_url HAVING count(*) >= $many
+        ORDER BY evidence_rows DESC, e.source_url
+    """,
+        {"id": agency_id, "many": many},
     )
 
 
@@ -299,7 +326,7 @@ def jurisdiction_evidence(level: str, name: str, state: str) -> pd.DataFrame:
         """
         SELECT e.evidence_id, e.agency_id, e.agency_name, a.agency_kind, a.county, a.latitude, a.longitude, e.vendor, e.product,
                e.kind, e.kind_reason, e.event_date, e.date_label, e.amount, e.summary, e.source, e.source_name,
-               e.source_url, e.raw_record_id, e.raw_file_sha256, c.status, c.contested
+               e.source_url, e.raw_record_id, e.raw_file_sha256, c.status, c.contested, c.last_documented
         FROM served.evidence e
         JOIN views.agencies a USING (agency_id)
         JOIN served.claims c ON c.agency_id = e.agency_id

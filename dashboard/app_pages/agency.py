@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, ui
+from rules import documented
 
 if ui.guard_database():
     agency_id = st.query_params.get("agency", "")
@@ -45,12 +46,23 @@ if ui.guard_database():
         st.subheader("Claims")
         for claim in claims.itertuples():
             line = (
-                f"{ui.status_badge(claim.status)} **{ui.md(claim.product)}** · {claim.evidence_count} evidence row(s)"
+                f"{ui.status_badge(claim.status)} {documented.when(claim.last_documented)} · "
+                f"**{ui.md(claim.product)}** · {claim.evidence_count} evidence row(s)"
             )
             if claim.contested:
                 line += " · :red[contested: a denial stands beside other evidence]"
             st.markdown(line)
         ui.status_legend()
+        for doc in queries.shared_documents(agency_id, documented.MANY_ROWS).itertuples():
+            system = documented.named_system(doc.summaries)
+            st.info(
+                f"One document stands behind {doc.evidence_rows} evidence rows for {doc.agencies} agencies, "
+                f"this one among them: {ui.md(ui.text(doc.source_name) or 'a source')}"
+                + ("" if pd.isna(doc.first_date) else f", {doc.first_date:%Y}")
+                + (f", about the {ui.md(system)}" if system else "")
+                + f". It is one source, not {doc.evidence_rows}: "
+                + ui.link("the document", doc.source_url)
+            )
 
         flags = queries.agency_flags(agency_id)
         if not flags.empty:
@@ -97,7 +109,10 @@ if ui.guard_database():
                 "(a denial, a confirmation, 'tests only') is added as evidence with its source, beside "
                 "the rest, not in place of it."
             )
-            claim_lines = "\n".join(f"- {c.product}: currently '{c.status}'" for c in claims.itertuples())
+            claim_lines = "\n".join(
+                f"- {c.product}: currently '{documented.status_with_date(c.status, c.last_documented)}'"
+                for c in claims.itertuples()
+            )
             st.code(
                 f"Correction request: {record['name']} ({agency_id})\n\nClaims concerned:\n{claim_lines}\n\n"
                 "What is wrong:\n[describe]\n\nWhat it should say:\n[describe]\n\n"

@@ -5,6 +5,7 @@ from functools import partial
 import streamlit as st
 
 from dashboard import charts, queries, ui
+from rules import documented
 
 st.title("Who's Watching")
 st.caption(
@@ -37,6 +38,13 @@ if ui.guard_database():
         else None
     )
     narrowed = year_range is not None and year_range != (min(years), max(years))
+    since = documented.stale_before()
+    ui.seed_state("f_recent", st.query_params.get("recent") == "1")
+    recent_only = st.checkbox(
+        f"Hide claims not documented since {since.year} (newest evidence more than "
+        f"{documented.STALE_AFTER_YEARS} years old; on the map they are drawn faded)",
+        key="f_recent",
+    )
 
     filters = queries.Filters(
         states=st.session_state.f_state,
@@ -45,6 +53,7 @@ if ui.guard_database():
         kinds=st.session_state.f_kind,
         year_from=year_range[0] if narrowed else None,
         year_to=year_range[1] if narrowed else None,
+        documented_since=since if recent_only else None,
     )
     ui.set_params(
         state=filters.states,
@@ -52,6 +61,7 @@ if ui.guard_database():
         status=filters.statuses,
         kind=filters.kinds,
         **{"from": filters.year_from, "to": filters.year_to},
+        recent="1" if recent_only else None,
     )
 
     counts = queries.headline(filters)
@@ -61,7 +71,10 @@ if ui.guard_database():
         st.metric("States", int(counts["states"]))
         st.metric("Cited source links", int(counts["sources"]))
     if narrowed:
-        st.caption("A year filter keeps only dated evidence from those years.")
+        st.caption(
+            "A year filter keeps the evidence rows with any source dated in those years (the row's own date or "
+            "any of its links), and the claims they support."
+        )
 
     coverage = queries.coverage_counts(filters.states)
     registry = sum(coverage.values())
@@ -111,13 +124,17 @@ if ui.guard_database():
 
     ui.status_legend()
     st.subheader(f"{len(agencies)} agencies")
-    table = agencies.assign(link="/agency?agency=" + agencies["agency_id"])[
+    table = agencies.assign(
+        link="/agency?agency=" + agencies["agency_id"],
+        documented=[documented.when(d) for d in agencies["last_documented"]],
+    )[
         [
             "link",
             "name",
             "agency_kind",
             "state",
             "status",
+            "documented",
             "products",
             "evidence_count",
             "first_date",
@@ -132,6 +149,7 @@ if ui.guard_database():
         column_config={
             "link": st.column_config.LinkColumn("evidence", display_text="open"),
             "agency_kind": "type",
+            "documented": "status last documented",
             "evidence_count": "evidence",
             "first_date": st.column_config.DateColumn("first dated", format="YYYY-MM-DD"),
             "last_date": st.column_config.DateColumn("last dated", format="YYYY-MM-DD"),

@@ -12,6 +12,7 @@ import zipcodes
 from dashboard import queries, tracker, ui
 from dashboard.documents.letter import build_letter, law_from_row
 from dashboard.documents.pdf import text_to_pdf
+from rules import documented
 
 st.title("Look up a place")
 st.caption(
@@ -87,7 +88,7 @@ if ui.guard_database():
                 since = "" if pd.isna(row.first_date) else f" · earliest source {row.first_date:%Y}"
                 st.markdown(
                     f"**{ui.md(row.name)}** ({ui.md(row.agency_kind)}, {ui.md(row.state)}) · "
-                    f"{ui.status_badge(row.status)} · {ui.md(row.products)} · "
+                    f"{ui.status_badge(row.status)} {documented.when(row.last_documented)} · {ui.md(row.products)} · "
                     f"{int(row.evidence_count)} evidence row(s){since}"
                 )
                 st.caption(ui.md(row.placement))

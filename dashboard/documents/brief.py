@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard.documents.pdf import Document
+from rules.documented import MANY_ROWS, named_system, status_with_date
 
 
 @dataclass
@@ -22,6 +23,11 @@ class Citation:
     ref: str  # evidence_id, policy_id or source_id
     label: str
     url: str
+    rows: int = 1  # evidence rows that cite this document: one document behind many rows is listed once
+
+    @property
+    def text(self) -> str:
+        return self.label + (f"; behind {self.rows} evidence rows" if self.rows > 1 else "")
 
 
 @dataclass
@@ -38,12 +44,19 @@ class Brief:
     sections: list[tuple[str, list[Line]]] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     _index: dict = field(default_factory=dict, repr=False)
+    _refs: dict = field(default_factory=dict, repr=False)
 
     def cite(self, kind: str, ref: str, label: str, url: str) -> int:
-        if (kind, ref) not in self._index:
+        # Evidence is cited by its document: rows that rest on the same URL share one number.
+        key = ("url", url) if kind == "evidence" and url else (kind, ref)
+        if key not in self._index:
             self.citations.append(Citation(len(self.citations) + 1, kind, ref, label, url))
-            self._index[(kind, ref)] = len(self.citations)
-        return self._index[(kind, ref)]
+            self._index[key] = len(self.citations)
+            self._refs[key] = {ref}
+        elif ref not in self._refs[key]:
+            self._refs[key].add(ref)
+            self.citations[self._index[key] - 1].rows += 1
+        return self._index[key]
 
     def lines(self) -> list[Line]:
         return [line for _, lines in self.sections for line in lines]
@@ -57,6 +70,27 @@ def _evidence_cite(brief: Brief, row) -> int:
     name = row.source_name if isinstance(row.source_name, str) and row.source_name else row.source
     label = f"{name}, {_when(row.event_date)} ({row.source}; raw record {row.raw_record_id})"
     return brief.cite("evidence", row.evidence_id, label, row.source_url)
+
+
+def shared_document_lines(brief: Brief, evidence: pd.DataFrame) -> list[Line]:
+    """One line per document that stands behind many evidence rows here, naming the system its rows describe:
+    246 Florida rows rest on one 2013 presentation about the Pinellas County FACES system, which is one source."""
+    lines = []
+    for _url, rows in evidence.groupby("source_url", sort=True):
+        if len(rows) < MANY_ROWS:
+            continue
+        first = rows.sort_values("event_date", na_position="last").iloc[0]
+        name = first.source_name if isinstance(first.source_name, str) and first.source_name else first.source
+        system = named_system(rows["summary"])
+        about = f", about the {system}" if system else ""
+        lines.append(
+            Line(
+                f"{len(rows)} of these evidence rows ({rows['agency_name'].nunique()} agencies) rest on one document: "
+                f"{name}, {_when(first.event_date)}{about}. It is one source, not {len(rows)}.",
+                [_evidence_cite(brief, first)],
+            )
+        )
+    return lines
 
 
 def _request_cite(brief: Brief, request_id: str, url: str) -> int:
@@ -101,15 +135,17 @@ def build_brief(
                 [brief.cite("source", s["source_id"], s["name"], s["url"]) for s in coverage_sources or ()],
             )
         )
+    summary += shared_document_lines(brief, evidence)
     brief.sections.append(("Summary", summary))
 
     products = []
     for product, rows in evidence.groupby("product", dropna=False, sort=True):
         agencies_here = rows.groupby("agency_name", sort=True).agg(
-            status=("status", "first"), contested=("contested", "any")
+            status=("status", "first"), contested=("contested", "any"), last_documented=("last_documented", "max")
         )
         names = "; ".join(
-            f"{a} ({r.status}{', contested' if r.contested else ''})" for a, r in agencies_here.iterrows()
+            f"{a} ({status_with_date(r.status, r.last_documented)}{', contested' if r.contested else ''})"
+            for a, r in agencies_here.iterrows()
         )
         products.append(
             Line(
@@ -269,7 +305,7 @@ def brief_markdown(brief: Brief) -> str:
         parts.append(f"### {md(title)}")
         parts += [f"- {md(line.text)} " + " ".join(f"[{n}]" for n in line.cites) for line in lines]
     parts.append("### Sources")
-    parts += [f"{c.number}. {md(c.label)}: {link(c.url, c.url)}" for c in brief.citations]
+    parts += [f"{c.number}. {md(c.text)}: {link(c.url, c.url)}" for c in brief.citations]
     return "\n".join(parts)
 
 
@@ -292,5 +328,5 @@ def brief_pdf(brief: Brief, map_png: bytes | None = None) -> bytes:
             doc.paragraph("• " + line.text + " " + " ".join(f"[{n}]" for n in line.cites), size=8.5, gap=0.8)
     doc.heading("Sources", 11)
     for c in brief.citations:
-        doc.paragraph(f"[{c.number}] {c.label}. {_present(c.url)}", size=7, gap=0.3, link=_present(c.url))
+        doc.paragraph(f"[{c.number}] {c.text}. {_present(c.url)}", size=7, gap=0.3, link=_present(c.url))
     return doc.bytes()

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from rules.deadlines import Deadline, due_date
+from rules.documented import status_with_date
 
 ASKS = (
     "Contracts, purchase orders, invoices, payments, quotes and grant applications for facial-recognition "
@@ -103,7 +104,8 @@ def build_letter(
     )
     evidence = (
         "\n".join(
-            f"- {row.product}: {row.status}, {row.evidence_count} public record(s); "
+            f"- {row.product}: {status_with_date(row.status, getattr(row, 'last_documented', None), today)}, "
+            f"{row.evidence_count} public record(s); "
             f"{(row.source_urls or '').split(' ')[0]}"
             for row in claims.itertuples()
         )

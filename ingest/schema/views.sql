@@ -52,11 +52,26 @@ JOIN meta.raw_files f ON f.raw_file_id = r.raw_file_id;
 
 -- One claim per agency and product (vendor-level where the source names no product). The status ladder is
 -- ingest/claims.py LADDER: procured > used > trialled > planned > listed; ended and denied as the latest word.
+-- When each evidence row is documented: its own date and its links' dates (an Atlas row is dated by its earliest
+-- link and may hold a newer article). documented_on is the newest, years every year any of them falls in (the
+-- map's year filter keeps a claim with evidence dated in the range). A bundled award replaced by its live record
+-- is the same award, not a newer document.
+CREATE VIEW views.evidence_dates AS
+SELECT e.evidence_id,
+       greatest(e.event_date, max(l.link_date)) AS documented_on,
+       list_distinct(list_filter(list_append(list(year(l.link_date)), year(e.event_date)), lambda y: y IS NOT NULL))
+           AS years
+FROM core.evidence e
+LEFT JOIN core.evidence_links l
+       ON l.evidence_id = e.evidence_id AND (l.link_type IS NULL OR l.link_type NOT LIKE 'the same award in %')
+GROUP BY e.evidence_id, e.event_date;
+
 CREATE VIEW views.claims AS
 WITH grouped AS (
     SELECT agency_id, any_value(agency_name) AS agency_name, any_value(ori) AS ori, any_value(state) AS state,
            vendor_id, any_value(vendor) AS vendor, product_id, any_value(product) AS product,
            count(*) AS evidence_count, min(event_date) AS first_date, max(event_date) AS last_date,
+           max(d.documented_on) AS last_documented,
            bool_or(kind = 'denied') AS any_denied, bool_or(kind <> 'denied') AS any_other,
            bool_or(kind = 'procured') AS any_procured, bool_or(kind = 'used') AS any_used,
            bool_or(kind = 'trialled') AS any_trialled, bool_or(kind = 'planned') AS any_planned,
@@ -67,7 +82,7 @@ WITH grouped AS (
            -- A listing or a plan says nothing of use, so a later one does not undo an end.
            max(event_date) FILTER (WHERE kind NOT IN ('ended', 'denied', 'listed', 'planned')) AS last_use_on,
            string_agg(DISTINCT source_url, ' ' ORDER BY source_url) AS source_urls
-    FROM views.evidence
+    FROM views.evidence JOIN views.evidence_dates d USING (evidence_id)
     GROUP BY agency_id, vendor_id, product_id
 )
 SELECT agency_id, ori, agency_name, state, vendor_id, vendor, product_id, product,
@@ -81,7 +96,7 @@ SELECT agency_id, ori, agency_name, state, vendor_id, vendor, product_id, produc
             WHEN any_listed THEN 'listed'
             ELSE 'unconfirmed' END AS status,
        any_denied AND any_other AS contested,
-       evidence_count, first_date, last_date, source_urls
+       evidence_count, first_date, last_date, last_documented, source_urls
 FROM grouped;
 
 CREATE VIEW views.evidence_links AS SELECT * FROM core.evidence_links;

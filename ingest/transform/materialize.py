@@ -23,8 +23,10 @@ TABLES = (
         """
         SELECT e.*, a.agency_kind, c.status, """
         + RANK.format("c.status")
-        + """ AS status_rank
+        + """ AS status_rank,
+               d.documented_on, d.years, c.last_documented AS claim_last_documented
         FROM views.evidence e
+        JOIN views.evidence_dates d USING (evidence_id)
         JOIN views.agencies a USING (agency_id)
         JOIN served.claims c ON c.agency_id = e.agency_id
          AND c.vendor_id IS NOT DISTINCT FROM e.vendor_id AND c.product_id IS NOT DISTINCT FROM e.product_id
@@ -44,6 +46,10 @@ TABLES = (
                string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
                sum(c.evidence_count)::BIGINT AS evidence_count,
                min(c.first_date) AS first_date, max(c.last_date) AS last_date,
+               -- when the claim that sets the status was last documented (the newest, if several share it)
+               arg_min(c.last_documented, """
+        + RANK.format("c.status")
+        + """ * 100000 - coalesce(date_diff('day', DATE '1900-01-01', c.last_documented), 0)) AS last_documented,
                CASE WHEN bool_or(c.contested) THEN true END AS contested,
                lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)) AS search_text
         FROM served.claims c
