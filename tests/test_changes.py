@@ -1,12 +1,18 @@
-"""What's new: each build records what it added and removed against the file it replaced, and
-publishes an Atom feed."""
+"""What's new: each build records what it added and removed against what the history holds, keeps the
+history append-only beside the archive's run log (so deleting the database loses none of it), and publishes
+an Atom feed."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from ingest import changes
 from ingest.build import build
 from ingest.changes import atom
 from ingest.db import connect
@@ -27,17 +33,45 @@ def valid_atom(text: str) -> ET.Element:
     return feed
 
 
-def test_a_build_records_additions_and_removals_and_keeps_history(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb*", "feeds", "archive", "uploads"))
-    live = tmp_path / "db" / "watchdog.duckdb"
-    build(live, data_dir=data)
+DETROIT_ROW = "atlas_2020:AOS0137:dataworks_plus"
+
+
+def run_build(database: Path, data: Path, state: Path) -> None:
+    """A build in a real process, as `make data` runs one, reading `data` and keeping its history in `state`."""
+    env = {**os.environ, "WATCHDOG_ARCHIVE": str(state), "WATCHDOG_DB": str(database)}
+    code = "import sys; from pathlib import Path; from ingest.build import build; build(Path(sys.argv[1]), Path(sys.argv[2]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(database), str(data)], cwd=ROOT, env=env, capture_output=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def history_of(database: Path) -> list[tuple]:
+    con = connect(database, read_only=True)
+    try:
+        return con.execute("SELECT built_at, change, evidence_id FROM meta.changes ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+
+
+def drop_detroit(data: Path) -> None:
+    """Drop the Detroit row from the 2020 Atlas export: the next build must report it removed."""
     atlas = data / "atlas_of_surveillance/atlas_of_surveillance_2020-10-07_face_recognition.csv"
     text = atlas.read_text(encoding="utf-8")
-    start = text.index('"AOS0137"')  # drop the Detroit row: the next build must report it removed
+    start = text.index('"AOS0137"')
     end = text.index('\n"AOS', start)
     atlas.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
-    build(live, data_dir=data)
+
+
+def test_builds_record_additions_and_removals_and_deleting_the_database_loses_none(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb*", "feeds", "archive", "uploads"))
+    state, live = tmp_path / "state", tmp_path / "db" / "watchdog.duckdb"
+    run_build(live, data, state)
+    first = history_of(live)
+    assert first and {change for _, change, _ in first} == {"added"}
+    drop_detroit(data)
+    run_build(live, data, state)
     con = connect(live, read_only=True)
     try:
         builds = con.execute("SELECT count(DISTINCT built_at) FROM meta.changes").fetchone()[0]
@@ -47,13 +81,34 @@ def test_a_build_records_additions_and_removals_and_keeps_history(tmp_path):
     finally:
         con.close()
     assert builds == 2
-    assert removed == [("atlas_2020:AOS0137:dataworks_plus",)]
+    assert removed == [(DETROIT_ROW,)]
     assert any(
         "removed: Detroit Police Department" in e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")
     )
     assert all("(MI)" in e.find(f"{ATOM}title").text for e in michigan.findall(f"{ATOM}entry"))
     written = (live.parent / "feeds" / "whats-new.xml").read_text(encoding="utf-8")
     assert valid_atom(written).findall(f"{ATOM}entry")
+    second = history_of(live)
+    assert [row for row in second if row not in first] == [(second[-1][0], "removed", DETROIT_ROW)]
+
+    # The history is kept beside the archive's run log, not only in the database: a build from nothing
+    # (the same inputs, so nothing new) has all of it back, with nothing twice.
+    live.unlink()
+    run_build(live, data, state)
+    third = history_of(live)
+    assert third == second
+    assert len(set(third)) == len(third)
+    assert len(changes.read_history(state / "changes.jsonl")) == len(second)
+
+
+def test_a_history_line_cut_short_by_a_crash_is_skipped_and_spoils_nothing(tmp_path):
+    path = tmp_path / "changes.jsonl"
+    row = (dt.datetime(2026, 1, 2, 3, 4, 5), "added", "e1", "a1", "Agency", "MI", "V", "P", "used", "text", None)
+    changes.append_history(path, [row])
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write('{"built_at": "2026-01-0')  # the process died here
+    changes.append_history(path, [(row[0], "removed", *row[2:])])
+    assert changes.read_history(path) == [row, (row[0], "removed", *row[2:])]
 
 
 def test_watchlists_get_their_own_feeds(tmp_path, monkeypatch):
