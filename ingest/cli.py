@@ -261,6 +261,7 @@ CLAIM_COLUMNS = [
     "evidence_count",
     "first_date",
     "last_date",
+    "last_documented",  # the newest of the claim's evidence and links: how old the status is
     "source_urls",
 ]
 
@@ -270,7 +271,7 @@ def cmd_claims(args) -> int:
     try:
         cursor = con.execute(
             """SELECT c.agency_id, c.ori, c.agency_name, c.state, c.vendor, c.product, c.status, c.evidence_count,
-                      c.first_date, c.last_date, c.source_urls
+                      c.first_date, c.last_date, c.last_documented, c.source_urls
                FROM views.claims c JOIN views.status_ladder l USING (status)
                WHERE $state::VARCHAR IS NULL OR c.state = $state::VARCHAR
                ORDER BY c.state NULLS LAST, c.agency_name, l.rank, c.product""",

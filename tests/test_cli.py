@@ -80,10 +80,12 @@ def test_claims_as_csv_and_json_filtered_by_state(built_db):
         "evidence_count",
         "first_date",
         "last_date",
+        "last_documented",
         "source_urls",
     ]
     detroit = [r for r in rows if r["agency_id"] == "MI8234900"]
     assert detroit[0]["status"] == "procured" and detroit[0]["source_urls"].startswith("http")
+    assert all(r["last_documented"] >= r["last_date"] for r in rows if r["last_date"])  # links can be newer
     as_json = json.loads(ingest("claims", "--format", "json", "--state", "MI", db=built_db).stdout)
     assert len(as_json) == len(rows)
 
