@@ -81,6 +81,8 @@ ARROW_TABLES = ("atlas_dates", "atlas_places", "atlas_vendors", "atlas_kinds", "
 
 
 def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
+    """The Atlas's face-recognition rows into core.agencies, core.vendors, core.evidence, core.evidence_links
+    and core.agency_aliases (bad rows into core.quarantine), step by step; see the module's docstring."""
     prepare(con)
     try:
         if not rows(con):
