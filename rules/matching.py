@@ -7,7 +7,8 @@ A name is placed only when it is the same agency by rule, tried in this order:
 4. a spelling slip: one candidate far closer than any other, with the same role and the same
    number of distinctive words, each word nearly the same.
 Several candidates make the answer `ambiguous` (a city may break the tie); none makes it
-`unmatched`. Without a state, only rules 1 and 3 apply, across every state.
+`unmatched`. Without a state, only rules 1 and 3 apply, across every state. An agency with no state (a federal
+component) is found from any state by rule 1 only: its exact name or a recorded alias ("ICE").
 """
 
 from __future__ import annotations
