@@ -7,6 +7,7 @@ is never overwritten: ingest/statefile.py keeps it aside and says so.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -97,3 +98,37 @@ def update(index: int, status: str, file: Path | None = None) -> list[Request]:
     requests[index].status = status
     save(requests, file)
     return requests
+
+
+# A visitor's own copy: the dashboard is single-user (the file lives on the machine that runs it), so a
+# visitor can download the list and upload it again later, here or on another copy of the dashboard.
+MAX_UPLOAD = 1_000_000  # bytes; a list of requests is a few kilobytes
+
+
+def export_json(requests: list[Request]) -> bytes:
+    """The tracked requests as the JSON file a visitor downloads to keep."""
+    return (json.dumps([asdict(r) for r in requests], indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def import_json(data: bytes) -> list[Request]:
+    """A downloaded requests file read back with every entry checked, or EntryError saying what is wrong."""
+    if len(data) > MAX_UPLOAD:
+        raise EntryError(f"the file is larger than {MAX_UPLOAD // 1_000_000} MB; a requests file is a few kilobytes")
+    try:
+        entries = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise EntryError("the file is not a requests list in JSON, as this page downloads it") from None
+    if not isinstance(entries, list):
+        raise EntryError("the file holds no list of requests")
+    requests = []
+    for n, entry in enumerate(entries, 1):
+        try:
+            requests.append(parse(entry))
+        except EntryError as exc:
+            raise EntryError(f"request {n} of the file does not check out: {exc}") from None
+    return requests
+
+
+def replace_all(requests: list[Request], file: Path | None = None) -> None:
+    load_checked(file).for_update()  # refused while writing would overwrite a damaged file
+    save(requests, file)

@@ -13,6 +13,11 @@ st.caption(
     "Requests you have sent, kept on this machine only. Due dates follow each state's law as our table "
     "gives it (business days skip weekends and holidays); check them against the linked guide."
 )
+SINGLE_USER = (
+    "This dashboard is single-user: the requests you track are stored on the machine that runs it, and anyone "
+    "using this dashboard can see and change them. Download them to keep your own copy; upload it to restore them."
+)
+st.info(SINGLE_USER, icon=":material/group:")
 
 
 def deadline_row(request: tracker.Request) -> dict:
@@ -29,6 +34,36 @@ def deadline_row(request: tracker.Request) -> dict:
     due = deadline.due or deadline.latest
     overdue = due is not None and due < date.today() and request.status in ("sent", "acknowledged")
     return {"due": due, "overdue": overdue, "deadline": deadline.explanation}
+
+
+def own_copy(requests: list[tracker.Request]) -> None:
+    """Download the list as JSON, and restore it from such a file: a visitor keeps their own copy."""
+    with st.expander("Keep your own copy: download or restore your requests (JSON)"):
+        st.download_button(
+            "Download my requests (JSON)",
+            tracker.export_json(requests),
+            file_name="my-requests.json",
+            mime="application/json",
+            key="requests_json_dl",
+            disabled=not requests,
+        )
+        upload = st.file_uploader("A requests file downloaded from this page", type=["json"], key="requests_restore")
+        replace = upload is not None and st.button(
+            "Replace the tracked requests with this file", key="requests_replace"
+        )
+    # Said outside the expander, so the sentence stays in sight if the expander is closed.
+    if replace:
+        try:
+            restored = tracker.import_json(upload.getvalue())
+            tracker.replace_all(restored)
+        except ValueError as exc:
+            st.error(ui.md(f"The requests were not restored: {exc}."))
+        else:
+            st.session_state["requests_restored"] = len(restored)
+            st.rerun()
+    restored = st.session_state.pop("requests_restored", None)
+    if restored is not None:
+        st.success(f"Restored {restored} request(s) from the file.")
 
 
 def show_kept_aside() -> None:
@@ -48,6 +83,7 @@ if ui.guard_database():
         st.error(ui.md(loaded.problem))  # it quotes the file: text, not markup
     show_kept_aside()
     requests = loaded.items
+    own_copy(requests)
     if not requests:
         st.info("No requests tracked yet. Write one from the Place page, send it, then track it there.")
     rows = [

@@ -14,6 +14,11 @@ st.caption(
     "Evidence each update of the database added or removed, compared with the one before. "
     "Subscribe with an Atom feed; each build also writes them to the feeds/ folder beside the database."
 )
+st.info(
+    "This dashboard is single-user: watchlists are stored on the machine that runs it, and anyone using this "
+    "dashboard can see and change them.",
+    icon=":material/group:",
+)
 
 if ui.guard_database():
     loaded = watchlists.load_checked()
