@@ -79,9 +79,13 @@ NO_DATABASE = frozenset(
 )
 
 
-@pytest.fixture(autouse=True)
-def _point_dashboard_at_test_db(request, monkeypatch):
-    """Pages read WATCHDOG_DB; point it at the session's database, never at the real one."""
+@pytest.fixture(scope="module", autouse=True)
+def _point_dashboard_at_test_db(request):
+    """Pages read WATCHDOG_DB; point it at the session's database, never at the real one. Module-scoped and
+    autouse, so it is set before any module fixture opens a page."""
     if request.module.__name__.rpartition(".")[2] in NO_DATABASE:
+        yield
         return
-    monkeypatch.setenv("WATCHDOG_DB", str(request.getfixturevalue("built_db")))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WATCHDOG_DB", str(request.getfixturevalue("built_db")))
+        yield
