@@ -2,6 +2,11 @@
 
 A name is placed only when it is the same agency by rule, tried in this order:
 1. the same normalised name (or a recorded alias such as "NYPD") in the state;
+1b. a name the registry's own name implies, when no agency has the name itself: the police of an institution the
+   FBI lists by its name ("University of Georgia" for "University of Georgia Police Department", the part before
+   a colon for a campus: "University of Chicago: Cook County"), a town's police without "Town"/"Township"/"Village"
+   ("Clark Township Police Department" for "Clark Police Department"), or the same name spaced otherwise
+   ("De Kalb County" for "DeKalb County");
 2. with the state's name dropped ("Delaware State Police" is listed as "State Police");
 3. the same distinctive words and the same role (police, sheriff, ...);
 4. a spelling slip: one candidate far closer than any other, with the same role and the same
@@ -37,7 +42,7 @@ ABBREVIATIONS = {
     "da": "district attorney",
     "dps": "department of public safety",
 }
-FILLER = {"department", "office", "of", "the", "and", "dept", "services", "division"}
+FILLER = {"department", "office", "of", "the", "and", "at", "dept", "services", "division"}
 ROLES = {
     "police": "police",
     "sheriffs": "sheriff",
@@ -69,6 +74,20 @@ def clean_registry_name(name: str) -> str:
     name = " ".join(name.split())
     match = REPEATED_SUFFIX.match(name)
     return match.group("name") if match else name
+
+
+INSTITUTION = re.compile(r"\b(university|college|institute)\b", re.I)
+POLICE_WORDS = re.compile(r"\b(police|public safety|sheriff|security)\b", re.I)
+TOWN_POLICE = re.compile(r"^(?P<place>.+?) (?:Town|Township|Village) (?P<role>Police Department)$")
+
+
+def implied_names(name: str) -> list[str]:
+    """Names a registry agency's police go by that the registry does not write (see rule 1b above)."""
+    if INSTITUTION.search(name) and not POLICE_WORDS.search(name):
+        whole = name.replace(":", " ")
+        return [f"{whole} Police Department"] + ([f"{name.split(':')[0]} Police Department"] if ":" in name else [])
+    town = TOWN_POLICE.match(clean_registry_name(name))
+    return [f"{town['place']} {town['role']}"] if town else []
 
 
 def normalise(name: str) -> str:
@@ -143,8 +162,11 @@ class Matcher:
             self.agencies[a.agency_id] = a
         self.exact: dict[tuple[str | None, str], set[str]] = {}
         self.words: dict[tuple[str | None, tuple], set[str]] = {}
+        self.implied: dict[tuple[str | None, str], set[str]] = {}  # rule 1b, consulted only when rule 1 finds none
         for a in self.agencies.values():
             self._index(a.agency_id, a.name, a.state)
+            for other in implied_names(a.name):
+                self._index_implied(a.agency_id, other, a.state)
         for agency_id, alias in aliases:
             if agency_id in self.agencies:
                 self._index(agency_id, alias, self.agencies[agency_id].state)
@@ -157,11 +179,20 @@ class Matcher:
 
     def _index(self, agency_id: str, name: str, state: str | None) -> None:
         norm, k = normalise(name), key(name)
+        compact = _compact(norm)
         # None: the all-states index used when no state is given; an agency with no state (a federal one) is
         # also indexed as NATIONWIDE, where a lookup within a state finds it by its exact name or alias.
         for scope in (state, None) if state else (None, NATIONWIDE):
             self.exact.setdefault((scope, norm), set()).add(agency_id)
+            self.exact.setdefault((scope, compact), set()).add(agency_id)
             if k[0]:
+                self.words.setdefault((scope, (k[0], k[1])), set()).add(agency_id)
+
+    def _index_implied(self, agency_id: str, name: str, state: str | None) -> None:
+        norm, k = normalise(name), key(name)
+        for scope in (state, None) if state else (None, NATIONWIDE):
+            self.implied.setdefault((scope, norm), set()).add(agency_id)
+            if k[0] and INSTITUTION.search(name):
                 self.words.setdefault((scope, (k[0], k[1])), set()).add(agency_id)
 
     def _label(self, agency_id: str) -> str:
@@ -221,6 +252,10 @@ class Matcher:
         found = self._decide(ids, method, city)
         if found:
             return found
+        implied = self.implied.get((state, norm), set()) | self.exact.get((state, _compact(norm)), set())
+        found = self._decide(implied, "implied_name", city)
+        if found:
+            return found
         if state and state_name and norm.startswith(normalise(state_name) + " "):
             short = norm[len(normalise(state_name)) + 1 :]
             found = self._decide(self.exact.get((state, short), set()), "exact_name_without_state", city)
@@ -277,3 +312,8 @@ def _in_city(agency: Agency, city: str) -> bool:
     return bool(city) and (
         city == (agency.city or "").lower() or normalise(agency.name).startswith(normalise(city) + " ")
     )
+
+
+def _compact(norm: str) -> str:
+    """The normalised name without spaces, as its own key ('#' cannot occur in a normalised name)."""
+    return "#" + norm.replace(" ", "")

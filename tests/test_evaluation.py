@@ -151,13 +151,6 @@ def test_agency_matching_meets_the_floors(db):
     assert generated["recall"] >= 0.90
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="recall on hand-labelled non-federal names is below 0.90: campus police listed "
-    "in the registry under the institution ('University of Georgia') and 'Town'/'Township' names "
-    "('Rosendale Town Police Department') are left unmatched; remove this mark when the matcher "
-    "places them",
-)
 def test_agency_matching_recall_floor_without_federal(db):
     _, _, figures = hand_figures(db)
     assert figures["without federal"]["recall"] >= 0.90

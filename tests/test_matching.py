@@ -116,3 +116,28 @@ def test_match_many_equals_match_one_by_one():
         ("Nowhere Police Department", "MI"),
     ]
     assert [r.agency_id for r in m.match_many(queries)] == [m.match(*q).agency_id for q in queries]
+
+
+IMPLIED = [
+    ("GA1", "University of Georgia", "GA"),
+    ("IL1", "University of Chicago: Cook County", "IL"),
+    ("AR1", "University of Arkansas: Fayetteville", "AR"),
+    ("AR2", "University of Arkansas: Little Rock", "AR"),
+    ("NJ1", "Clark Township Police Department", "NJ"),
+    ("NY1", "Rosendale Town Police Department", "NY"),
+    ("NY2", "Rosendale Police Department", "NY"),
+    ("IL2", "De Kalb County Sheriff's Office", "IL"),
+]
+
+
+def test_names_the_registry_implies_place_campus_and_town_police_and_never_beat_a_real_name():
+    m = Matcher(IMPLIED)
+    assert m.match("University of Georgia Police Department", "GA").agency_id == "GA1"
+    assert m.match("University of Chicago Police Department", "IL").agency_id == "IL1"  # the part before the colon
+    assert m.match("University of Arkansas Little Rock Police Department", "AR").agency_id == "AR2"
+    assert m.match("University of Arkansas Police Department", "AR").status == "ambiguous"  # two campuses
+    assert m.match("Clark Police Department", "NJ").agency_id == "NJ1"
+    assert m.match("Rosendale Police Department", "NY").agency_id == "NY2"  # the agency of that very name wins
+    assert m.match("DeKalb County Sheriff's Office", "IL").agency_id == "IL2"
+    assert m.match("University of Georgia Police Department", "AL").status == "unmatched"  # never another state
+    assert m.match("Georgia Police Department", "GA").status == "unmatched"
