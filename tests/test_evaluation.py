@@ -12,8 +12,6 @@ import random
 import re
 from pathlib import Path
 
-import pytest
-
 from rules.classify import Classifier
 from rules.matching import from_database, key, normalise
 
