@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -33,7 +32,7 @@ from dashboard.documents.pdf import text_to_pdf, web_link
 from ingest.build import build
 from ingest.db import connect
 from ingest.transform import materialize
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, _free_port, _unavailable
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, require_browser, streamlit
 from tests.test_hostile import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -454,44 +453,10 @@ def test_streamlit_hides_error_details_from_visitors():
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_db, tmp_path_factory):
-    """`streamlit run dashboard/app.py` with the project's config, on a free local port, reading the hostile
-    database."""
-    if not CHROMIUM.exists():
-        _unavailable("no /usr/bin/chromium: install Debian chromium: apt-get install chromium")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit-inert") / "streamlit.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=dict(os.environ, WATCHDOG_DB=str(hostile_db)),
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(base):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.25)
+    """The dashboard with the project's config, reading the hostile database."""
+    require_browser()
+    with streamlit(hostile_db, tmp_path_factory.mktemp("streamlit-inert") / "streamlit.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-
-
-def _healthy(base: str) -> bool:
-    import httpx
-
-    try:
-        return httpx.get(f"{base}/_stcore/health", timeout=2).text.strip() == "ok"
-    except httpx.HTTPError:
-        return False
 
 
 # Streamlit has finished the script and every expected value is on the page.

@@ -28,6 +28,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from dashboard import queries
 from tests.apptest import no_exception, open_page
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
@@ -234,24 +235,11 @@ def test_a_file_held_open_for_writing_is_told_apart_from_damage(built_db, tmp_pa
 
 # --------------------------------------------------------------------------------------------- browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
 
 def serve(db: Path, log: Path):
     from bench.server_memory import start_server
 
-    if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium")
-    pytest.importorskip("playwright.sync_api")
+    require_browser()
     return start_server(db, ROOT, log)
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from dashboard import tracker
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.test_state_files_browser import no_exception, open_page, state_server  # noqa: F401 (a fixture)
 
 DETROIT = {

@@ -5,83 +5,23 @@ sentence, keeps working, and the damaged file is kept aside, never overwritten."
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _unavailable
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def state_server(built_db, tmp_path_factory):
-    """`streamlit run` with WATCHDOG_REQUESTS and WATCHDOG_WATCHLISTS in a folder of this test's own."""
-    if not CHROMIUM.exists():
-        _unavailable("no /usr/bin/chromium: install Debian chromium: apt-get install chromium")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("playwright is not installed: pip install -r requirements.txt")
-    import httpx
-
+    """The dashboard with its requests and watchlists files in a folder of the test's own."""
+    require_browser()
     folder = tmp_path_factory.mktemp("state")
-    port = _free_port()
-    log = folder / "streamlit.log"
-    env = dict(
-        os.environ,
-        WATCHDOG_DB=str(built_db),
-        WATCHDOG_REQUESTS=str(folder / "requests.json"),
-        WATCHDOG_WATCHLISTS=str(folder / "watchlists.json"),
-    )
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard/app.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{base}/_stcore/health", timeout=2).text.strip() == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after 60 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.25)
+    files = {"WATCHDOG_REQUESTS": str(folder / "requests.json"), "WATCHDOG_WATCHLISTS": str(folder / "watchlists.json")}
+    with streamlit(built_db, folder / "streamlit.log", **files) as base:
         yield base, folder
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def open_page(browser, url: str, expect: str):

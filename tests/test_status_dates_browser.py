@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, POINTS, server  # noqa: F401 (server is a fixture)
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import POINTS, server  # noqa: F401 (server is a fixture)
 
 
 @pytest.mark.browser

@@ -413,7 +413,7 @@ def test_a_hostile_upload_leaves_the_server_answering(server, tmp_path):  # noqa
     import httpx
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
     leak = tmp_path / "hostile.xlsx"
     leak.write_bytes(
