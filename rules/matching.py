@@ -4,9 +4,9 @@ A name is placed only when it is the same agency by rule, tried in this order:
 1. the same normalised name (or a recorded alias such as "NYPD") in the state;
 1b. a name the registry's own name implies, when no agency has the name itself: the police of an institution the
    FBI lists by its name ("University of Georgia" for "University of Georgia Police Department", the part before
-   a colon for a campus: "University of Chicago: Cook County"), a town's police without "Town"/"Township"/"Village"
-   ("Clark Township Police Department" for "Clark Police Department"), or the same name spaced otherwise
-   ("De Kalb County" for "DeKalb County");
+   a colon for a campus: "University of Chicago: Cook County"), or the same name spaced otherwise ("De Kalb
+   County" for "DeKalb County"). A town's police are never found without "Town"/"Township": "Springfield Police
+   Department" may be a city's police that the registry lacks, not Springfield Township's;
 2. with the state's name dropped ("Delaware State Police" is listed as "State Police");
 3. the same distinctive words and the same role (police, sheriff, ...);
 4. a spelling slip: one candidate far closer than any other, with the same role and the same
@@ -78,7 +78,6 @@ def clean_registry_name(name: str) -> str:
 
 INSTITUTION = re.compile(r"\b(university|college|institute)\b", re.I)
 POLICE_WORDS = re.compile(r"\b(police|public safety|sheriff|security)\b", re.I)
-TOWN_POLICE = re.compile(r"^(?P<place>.+?) (?:Town|Township|Village) (?P<role>Police Department)$")
 
 
 def implied_names(name: str) -> list[str]:
@@ -86,8 +85,7 @@ def implied_names(name: str) -> list[str]:
     if INSTITUTION.search(name) and not POLICE_WORDS.search(name):
         whole = name.replace(":", " ")
         return [f"{whole} Police Department"] + ([f"{name.split(':')[0]} Police Department"] if ":" in name else [])
-    town = TOWN_POLICE.match(clean_registry_name(name))
-    return [f"{town['place']} {town['role']}"] if town else []
+    return []
 
 
 def normalise(name: str) -> str:
