@@ -44,8 +44,9 @@ $(DB): $(VENV)/.installed $(INPUTS)
 run: data
 	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT)
 
+# Two workers, one per core; a module's tests stay on one worker, so its fixtures are made once.
 test: lint data
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lint: dev
 	$(BIN)/ruff check .
