@@ -535,3 +535,14 @@ def test_hostile_record_text_is_shown_as_text_and_fetches_nothing_in_chromium(ho
         }
     )
     assert not elsewhere, f"the pages called other hosts: {elsewhere}"
+
+
+def test_a_refused_uploads_file_name_is_shown_as_text():
+    # The refusal names the file, and a file name is the visitor's text: `![x](http://...)` must never load an image.
+    name = "![x](http://evil.example/p.png) :red[y].txt"
+    at = open_page("app_pages/reporter.py")
+    at.file_uploader[0].set_value((name, b"\x00\x01\x02 not a table", "text/plain"))
+    at.run(timeout=60)
+    errors = [e.value for e in at.error]
+    assert errors and all("![x](" not in e and ":red[" not in e for e in errors), errors
+    assert any(ui.md(name) in e for e in errors), errors

@@ -61,7 +61,7 @@ if ui.guard_database():
     try:
         upload = read_once(uploaded)
     except workbench.UploadError as exc:
-        st.error(str(exc))
+        st.error(ui.md(str(exc)))  # the message names the file: its name is text from the visitor
         st.stop()
     st.markdown(
         f"**{ui.md(uploaded.name)}**: {len(upload.frame):,} rows, {len(upload.frame.columns)} columns · "
