@@ -18,6 +18,9 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     args = sys.argv[1:]
+    if any(a in ("-h", "--help") for a in args):
+        print(__doc__.strip() + "\nOptions are passed to each benchmark: " + ", ".join(BENCHES) + " (each has --help).")
+        return 0
     if not any(a == "--keep" or a.startswith("--keep=") for a in args):
         # One SYNTHETIC build per scale: the scale bench builds it, the server memory bench serves the same file.
         shared = tempfile.mkdtemp(prefix="SYNTHETIC-bench-")
@@ -45,6 +48,9 @@ def run(args: list[str]) -> int:
                 lines.append(line.rstrip("\n"))
         if proc.wait() != 0:
             return proc.returncode
+    if len(lines) == 4:  # no benchmark printed a row: keep the last results rather than write an empty table
+        print("no benchmark printed a figure; bench/RESULTS.md is unchanged")
+        return 1
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n")
     print(f"wrote {HERE / 'RESULTS.md'}")
     return 0
