@@ -24,7 +24,9 @@ def test_every_bundled_atlas_row_has_the_kind_and_summary_the_rules_give(db):
         SELECT e.evidence_id, e.vendor_id, v.name, e.kind, e.kind_reason, e.summary, r.record->>'Summary'
         FROM core.evidence e JOIN raw.records r ON r.record_id = e.raw_record_id
         LEFT JOIN core.vendors v USING (vendor_id)
-        WHERE e.source_id LIKE 'atlas%'""").fetchall()
+        WHERE e.source_id LIKE 'atlas%'
+          -- a correction from data/corrections.csv, with its source, stands in for the rule's reading
+          AND e.evidence_id NOT IN (SELECT evidence_id FROM core.corrections WHERE field = 'kind')""").fetchall()
     assert len(rows) > 300
     for evidence_id, vendor_id, vendor_name, kind, why, shown, summary in rows:
         own = names.get(vendor_id, [vendor_name] if vendor_name else [])
