@@ -209,4 +209,4 @@ if ui.guard_database():
     if keep:
         path = workbench.save_upload(upload, settings.uploads_dir())
         shown = path.relative_to(settings.ROOT) if path.is_relative_to(settings.ROOT) else path
-        st.caption(f"Saved to {shown} (redacted).")
+        st.caption(f"Saved to {ui.md(str(shown))} (redacted).")  # a path is text: its underscores must not turn into italics
