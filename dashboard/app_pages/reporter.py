@@ -209,4 +209,5 @@ if ui.guard_database():
     if keep:
         path = workbench.save_upload(upload, settings.uploads_dir())
         shown = path.relative_to(settings.ROOT) if path.is_relative_to(settings.ROOT) else path
-        st.caption(f"Saved to {ui.md(str(shown))} (redacted).")  # a path is text: its underscores must not turn into italics
+        # A path is text: its underscores must not turn into italics.
+        st.caption(f"Saved to {ui.md(str(shown))} (redacted).")
