@@ -44,6 +44,30 @@ def names_of(name: str, abbreviation: str | None, others: tuple[str, ...]) -> li
     return list(dict.fromkeys(found))
 
 
+def add_agencies(con: duckdb.DuckDBPyConnection, ids: pd.Series, names: pd.Series, record_ids: pd.Series) -> int:
+    """Federal agencies into the registry: no state, no place on the map, registry 'federal'."""
+    return insert_frame(
+        con,
+        "core.agencies",
+        pd.DataFrame(
+            {
+                "agency_id": ids.to_numpy(),
+                "ori": None,
+                "name": names.to_numpy(),
+                "agency_type": "Federal",
+                "city": None,
+                "county": None,
+                "state": None,
+                "latitude": None,
+                "longitude": None,
+                "location_method": None,
+                "registry": "federal",
+                "raw_record_id": record_ids.to_numpy(),
+            }
+        ),
+    )
+
+
 def run(con: duckdb.DuckDBPyConnection) -> None:
     rows = con.execute(ROWS, {"sources": raw.platform_sources(con, "federal_agencies")}).df()
     if rows.empty:
@@ -54,23 +78,7 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
     chosen["agency_id"] = [agency_id(n, d) for n, d in zip(chosen["name"], chosen["department"])]
     known = {i for (i,) in con.execute("SELECT agency_id FROM core.agencies").fetchall()}
     chosen = chosen[~chosen["agency_id"].isin(known)]
-    insert_frame(
-        con,
-        "core.agencies",
-        chosen.assign(
-            ori=None,
-            name=chosen["name"] + " (" + chosen["department"] + ")",
-            agency_type="Federal",
-            city=None,
-            county=None,
-            state=None,
-            latitude=None,
-            longitude=None,
-            location_method=None,
-            registry="federal",
-            raw_record_id=chosen["record_id"],
-        ),
-    )
+    add_agencies(con, chosen["agency_id"], chosen["name"] + " (" + chosen["department"] + ")", chosen["record_id"])
     aliases = [
         {
             "agency_id": r.agency_id,

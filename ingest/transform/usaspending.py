@@ -23,6 +23,7 @@ import pandas as pd
 
 from ingest import raw
 from ingest.db import insert_frame
+from ingest.transform import federal_agencies
 from rules.classify import Classifier
 from rules.matching import Matcher
 from rules.redact import redact
@@ -167,23 +168,7 @@ def insert_federal_evidence(con: duckdb.DuckDBPyConnection, fr: pd.DataFrame) ->
     known = {i for (i,) in con.execute("SELECT agency_id FROM core.agencies WHERE registry = 'federal'").fetchall()}
     agencies = fr.drop_duplicates("agency_id")
     agencies = agencies[~agencies["agency_id"].isin(known)]
-    insert_frame(
-        con,
-        "core.agencies",
-        agencies.assign(
-            ori=None,
-            name=agencies["agency_name"],
-            agency_type="Federal",
-            city=None,
-            county=None,
-            state=None,
-            latitude=None,
-            longitude=None,
-            location_method=None,
-            registry="federal",
-            raw_record_id=agencies["record_id"],
-        ),
-    )
+    federal_agencies.add_agencies(con, agencies["agency_id"], agencies["agency_name"], agencies["record_id"])
     summary = [with_place(d, p) for d, p in zip(fr["description"], fr["place_of_performance"])]
     evidence = fr.assign(
         evidence_id=fr["procurement_id"],
