@@ -28,19 +28,12 @@ from pathlib import Path
 
 import httpx
 
+# The browser the tests use, kept off every host but ours (bench runs with the dev tools, as make bench installs).
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCALES = "100000,1000000"
 SESSIONS, ROUNDS = 5, 4
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 LOADED = "Evidence with provenance CSV"  # the map page's last element: the script got to its end
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 GB = 1024**3
@@ -132,7 +125,7 @@ async def visits(base: str, pid: int, rounds: int = ROUNDS) -> list[dict]:
 
     figures = []
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             pages = [
                 await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
