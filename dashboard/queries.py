@@ -248,6 +248,18 @@ def shared_documents(agency_id: str, many: int) -> pd.DataFrame:
     )
 
 
+def vendor_disagreements(agency_id: str) -> pd.DataFrame:
+    """The agency's source rows whose Vendor field and summary name different vendors: each vendor's evidence,
+    the Vendor field's side first."""
+    return query(
+        """
+        SELECT * FROM views.vendor_disagreements WHERE agency_id = $id
+        ORDER BY raw_record_id, side = 'summary', vendor
+    """,
+        {"id": agency_id},
+    )
+
+
 def agency_evidence(agency_id: str) -> pd.DataFrame:
     return query(
         """

@@ -97,6 +97,7 @@ CORE_TABLES = frozenset(
         "core.products",
         "core.evidence",
         "core.evidence_links",
+        "core.vendor_disagreements",
         "core.procurement",
         "core.policies",
         "core.agency_aliases",

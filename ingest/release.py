@@ -27,6 +27,7 @@ TABLES = (
     ("products", "SELECT * FROM core.products ORDER BY ALL"),
     ("evidence", "SELECT * FROM core.evidence ORDER BY ALL"),
     ("evidence_links", "SELECT * FROM core.evidence_links ORDER BY ALL"),
+    ("vendor_disagreements", "SELECT * FROM core.vendor_disagreements ORDER BY ALL"),
     ("procurement", "SELECT * FROM core.procurement ORDER BY ALL"),
     ("policies", "SELECT * FROM core.policies ORDER BY ALL"),
     ("records_laws", "SELECT * FROM core.records_laws ORDER BY ALL"),

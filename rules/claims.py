@@ -177,6 +177,12 @@ def _hit(kind: str, pattern: re.Pattern[str], sentence: str) -> re.Match[str] | 
     return None
 
 
+OTHER_WORD = (
+    "the source's Vendor field names this vendor, but its summary names another vendor and not this one: the "
+    "field is the source's other word, and the summary's vendor has a claim of its own"
+)
+
+
 def kind_from_summary(summary: str | None, vendor_names: list[str], other_vendor_names: list[str]) -> tuple[str, str]:
     """Return (kind, reason) for one vendor's evidence in an Atlas-style summary.
 
@@ -188,9 +194,44 @@ def kind_from_summary(summary: str | None, vendor_names: list[str], other_vendor
             "access, purchase, trial or plan",
         )
     scope = in_scope(summary, vendor_names, other_vendor_names)
+    if not scope:  # every sentence names another vendor and none names this one
+        return "listed", OTHER_WORD
     for kind, pattern in KIND_RULES:
         for s in scope:
             hit = _hit(kind, pattern, s)
             if hit:
                 return kind, f"summary says {hit.group(0)!r}: \u201c{s.strip()}\u201d"
     return "listed", NO_WORDS
+
+
+# A sentence about face recognition ("subscribed to Clearview AI's face recognition system"); a vendor named
+# elsewhere (Vigilant's licence-plate readers in a summary about another product) is not evidence of face recognition.
+ABOUT_FACES = re.compile(r"\b(face|facial)[ -](recognition|analysis|search|identification)\b", re.I)
+
+
+def _first(sentence: str, names: list[str]) -> int | None:
+    """Where a sentence first names a company, written as companies are: case as given, whole words ("Aware" the
+    company, not "aware"); None if it does not."""
+    found = [
+        m.start() for n in names if n for m in [re.search(r"(?<![\w.])" + re.escape(n) + r"(?!\w)", sentence)] if m
+    ]
+    return min(found, default=None)
+
+
+def summary_vendors(summary: str | None, field_vendors: list[str], names: dict[str, list[str]]) -> list[str]:
+    """The vendors a summary names that its Vendor field does not, in order of first mention, each of which gets
+    a claim of its own read from the sentences that name it ("It also subscribed to Clearview AI's face
+    recognition system in 2019, but then ceased using the software": a Clearview claim, ended).
+
+    A vendor counts when it is named in a sentence about face recognition, or beside a vendor of the Vendor field
+    ("The JNET uses Cognitec, NEC, and MorphoTrust algorithms")."""
+    found: dict[str, tuple[int, int]] = {}
+    field_names = [n for v in field_vendors for n in names.get(v, [])]
+    for number, sentence in enumerate(sentences(summary or "")):
+        if not (ABOUT_FACES.search(sentence) or _first(sentence, field_names) is not None):
+            continue
+        for vendor_id, vendor_names in names.items():
+            at = _first(sentence, vendor_names)
+            if vendor_id not in field_vendors and vendor_id not in found and at is not None:
+                found[vendor_id] = (number, at)
+    return sorted(found, key=found.get)

@@ -8,6 +8,32 @@ import streamlit as st
 from dashboard import queries, ui
 from rules import documented
 
+
+def show_vendor_disagreement(sides: pd.DataFrame) -> None:
+    """One source row whose Vendor field and text name different vendors: each side with the claim its own words
+    give, neither in place of the other."""
+    first = sides.iloc[0]
+    st.subheader("The source's Vendor field and its text name different vendors")
+    st.caption(
+        "Each vendor's claim is read from the words about it: the text speaks for the vendors it names, and a "
+        "vendor only the Vendor field gives is kept as the source's other word (listed). Both are shown."
+    )
+    left, right = st.columns(2)
+    for column, side, title, said in (
+        (left, "vendor field", "Its Vendor field", ui.md(ui.text(first.vendor_field) or "(empty)")),
+        (right, "summary", "Its text", "> " + ui.md(first.summary, lines=True)),
+    ):
+        with column:
+            st.markdown(f"**{title}**")
+            st.markdown(said)
+            for row in sides[sides["side"] == side].itertuples():
+                st.markdown(f"- {ui.status_badge(row.kind)} **{ui.md(row.vendor)}**: {ui.md(row.kind_reason)}")
+    st.caption(
+        f"From {ui.md(first.source)} ({ui.md(first.license)}): "
+        + ui.link(ui.text(first.source_name) or "the source", first.source_url)
+    )
+
+
 if ui.guard_database():
     agency_id = st.query_params.get("agency", "")
     record = queries.agency(agency_id) if agency_id else None
@@ -143,6 +169,8 @@ if ui.guard_database():
                             f"- {ui.md(row.kind)}: “{ui.md(row.summary)}” · "
                             + ui.link(ui.text(row.source_name) or row.source, row.source_url)
                         )
+        for _, sides in queries.vendor_disagreements(agency_id).groupby("raw_record_id", sort=False):
+            show_vendor_disagreement(sides)
         st.subheader(f"Evidence timeline ({len(evidence)})")
         ui.downloads(partial(queries.agency_evidence, agency_id), f"evidence-{agency_id}", key="agency_dl")
         for row in evidence.itertuples():

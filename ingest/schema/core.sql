@@ -72,6 +72,19 @@ CREATE TABLE core.evidence (
     raw_record_id  BIGINT NOT NULL
 );
 
+-- An Atlas-style row whose Vendor field and summary name different vendors (Harris County: Vendor IDEMIA, summary
+-- "purchased ... from Imagis Technologies"; Raleigh: Vendor DataWorks Plus, summary "also subscribed to Clearview
+-- AI's ... then ceased"). Each vendor has evidence of its own, with the kind its own words give; the agency page
+-- shows the two side by side.
+CREATE TABLE core.vendor_disagreements (
+    raw_record_id   BIGINT PRIMARY KEY,
+    source_id       VARCHAR NOT NULL,
+    vendor_field    VARCHAR,             -- the source's Vendor field as written
+    field_vendors   VARCHAR[] NOT NULL,  -- the vendors that field names (vendor_id)
+    summary_vendors VARCHAR[] NOT NULL,  -- the vendors only the summary names (vendor_id)
+    field_unnamed   VARCHAR[] NOT NULL   -- field vendors the summary never names while it names another
+);
+
 CREATE TABLE core.evidence_links (
     evidence_id   VARCHAR NOT NULL,
     link_number   INTEGER NOT NULL,

@@ -50,6 +50,14 @@ JOIN meta.sources s USING (source_id)
 JOIN raw.records r ON r.record_id = e.raw_record_id
 JOIN meta.raw_files f ON f.raw_file_id = r.raw_file_id;
 
+-- Each vendor of a source row whose Vendor field and summary name different vendors (core.vendor_disagreements),
+-- on its side, with the kind its own words give: the agency page shows the two sides side by side.
+CREATE VIEW views.vendor_disagreements AS
+SELECT d.raw_record_id, e.agency_id, d.vendor_field, e.summary, e.source, e.license, e.source_name, e.source_url,
+       CASE WHEN list_contains(d.summary_vendors, e.vendor_id) THEN 'summary' ELSE 'vendor field' END AS side,
+       e.vendor, e.product, e.kind, e.kind_reason, e.evidence_id
+FROM core.vendor_disagreements d JOIN views.evidence e USING (raw_record_id);
+
 -- One claim per agency and product (vendor-level where the source names no product). The status ladder is
 -- ingest/claims.py LADDER: procured > used > trialled > planned > listed; ended and denied as the latest word.
 -- When each evidence row is documented: its own date and its links' dates (an Atlas row is dated by its earliest

@@ -20,7 +20,8 @@ rules/redact.py. run() registers each Arrow table under its name so that the nex
     atlas_links     each row's http(s) links, numbered, with their dates               (SQL)
     atlas_places    each agency as the rows name it -> the agency it is placed on       (Python: the matcher)
     atlas_vendors   each Vendor field -> the vendors it names, in order                (Python: the catalog)
-    atlas_evidence  one row per record and vendor, with its agency                     (SQL)
+    atlas_named     each (Vendor field, summary) -> the vendors only the summary names (Python: rules/claims.py)
+    atlas_evidence  one row per record and vendor (field's or summary's), with its agency (SQL)
     atlas_kinds     each (summary, vendor) -> what the evidence says happened          (Python: rules/claims.py)
     atlas_shown     each summary -> the summary as shown, redacted                     (Python: rules/redact.py)
 """
@@ -77,7 +78,7 @@ COLUMNS = {
 }
 
 TEMP_TABLES = ("atlas_rows", "atlas_links", "atlas_evidence")
-ARROW_TABLES = ("atlas_dates", "atlas_places", "atlas_vendors", "atlas_kinds", "atlas_shown")
+ARROW_TABLES = ("atlas_dates", "atlas_places", "atlas_vendors", "atlas_named", "atlas_kinds", "atlas_shown")
 
 
 def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str, str]) -> None:
@@ -92,12 +93,14 @@ def run(con: duckdb.DuckDBPyConnection, matcher: Matcher, state_names: dict[str,
         quarantine(con)
         con.register("atlas_places", place(con, matcher, state_names))
         con.register("atlas_vendors", vendors(con))
+        con.register("atlas_named", named(con))
         evidence(con)
         con.register("atlas_kinds", kinds(con))
         con.register("atlas_shown", summaries(con))
         insert_agencies(con)
         insert_vendors(con)
         insert_evidence(con)
+        insert_disagreements(con)
         insert_links(con)
         insert_aliases(con)
     finally:
@@ -359,14 +362,54 @@ def _vendor_labels(vendor: str | None) -> list[str | None]:
     return labels or [None]
 
 
+# A vendor only the summary names comes after the Vendor field's own (its position in atlas_evidence).
+SUMMARY_POSITIONS = 100
+
+
+def named(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Takes the valid atlas_rows, atlas_vendors and core.vendors; gives atlas_named: for each distinct Vendor
+    field and summary, the catalog vendors the summary names and the field does not (rules/claims.py
+    summary_vendors), in order of mention: "the product is the one the text names"."""
+    names = _vendor_names(con)
+    field_of = {}
+    for field, vendor_id in con.execute("SELECT vendor, vendor_id FROM atlas_vendors ORDER BY vendor, pos").fetchall():
+        field_of.setdefault(field, []).append(vendor_id)
+    out = {k: [] for k in ("vendor", "summary", "pos", "label", "vendor_id")}
+    pairs = con.execute(
+        "SELECT DISTINCT vendor, summary FROM atlas_rows WHERE valid AND summary IS NOT NULL"
+    ).fetchall()
+    for field, summary in pairs:
+        found = claims.summary_vendors(summary, field_of.get(field, []), names)
+        for pos, vendor_id in enumerate(found, start=SUMMARY_POSITIONS):
+            for column, value in zip(out, (field, summary, pos, names[vendor_id][0], vendor_id)):
+                out[column].append(value)
+    return arrow(
+        {
+            "vendor": (out["vendor"], pa.string()),
+            "summary": (out["summary"], pa.string()),
+            "pos": (out["pos"], pa.int32()),
+            "label": (out["label"], pa.string()),
+            "vendor_id": (out["vendor_id"], pa.string()),
+        }
+    )
+
+
 def evidence(con: duckdb.DuckDBPyConnection) -> None:
-    """Takes the valid atlas_rows, atlas_vendors and atlas_places; gives atlas_evidence: one row per record
-    and vendor, carrying what its record says of it (source, AOS number, summary) and its agency."""
+    """Takes the valid atlas_rows, atlas_vendors, atlas_named and atlas_places; gives atlas_evidence: one row per
+    record and vendor, the Vendor field's and those only the summary names, carrying what its record says of it
+    (source, AOS number, Vendor field, summary) and its agency."""
     con.execute(
         """CREATE OR REPLACE TEMP TABLE atlas_evidence AS
-           SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, r.summary,
-                  r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
+           SELECT r.record_id, v.pos, v.label, v.vendor_id, v.unlisted, 'vendor field' AS named_in,
+                  r.vendor AS vendor_field, r.summary, r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
            FROM atlas_rows r JOIN atlas_vendors v ON v.vendor IS NOT DISTINCT FROM r.vendor
+           JOIN atlas_places p ON """
+        + PLACE_OF_ROW
+        + """ WHERE r.valid
+           UNION ALL
+           SELECT r.record_id, n.pos, n.label, n.vendor_id, false, 'summary',
+                  r.vendor, r.summary, r.source_id, r.aos, p.agency_id, p.method, p.score, p.note
+           FROM atlas_rows r JOIN atlas_named n ON n.vendor IS NOT DISTINCT FROM r.vendor AND n.summary = r.summary
            JOIN atlas_places p ON """
         + PLACE_OF_ROW
         + " WHERE r.valid"
@@ -504,6 +547,27 @@ def insert_evidence(con: duckdb.DuckDBPyConnection) -> None:
                    GROUP BY 1 HAVING count(*) = 1) single ON single.vendor_id = e.vendor_id
         ORDER BY e.record_id, e.pos
         """
+    )
+
+
+def insert_disagreements(con: duckdb.DuckDBPyConnection) -> None:
+    """Takes atlas_evidence and atlas_kinds; gives core.vendor_disagreements: each record whose summary names a
+    vendor its Vendor field does not, or never names the field's vendor while naming another."""
+    con.execute(
+        """
+        INSERT INTO core.vendor_disagreements
+        SELECT e.record_id, any_value(e.source_id), any_value(e.vendor_field),
+               coalesce(list(e.vendor_id ORDER BY e.pos) FILTER (WHERE e.named_in = 'vendor field'), []),
+               coalesce(list(e.vendor_id ORDER BY e.pos) FILTER (WHERE e.named_in = 'summary'), []),
+               coalesce(list(e.vendor_id ORDER BY e.pos) FILTER (WHERE k.why = $other_word), [])
+        FROM atlas_evidence e
+        JOIN atlas_kinds k ON k.summary IS NOT DISTINCT FROM e.summary AND k.vendor_id IS NOT DISTINCT FROM e.vendor_id
+                          AND k.label IS NOT DISTINCT FROM e.label
+        GROUP BY e.record_id
+        HAVING bool_or(e.named_in = 'summary') OR bool_or(k.why = $other_word)
+        ORDER BY e.record_id
+        """,
+        {"other_word": claims.OTHER_WORD},
     )
 
 
