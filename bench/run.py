@@ -12,7 +12,8 @@ from pathlib import Path
 
 # Each prints Markdown table rows starting with "|"; all get this script's arguments (e.g. --scales 10000,100000).
 # bench.server_memory needs chromium and playwright: the Streamlit server's own memory under 5 browser sessions.
-BENCHES = ["bench.bench_matching", "bench.bench_scale", "bench.server_memory"]
+# bench.cold_start clones HEAD and times `make run` there to the map on screen.
+BENCHES = ["bench.bench_matching", "bench.bench_scale", "bench.server_memory", "bench.cold_start"]
 HERE = Path(__file__).resolve().parent
 
 
