@@ -711,3 +711,103 @@ def zip_policies(city: str, county: str, state: str) -> pd.DataFrame:
     """,
         {"city": city, "county": county, "state": state},
     )
+
+
+# ------------------------------------------------------------------ the public site's bake (public/site.py)
+# Whole tables (or one state's rows), grouped in Python by the bake: never one query per agency or place, so
+# that 20,000 agencies and a million evidence rows bake in minutes.
+
+
+def site_agencies() -> pd.DataFrame:
+    """Every registry agency with its research status and, where it has evidence, its row on the map."""
+    return query("""
+        SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.state_name, a.city, a.county,
+               a.latitude, a.longitude, a.placement, a.location_note,
+               c.research_status, c.technologies, c.records_requests,
+               m.status, m.products, m.evidence_count, m.first_date, m.last_date, m.last_documented, m.contested
+        FROM views.agencies a
+        LEFT JOIN views.coverage c USING (agency_id)
+        LEFT JOIN served.agency_map m USING (agency_id)
+        ORDER BY a.state, a.name, a.agency_id
+    """)
+
+
+def site_claims() -> pd.DataFrame:
+    """Every claim (agency_claims' columns with the agency's id and state), strongest first per agency."""
+    return query("""
+        SELECT c.agency_id, c.state, c.agency_name, c.vendor, c.product, c.status, c.contested, c.evidence_count,
+               c.first_date, c.last_date, c.last_documented, c.source_urls
+        FROM served.claims c JOIN views.status_ladder l USING (status)
+        ORDER BY c.state, c.agency_name, c.agency_id, l.rank, c.product
+    """)
+
+
+def site_evidence(state: str | None) -> pd.DataFrame:
+    """One state's evidence (None: the agencies with no state), agency_evidence's columns with the claim's
+    status and the agency's name and state, in each agency's timeline order."""
+    return query(
+        """
+        SELECT agency_id, agency_name, state, evidence_id, event_date, date_precision, date_label, kind, kind_reason,
+               vendor, product, status, amount, summary, source, license, source_name, source_url, agency_match,
+               match_score, raw_record_id, raw_hash, raw_file, raw_file_sha256, raw_file_url, raw_fetched_at
+        FROM served.evidence WHERE state IS NOT DISTINCT FROM $state::VARCHAR
+        ORDER BY agency_id, event_date NULLS LAST, evidence_id
+    """,
+        {"state": state},
+    )
+
+
+def site_evidence_links(state: str | None) -> pd.DataFrame:
+    """The links of one state's evidence (None: the agencies with no state), as evidence_links gives them."""
+    return query(
+        """
+        SELECT l.evidence_id, l.link_number, l.url, l.source_name, l.link_type, l.link_date
+        FROM views.evidence_links l JOIN served.evidence e USING (evidence_id)
+        WHERE e.state IS NOT DISTINCT FROM $state::VARCHAR
+        ORDER BY l.evidence_id, l.link_number
+    """,
+        {"state": state},
+    )
+
+
+def site_requests() -> pd.DataFrame:
+    """Every records request about facial recognition to a registry agency, with the agency's name."""
+    return query("""
+        SELECT r.agency_id, a.name AS agency, a.state, r.request_id, r.title, r.outcome, r.status, r.submitted_on,
+               r.done_on, r.pages_read, r.url, r.raw_record_id
+        FROM views.records_requests r JOIN views.agencies a USING (agency_id)
+        WHERE r.about_face_recognition
+        ORDER BY a.name, r.submitted_on DESC NULLS LAST
+    """)
+
+
+def site_corrections() -> pd.DataFrame:
+    """Every correction applied to evidence, by agency."""
+    return query("""
+        SELECT agency_id, evidence_id, field, old_value, new_value, note, source_url, dated
+        FROM views.corrections WHERE agency_id IS NOT NULL ORDER BY agency_id, dated, evidence_id, field
+    """)
+
+
+def site_flags() -> pd.DataFrame:
+    """Every flag (a question for a hearing, with its citations), by agency."""
+    return query("""
+        SELECT agency_id, flag, question, source_url, policy_url, request_url FROM views.flags
+        WHERE agency_id IS NOT NULL ORDER BY agency_id, flag
+    """)
+
+
+def site_shared_documents(many: int) -> pd.DataFrame:
+    """The documents that stand behind at least `many` evidence rows, with the agencies resting on each (as
+    shared_documents gives them for one agency)."""
+    return query(
+        """
+        SELECT source_url, any_value(source_name) AS source_name, min(event_date) AS first_date,
+               count(*) AS evidence_rows, count(DISTINCT agency_id) AS agencies, list(summary) AS summaries,
+               list(DISTINCT agency_id) AS agency_ids
+        FROM served.evidence WHERE source_url IS NOT NULL
+        GROUP BY source_url HAVING count(*) >= $many
+        ORDER BY evidence_rows DESC, source_url
+    """,
+        {"many": many},
+    )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import queries
 from dashboard.data import DatabaseMissing
-from rules import claims
+from rules import claims, links
 from rules.redact import redact
 
 
@@ -21,8 +20,8 @@ def text(value) -> str:
 
 
 def http_only(values: pd.Series) -> pd.Series:
-    """Blank anything but http(s) URLs before a LinkColumn, which opens its value as it is."""
-    return values.where(values.astype(str).str.lower().str.match(r"^https?://"), None)
+    """Blank anything but http(s) URLs before a LinkColumn, which opens its value as it is (rules/links.py)."""
+    return values.where(values.map(links.is_http).astype(bool), None)
 
 
 # What can start markup in Streamlit's Markdown anywhere in a line: CommonMark and GFM (emphasis, code, links,
@@ -65,13 +64,8 @@ def code(value) -> str:
     return f"{fence}{pad}{shown}{pad}{fence}" if shown else ""
 
 
-def http_url(value) -> str:
-    """The value if it is an http(s) URL, made safe as a Markdown link target, else ''."""
-    url = text(value).strip()
-    if not re.match(r"(?i)https?://[^\s]", url):
-        return ""
-    # Anything that could end the link target or start markup is percent-encoded; the rest stays as written.
-    return quote(url, safe="!#$&'*+,/:;=?@[]~%-._")
+# The value if it is an http(s) URL, made safe as a link target, else '': the one rule, shared with the static pages.
+http_url = links.http_url
 
 
 def link(label, url) -> str:

@@ -349,6 +349,24 @@ def cmd_settings(args) -> int:
     return 0
 
 
+def cmd_site(args) -> int:
+    """Bake the public site: static pages of the map, every state, city, county and agency, search, downloads."""
+    import os
+
+    from public import site
+
+    target = database_of(args)
+    if not target.exists():
+        raise Told(f"There is no database at {target}: run `make data` first.")
+    os.environ["WATCHDOG_DB"] = str(target)  # the query layer, which the pages read, opens this file
+    try:
+        baked = site.bake(Path(args.out), dashboard=args.dashboard)
+    except site.NotASite as exc:
+        raise Told(str(exc)) from exc
+    console.print(baked.summary(), markup=False, highlight=False)
+    return 0
+
+
 DB_HELP = "database file (default: $WATCHDOG_DB, or watchdog.duckdb in the state directory)"
 
 
@@ -425,6 +443,18 @@ def parser() -> argparse.ArgumentParser:
     new_source.add_argument("--platform", required=True, help="platform module name, e.g. eff_campus_police")
     new_source.add_argument("--file", required=True, help="the dataset's CSV, already copied under data/")
     new_source.add_argument("--root", help="repository to write into (default: this checkout)")
+
+    site = command(
+        "site",
+        cmd_site,
+        "bake the public site (static HTML: the map, every state, city, county and agency, search, downloads) "
+        "into a folder any static host can serve",
+    )
+    site.add_argument("--out", required=True, help="folder to write (replaced whole if it holds a site baked before)")
+    site.add_argument(
+        "--dashboard", help="URL of the dashboard its pages link to (default: $WATCHDOG_DASHBOARD_URL or the local one)"
+    )
+    site.add_argument("--db", help=DB_HELP)
 
     command("settings", cmd_settings, "print every setting, its value and where the value comes from")
     return top

@@ -17,6 +17,8 @@ What the program writes at run time lives in one state directory, apart from the
 | WATCHDOG_DB_THREADS         | min(2, cores)                  | DuckDB threads of one dashboard process               |
 | WATCHDOG_DB_TEMP            | <tmp>/whos-watching-duckdb     | where a large dashboard query spills to disk          |
 | WATCHDOG_HTTP_INTERVAL      | 1.0                            | seconds between two requests to one host              |
+| WATCHDOG_DASHBOARD_URL      | http://127.0.0.1:8501          | where the static public pages send readers for tools  |
+| WATCHDOG_SITE_URL           | (none)                         | where the baked public site is published, if anywhere |
 | WATCHDOG_<PLATFORM>_BASE_URL| (the registry's own host)      | scheme and host replacing a platform's, e.g. a mirror |
 | SOCRATA_APP_TOKEN           | (none)                         | Socrata app token (secret)                            |
 | MUCKROCK_TOKEN              | (none)                         | MuckRock access token (secret)                        |
@@ -39,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MUCKROCK_AUTH_URL = "https://accounts.muckrock.com/api/"
 DEFAULT_HTTP_INTERVAL = 1.0
+DEFAULT_DASHBOARD_URL = "http://127.0.0.1:8501"
 BASE_URL_PATTERN = re.compile(r"^WATCHDOG_([A-Z0-9_]+)_BASE_URL$")
 
 
@@ -61,6 +64,8 @@ SETTINGS = (
     Setting("WATCHDOG_DB_THREADS", "min(2, cores)", "DuckDB threads of one dashboard process"),
     Setting("WATCHDOG_DB_TEMP", "<tmp>/whos-watching-duckdb", "where a large dashboard query spills to disk"),
     Setting("WATCHDOG_HTTP_INTERVAL", str(DEFAULT_HTTP_INTERVAL), "seconds between two requests to one host"),
+    Setting("WATCHDOG_DASHBOARD_URL", DEFAULT_DASHBOARD_URL, "the dashboard the static public pages link to"),
+    Setting("WATCHDOG_SITE_URL", "(none)", "where the baked public site is published, for the dashboard's links"),
     Setting("SOCRATA_APP_TOKEN", "(none)", "Socrata app token", secret=True),
     Setting("MUCKROCK_TOKEN", "(none)", "MuckRock access token", secret=True),
     Setting("MUCKROCK_REFRESH_TOKEN", "(none)", "MuckRock refresh token", secret=True),
@@ -127,6 +132,19 @@ def db_temp_dir() -> Path:
     return Path(_env("WATCHDOG_DB_TEMP") or Path(tempfile.gettempdir()) / "whos-watching-duckdb")
 
 
+# The public site (python -m ingest site) ----------------------------------------------------------------------
+
+
+def dashboard_url() -> str:
+    """The dashboard the static pages send a reader to for its tools (letter, brief, watch)."""
+    return _env("WATCHDOG_DASHBOARD_URL") or DEFAULT_DASHBOARD_URL
+
+
+def site_url() -> str | None:
+    """Where the baked public site is published, so that the dashboard can link to its pages; None when not."""
+    return _env("WATCHDOG_SITE_URL")
+
+
 # Live sources ----------------------------------------------------------------------------------------------
 
 
@@ -177,6 +195,7 @@ _VALUES = {
     "WATCHDOG_DB_THREADS": db_threads,
     "WATCHDOG_DB_TEMP": db_temp_dir,
     "WATCHDOG_HTTP_INTERVAL": http_interval,
+    "WATCHDOG_DASHBOARD_URL": dashboard_url,
     "MUCKROCK_AUTH_URL": muckrock_auth_url,
 }
 

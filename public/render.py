@@ -1,0 +1,585 @@
+"""One HTML rendering of the public facts: the map, a state, a place (a city or a county), an agency and search.
+
+The static site (public/site.py) and the dashboard show the same HTML, so the two can never disagree: a page of
+the dashboard calls e.g. `agency_html(agency_id)` and hands the string to `st.html`. Templates are Jinja2 with
+autoescaping on for every template: text from a source is text, and a link is made only from an http(s) URL
+field (rules/links.py). Nothing here writes SQL: the data comes from the query layer (dashboard/queries.py).
+
+Each page is rendered from a context built by a `*_context` function out of plain records (lists of dicts), so
+that the bake can group whole tables once and the dashboard can query one agency, and both render the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from hashlib import sha256
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from ingest import settings
+from ingest.watchlists import slug_of
+from public import geo
+from rules import claims as claim_rules
+from rules import documented
+from rules.links import http_url
+
+HERE = Path(__file__).resolve().parent
+ASSETS = HERE / "assets"
+# An agency's evidence timeline shows at most this many rows; the state's CSV download holds every one.
+MAX_EVIDENCE_SHOWN = 300
+SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
+RESEARCHED = "researched, no face-recognition evidence found"
+
+
+# ------------------------------------------------------------------------------------------- small rules
+
+
+def place_slug(name: str) -> str:
+    """A place's file name: lower case, every run of other characters a '-' (`Miami-Dade County` ->
+    `miami-dade-county`); the watchlists' slug rule, with its stable hash for a name with no Latin letters."""
+    return slug_of(name)
+
+
+def agency_file(agency_id: str) -> str:
+    """An agency page's file name: the id itself when it is a plain identifier (every registry id is), else
+    a hash of it, so that no id can name a path outside agency/."""
+    if SAFE_ID.match(agency_id) and agency_id not in (".", ".."):
+        return f"{agency_id}.html"
+    return "id-" + sha256(agency_id.encode("utf-8")).hexdigest()[:16] + ".html"
+
+
+def _date(value) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN, NaT
+            return None
+    except (TypeError, ValueError):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "date"):  # pandas Timestamp
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def day(value) -> str:
+    found = _date(value)
+    return found.isoformat() if found else ""
+
+
+def year(value) -> str:
+    found = _date(value)
+    return str(found.year) if found else ""
+
+
+def text(value) -> str:
+    """The value as text, '' for a missing one (pandas gives NaN for a missing string)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value)
+
+
+def host(url: str) -> str:
+    """What a citation is called when the source gives no name: the site it is on."""
+    return urlsplit(url).netloc.removeprefix("www.") or "source"
+
+
+def colour(status: str) -> str:
+    known = claim_rules.BY_NAME.get(status)
+    return known.map_colour if known else "#bababa"
+
+
+def light(status: str) -> bool:
+    """A badge whose colour is pale gets dark text."""
+    hex_colour = colour(status).lstrip("#")
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (0, 2, 4))
+    return 0.299 * r + 0.587 * g + 0.114 * b > 160
+
+
+def rank(status: str) -> int:
+    names = [s.name for s in claim_rules.STATUSES]
+    return names.index(status) if status in names else len(names)
+
+
+def coverage_sentence(counts: dict, where: str) -> str:
+    """How much of the registry has been looked at, so that an empty map is not read as 'nothing there'."""
+    asked = sum(n for status, n in counts.items() if status.startswith("asked"))
+    return (
+        f"Coverage of the {sum(counts.values()):,} registry agencies {where}: "
+        f"{counts.get('evidence found', 0):,} with evidence; {asked:,} asked through a records request and nothing "
+        f"found yet; {counts.get(RESEARCHED, 0):,} researched by the Atlas of Surveillance with nothing found; "
+        f"{counts.get('not researched', 0):,} not researched yet. An agency missing here has most likely not been "
+        "researched: an empty map is not evidence of absence."
+    )
+
+
+def records(frame) -> list[dict]:
+    """A query result as plain records, with None for every missing value."""
+    if frame is None or len(frame) == 0:
+        return []
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+# ------------------------------------------------------------------------------------------------ links
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a page's links go. On the static site: relative paths from the page (`root` is "", "../" or
+    "../../") and the dashboard's tools at `dashboard`. Inside the dashboard (`in_dashboard`): its own pages
+    stand in for the static ones, by relative URL, so the links work wherever the dashboard is served."""
+
+    root: str = ""
+    dashboard: str = field(default_factory=lambda: settings.dashboard_url())
+    in_dashboard: bool = False
+
+    def deeper(self, levels: int) -> Links:
+        return Links("../" * levels, self.dashboard, self.in_dashboard)
+
+    def home(self) -> str:
+        return "map" if self.in_dashboard else f"{self.root}index.html"
+
+    def search(self) -> str:
+        return "place" if self.in_dashboard else f"{self.root}search.html"
+
+    def state(self, state: str) -> str:
+        return f"map?{urlencode({'state': state})}" if self.in_dashboard else f"{self.root}state/{state}.html"
+
+    def place(self, state: str, name: str, slug: str | None = None) -> str:
+        if self.in_dashboard:
+            return f"place?{urlencode({'q': f'{name} {state}'})}"
+        return f"{self.root}place/{state}/{slug or place_slug(name)}.html"
+
+    def agency(self, agency_id: str) -> str:
+        if self.in_dashboard:
+            return f"agency?{urlencode({'agency': agency_id})}"
+        return f"{self.root}agency/{agency_file(agency_id)}"
+
+    def asset(self, name: str) -> str:
+        return f"{self.root}{name}"
+
+    def tool(self, page: str, **params) -> str:
+        """A dashboard page with the query parameters it reads (?agency=, ?q=, ?state=&level=&name=)."""
+        query = urlencode({k: v for k, v in params.items() if v})
+        base = "" if self.in_dashboard else self.dashboard.rstrip("/") + "/"
+        return f"{base}{page}" + (f"?{query}" if query else "")
+
+
+# ------------------------------------------------------------------------------------------- templates
+
+
+def _cite(url) -> str:
+    return http_url(url)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every template, whatever its name: text from a source is text
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(href=_cite, day=day, year=year, colour=colour, light=light, host=host, text=text)
+    env.globals.update(
+        when=documented.when,
+        statuses=[s for s in claim_rules.STATUSES if s.name in claim_rules.LADDER],
+        definitions=claim_rules.DEFINITIONS,
+    )
+    return env
+
+
+@cache
+def css() -> str:
+    return (ASSETS / "site.css").read_text(encoding="utf-8")
+
+
+def page(body: str, context: dict, links: Links, title: str, built: str | None = None) -> str:
+    """A whole static page: the body template inside the site's frame (header, footer, stylesheet)."""
+    return (
+        environment()
+        .get_template("page.html.j2")
+        .render(body=body, links=links, title=title, built=built or "", **context)
+    )
+
+
+def fragment(body: str, context: dict, links: Links) -> str:
+    """The same body for st.html: the stylesheet inline (our own file, not source text), no header or footer."""
+    return environment().get_template("fragment.html.j2").render(body=body, links=links, css=Markup(css()), **context)
+
+
+# ------------------------------------------------------------------------------------------------ agency
+
+
+def claim_view(claim: dict) -> dict:
+    urls = [u for u in text(claim.get("source_urls")).split() if u]
+    return {
+        **claim,
+        "when": documented.when(claim.get("last_documented")),
+        "stale": documented.is_stale(claim.get("last_documented")),
+        "citations": urls,
+    }
+
+
+def evidence_view(row: dict, links: list[dict]) -> dict:
+    when = row.get("event_date")
+    if _date(when) is None:
+        shown = "undated"
+    else:
+        shown = year(when) if row.get("date_precision") == "year" else day(when)
+        shown = f"{text(row.get('date_label')) or 'dated'} {shown}"
+    amount = row.get("amount")
+    return {
+        **row,
+        "when_text": shown,
+        "amount_text": "" if amount is None or amount != amount else f"${float(amount):,.0f}",
+        "links": links,
+        "label": text(row.get("source_name")) or text(row.get("source")) or "source",
+    }
+
+
+def agency_policies_of(agency: dict, state_policies: Iterable[dict]) -> list[dict]:
+    """The policies covering an agency: its state's, its county's and its city's (as agency_policies does)."""
+    city, county = text(agency.get("city")).lower(), text(agency.get("county")).lower()
+    kept = []
+    for p in state_policies:
+        level, place = text(p.get("jurisdiction_level")), text(p.get("place_name")).lower()
+        if level == "state" or (level == "city" and place and place == city) or (level == "county" and place == county):
+            kept.append(p)
+    return kept
+
+
+def agency_context(
+    agency: dict,
+    claims: list[dict],
+    evidence: list[dict],
+    links: list[dict],
+    requests: list[dict],
+    corrections: list[dict],
+    flags: list[dict],
+    policies: list[dict],
+    shared: list[dict],
+    place_pages: dict[str, str] | None = None,
+) -> dict:
+    """Everything an agency page shows, from its rows in the query layer's results. `place_pages` maps
+    'city' and 'county' to the slug of the agency's place pages, where the site has them."""
+    by_evidence: dict[str, list[dict]] = {}
+    for link in links:
+        by_evidence.setdefault(link["evidence_id"], []).append(link)
+    claim_rows = sorted((claim_view(c) for c in claims), key=lambda c: (rank(c["status"]), text(c["product"])))
+    shown = [evidence_view(row, by_evidence.get(row["evidence_id"], [])) for row in evidence[:MAX_EVIDENCE_SHOWN]]
+    contested = []
+    for claim in claim_rows:
+        if claim.get("contested"):
+            own = [e for e in shown if e["product"] == claim["product"]]
+            contested.append(
+                {
+                    "product": claim["product"],
+                    "for": [e for e in own if e["kind"] != "denied"],
+                    "against": [e for e in own if e["kind"] == "denied"],
+                }
+            )
+    documents = []
+    for doc in shared:
+        documents.append({**doc, "system": documented.named_system(doc.get("summaries") or [])})
+    return {
+        "agency": agency,
+        "claims": claim_rows,
+        "evidence": shown,
+        "evidence_total": len(evidence),
+        "contested": contested,
+        "requests": requests,
+        "corrections": corrections,
+        "flags": flags,
+        "policies": policies,
+        "shared": documents,
+        "place_pages": place_pages or {},
+        "many_rows": documented.MANY_ROWS,
+    }
+
+
+def agency_tools(agency: dict, links: Links) -> list[tuple[str, str]]:
+    """The dashboard's tools for this agency: its interactive page, a records-request letter, a hearing brief
+    for its place and What's new for its state."""
+    place = text(agency.get("city")) or text(agency.get("county")) or text(agency.get("name"))
+    tools = [
+        ("Open in the dashboard", links.tool("agency", agency=agency["agency_id"])),
+        ("Draft a records request", links.tool("place", q=place, agency=agency["agency_id"])),
+    ]
+    state = text(agency.get("state"))
+    if state:
+        level, name = (
+            ("city", agency["city"])
+            if text(agency.get("city"))
+            else ("county", agency["county"])
+            if text(agency.get("county"))
+            else ("state", state)
+        )
+        tools.append(("Hearing brief", links.tool("brief", state=state, level=level, name=name)))
+        tools.append(("Watch what changes", links.tool("new", state=state)))
+    return tools
+
+
+def render_agency(context: dict, links: Links, standalone: bool = True, built: str | None = None) -> str:
+    context = {**context, "tools": agency_tools(context["agency"], links)}
+    if standalone:
+        return page("_agency.html.j2", context, links, text(context["agency"].get("name")), built)
+    return fragment("_agency.html.j2", context, links)
+
+
+def agency_html(agency_id: str, links: Links | None = None) -> str:
+    """One agency's page for st.html, read from the database through the query layer ('' when unknown)."""
+    from dashboard import queries
+
+    agency = queries.agency(agency_id)
+    if agency is None:
+        return ""
+    agency = records_of_dict(agency)
+    coverage = queries.agency_coverage(agency_id) or {}
+    agency.update(
+        research_status=coverage.get("research_status"),
+        technologies=list(coverage.get("technologies") or []),
+        records_requests=coverage.get("records_requests") or 0,
+    )
+    evidence = records(queries.agency_evidence(agency_id))
+    context = agency_context(
+        agency,
+        records(queries.agency_claims(agency_id)),
+        evidence,
+        records(queries.evidence_links([e["evidence_id"] for e in evidence[:MAX_EVIDENCE_SHOWN]])),
+        records(queries.agency_requests(agency_id)),
+        records(queries.corrections_for(agency_id)),
+        records(queries.agency_flags(agency_id)),
+        records(queries.agency_policies(agency_id)),
+        records(queries.shared_documents(agency_id, documented.MANY_ROWS)),
+    )
+    return render_agency(context, links or Links(in_dashboard=True), standalone=False)
+
+
+def records_of_dict(row: dict) -> dict:
+    return {k: (None if v is None or (not isinstance(v, (list, tuple)) and _isnan(v)) else v) for k, v in row.items()}
+
+
+def _isnan(value) -> bool:
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+# ------------------------------------------------------------------------------------------------ place
+
+
+def place_context(
+    level: str,
+    name: str,
+    state: str,
+    state_name: str,
+    agencies: list[dict],
+    claims_by_agency: dict[str, list[dict]],
+    policies: list[dict],
+    requests: list[dict],
+    related: list[tuple[str, str]],
+    pages: set[str],
+    aliases: Iterable[str] = (),
+) -> dict:
+    """A city's or a county's page: every registry agency there with its research status, the claims of
+    those with evidence (status, date, citations), the policies and records requests, the coverage sentence.
+    `related` lists (name, slug) of the counties its agencies sit in (or the cities of a county); `pages`
+    holds the ids of the agencies that have a page of their own."""
+    counts: dict[str, int] = {}
+    rows = []
+    for agency in agencies:
+        status = text(agency.get("research_status")) or "not researched"
+        counts[status] = counts.get(status, 0) + 1
+        own = sorted(
+            (claim_view(c) for c in claims_by_agency.get(agency["agency_id"], [])),
+            key=lambda c: (rank(c["status"]), text(c["product"])),
+        )
+        rows.append({**agency, "research_status": status, "claims": own, "has_page": agency["agency_id"] in pages})
+    rows.sort(key=lambda r: (not r["claims"], min((rank(c["status"]) for c in r["claims"]), default=99), r["name"]))
+    where = f"in {name}, {state_name or state}"
+    place_policies = [
+        p
+        for p in policies
+        if p.get("jurisdiction_level") == "state"
+        or (p.get("jurisdiction_level") == level and text(p.get("place_name")).lower() == name.lower())
+    ]
+    return {
+        "level": level,
+        "name": name,
+        "state": state,
+        "state_name": state_name,
+        "agencies": rows,
+        "with_evidence": sum(1 for r in rows if r["claims"]),
+        "coverage": coverage_sentence(counts, where),
+        "policies": place_policies,
+        "requests": requests,
+        "related": related,
+        "aliases": sorted(set(aliases) - {name}),
+    }
+
+
+def place_tools(context: dict, links: Links) -> list[tuple[str, str]]:
+    query = f"{context['name']} {context['state']}" if context["level"] == "county" else context["name"]
+    return [
+        ("Look it up in the dashboard", links.tool("place", q=query)),
+        ("Draft a records request", links.tool("place", q=query)),
+        (
+            "Hearing brief",
+            links.tool("brief", state=context["state"], level=context["level"], name=context["name"]),
+        ),
+        ("Watch what changes", links.tool("new", state=context["state"])),
+    ]
+
+
+def render_place(context: dict, links: Links, standalone: bool = True, built: str | None = None) -> str:
+    context = {**context, "tools": place_tools(context, links)}
+    title = f"{context['name']}, {context['state']}"
+    if standalone:
+        return page("_place.html.j2", context, links, title, built)
+    return fragment("_place.html.j2", context, links)
+
+
+# ------------------------------------------------------------------------------------------------ maps
+
+
+def _dots(map_rows: Iterable[dict], links: Links, project) -> list[geo.Dot]:
+    dots = []
+    for row in map_rows:
+        lat, lon = row.get("latitude"), row.get("longitude")
+        if lat is None or lon is None or _isnan(lat) or _isnan(lon):
+            continue
+        point = project(row.get("state"), float(lon), float(lat))
+        if point is None:
+            continue
+        status = text(row.get("status"))
+        label = f"{text(row.get('name'))}: {status}, {documented.when(row.get('last_documented'))}"
+        dots.append(geo.Dot(point[0], point[1], colour(status), label, links.agency(row["agency_id"])))
+    return dots
+
+
+def _rank_by_colour() -> dict[str, int]:
+    return {s.map_colour: i for i, s in enumerate(claim_rules.STATUSES)}
+
+
+def national_map(map_rows: list[dict], links: Links) -> dict:
+    def project(state, lon, lat):
+        frame = geo.national_frame(state)
+        return None if frame is None else frame.project(geo._lon(state, lon), lat)
+
+    dots = geo.gather(_dots(map_rows, links, project), _rank_by_colour(), "{n} agencies here: open the state")
+    return {"size": geo.NATIONAL_SIZE, "shapes": geo.national_shapes(), "dots": dots}
+
+
+def state_map(state: str, map_rows: list[dict], links: Links) -> dict | None:
+    points = [
+        (float(r["longitude"]), float(r["latitude"]))
+        for r in map_rows
+        if r.get("longitude") is not None and not _isnan(r["longitude"]) and r.get("latitude") is not None
+    ]
+    frame = geo.state_frame(state, points)
+    if frame is None:
+        return None
+
+    def project(row_state, lon, lat):
+        return frame.project(geo._lon(state, lon), lat)
+
+    dots = geo.gather(_dots(map_rows, links, project), _rank_by_colour(), "{n} agencies here")
+    return {"size": geo.STATE_SIZE, "shapes": [(state, geo.state_shape(state, frame))], "dots": dots}
+
+
+# ------------------------------------------------------------------------------------------------ state
+
+
+def state_context(
+    state: str,
+    state_name: str,
+    map_rows: list[dict],
+    coverage: dict,
+    cities: list[tuple[str, str, int]],
+    counties: list[tuple[str, str, int]],
+    policies: list[dict],
+    links: Links,
+    downloads: list[tuple[str, str]] = (),
+) -> dict:
+    """A state's page: its map, agencies with evidence, places (name, slug, agencies with evidence), policies."""
+    return {
+        "state": state,
+        "state_name": state_name,
+        "map": state_map(state, map_rows, links),
+        "agencies": sorted(map_rows, key=lambda r: (rank(text(r.get("status"))), text(r.get("name")))),
+        "coverage": coverage_sentence(coverage, f"in {state_name or state}"),
+        "cities": cities,
+        "counties": counties,
+        "policies": policies,
+        "downloads": list(downloads),
+    }
+
+
+def state_tools(state: str, links: Links) -> list[tuple[str, str]]:
+    return [
+        ("Filter the map in the dashboard", links.tool("map", state=state)),
+        ("Hearing brief", links.tool("brief", state=state, level="state", name=state)),
+        ("Watch what changes", links.tool("new", state=state)),
+    ]
+
+
+def render_state(context: dict, links: Links, standalone: bool = True, built: str | None = None) -> str:
+    context = {**context, "tools": state_tools(context["state"], links)}
+    title = context["state_name"] or context["state"]
+    if standalone:
+        return page("_state.html.j2", context, links, title, built)
+    return fragment("_state.html.j2", context, links)
+
+
+# ------------------------------------------------------------------------------------------------ index
+
+
+def index_context(
+    map_rows: list[dict],
+    headline: dict,
+    coverage: dict,
+    states: list[dict],
+    national: list[dict],
+    links: Links,
+    downloads: list[tuple[str, str]] = (),
+) -> dict:
+    """The front page: the national map, the headline counts, the states, agencies with no state."""
+    return {
+        "map": national_map(map_rows, links),
+        "headline": headline,
+        "coverage": coverage_sentence(coverage, "across the country"),
+        "states": states,
+        "national": national,
+        "not_drawn": sorted(geo.NOT_DRAWN),
+        "downloads": list(downloads),
+    }
+
+
+def render_index(context: dict, links: Links, standalone: bool = True, built: str | None = None) -> str:
+    context = {**context, "tools": [("Open the dashboard", links.tool("map"))]}
+    if standalone:
+        return page("_index.html.j2", context, links, "Facial recognition by US agencies: the public record", built)
+    return fragment("_index.html.j2", context, links)
+
+
+def render_search(links: Links, built: str | None = None) -> str:
+    return page("_search.html.j2", {}, links, "Search", built)
