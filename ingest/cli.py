@@ -286,6 +286,47 @@ def cmd_claims(args) -> int:
     return 0
 
 
+def cmd_lookup(args) -> int:
+    """The Place page's answer for typed text: the place meant (or the choices), and the agencies serving it."""
+    from dashboard.lookup import lookup
+
+    con = open_database(args)
+    try:
+        answer = lookup(args.text, lambda sql, params: con.execute(sql, params).df())
+    finally:
+        con.close()
+    if args.format == "json":
+        json.dump(answer.as_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    out = Console(highlight=False)
+    out.print(answer.sentence, markup=False)
+    if answer.choices and (answer.ambiguous or len(answer.choices) > 1):
+        table = Table(title="Which one do you mean?" if answer.ambiguous else "Other places with this name")
+        for column in ("place", "agencies", "with evidence"):
+            table.add_column(column, overflow="fold")
+        shown = answer.choices if answer.ambiguous else answer.choices[1:]
+        for choice in shown:
+            table.add_row(choice["label"], f"{choice['agencies']:,}", f"{choice['with_evidence']:,}")
+        out.print(table)
+    if not answer.agencies.empty:
+        table = Table(title=f"Agencies, those with evidence first ({len(answer.agencies):,})")
+        for column in ("agency", "state", "serves", "status", "last documented", "evidence", "id"):
+            table.add_column(column, overflow="fold")
+        for row in answer.as_json()["agencies"]:
+            table.add_row(
+                row["name"],
+                row["state"] or "",
+                row["serves"] or "",
+                row["status"] or "no evidence on record",
+                row["last_documented"] or "",
+                str(row["evidence_count"]),
+                row["agency_id"],
+            )
+        out.print(table)
+    return 0
+
+
 def cmd_release(args) -> int:
     from datetime import date
 
@@ -421,6 +462,18 @@ def parser() -> argparse.ArgumentParser:
     claims.add_argument("--state", help="only this state (two-letter code)")
     claims.add_argument("--output", help="file to write (default: standard output)")
     claims.add_argument("--db", help=DB_HELP)
+
+    look = command(
+        "lookup",
+        cmd_lookup,
+        "the Place page's answer for a typed place or agency: which place is meant (or the choices), "
+        "and every agency that serves it, those with evidence first",
+    )
+    look.add_argument(
+        "text", help='what a person types: "Burlington, VT", "Washington County OR", "St. Louis", "48226", "Vermont"'
+    )
+    look.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    look.add_argument("--db", help=DB_HELP)
 
     release = command("release", cmd_release, "write a dated release: Parquet per table, manifest, changelog")
     release.add_argument(
