@@ -811,3 +811,37 @@ def site_shared_documents(many: int) -> pd.DataFrame:
     """,
         {"many": many},
     )
+
+
+def site_agencies_of(state: str, level: str = "state", name: str = "") -> pd.DataFrame:
+    """site_agencies' rows for one state, city or county (a page of the public site shown in the dashboard)."""
+    return query(
+        """
+        SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.state_name, a.city, a.county,
+               a.latitude, a.longitude, a.placement, a.location_note,
+               c.research_status, c.technologies, c.records_requests,
+               m.status, m.products, m.evidence_count, m.first_date, m.last_date, m.last_documented, m.contested
+        FROM views.agencies a
+        LEFT JOIN views.coverage c USING (agency_id)
+        LEFT JOIN served.agency_map m USING (agency_id)
+        WHERE """
+        + JURISDICTION
+        + """
+        ORDER BY a.name, a.agency_id
+    """,
+        {"level": level, "name": name, "state": state},
+    )
+
+
+def site_claims_of(agency_ids: list[str]) -> pd.DataFrame:
+    """site_claims' rows for some agencies."""
+    return query(
+        """
+        SELECT c.agency_id, c.state, c.agency_name, c.vendor, c.product, c.status, c.contested, c.evidence_count,
+               c.first_date, c.last_date, c.last_documented, c.source_urls
+        FROM served.claims c JOIN views.status_ladder l USING (status)
+        WHERE list_contains($ids::VARCHAR[], c.agency_id)
+        ORDER BY c.agency_name, c.agency_id, l.rank, c.product
+    """,
+        {"ids": agency_ids},
+    )

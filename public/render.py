@@ -298,7 +298,8 @@ def agency_context(
             )
     documents = []
     for doc in shared:
-        documents.append({**doc, "system": documented.named_system(doc.get("summaries") or [])})
+        summaries = [] if doc.get("summaries") is None else list(doc["summaries"])
+        documents.append({**doc, "system": documented.named_system(summaries)})
     return {
         "agency": agency,
         "claims": claim_rows,
@@ -355,7 +356,7 @@ def agency_html(agency_id: str, links: Links | None = None) -> str:
     coverage = queries.agency_coverage(agency_id) or {}
     agency.update(
         research_status=coverage.get("research_status"),
-        technologies=list(coverage.get("technologies") or []),
+        technologies=[] if coverage.get("technologies") is None else list(coverage["technologies"]),
         records_requests=coverage.get("records_requests") or 0,
     )
     evidence = records(queries.agency_evidence(agency_id))
@@ -369,6 +370,7 @@ def agency_html(agency_id: str, links: Links | None = None) -> str:
         records(queries.agency_flags(agency_id)),
         records(queries.agency_policies(agency_id)),
         records(queries.shared_documents(agency_id, documented.MANY_ROWS)),
+        {level: place_slug(text(agency.get(level))) for level in ("city", "county") if text(agency.get(level))},
     )
     return render_agency(context, links or Links(in_dashboard=True), standalone=False)
 
@@ -416,12 +418,6 @@ def place_context(
         rows.append({**agency, "research_status": status, "claims": own, "has_page": agency["agency_id"] in pages})
     rows.sort(key=lambda r: (not r["claims"], min((rank(c["status"]) for c in r["claims"]), default=99), r["name"]))
     where = f"in {name}, {state_name or state}"
-    place_policies = [
-        p
-        for p in policies
-        if p.get("jurisdiction_level") == "state"
-        or (p.get("jurisdiction_level") == level and text(p.get("place_name")).lower() == name.lower())
-    ]
     return {
         "level": level,
         "name": name,
@@ -430,11 +426,61 @@ def place_context(
         "agencies": rows,
         "with_evidence": sum(1 for r in rows if r["claims"]),
         "coverage": coverage_sentence(counts, where),
-        "policies": place_policies,
+        "policies": policies,
         "requests": requests,
         "related": related,
         "aliases": sorted(set(aliases) - {name}),
     }
+
+
+def place_policies_of(level: str, names: Iterable[str], state_policies: Iterable[dict]) -> list[dict]:
+    """The policies covering a city or a county: its state's and its own (as jurisdiction_policies does)."""
+    lowered = {n.lower() for n in names}
+    return [
+        p
+        for p in state_policies
+        if p.get("jurisdiction_level") == "state"
+        or (p.get("jurisdiction_level") == level and text(p.get("place_name")).lower() in lowered)
+    ]
+
+
+def place_html(level: str, name: str, state: str, links: Links | None = None) -> str:
+    """A city's or a county's page for st.html, read through the query layer ('' when it has no agency)."""
+    from dashboard import queries
+
+    agencies = _agency_rows(queries.site_agencies_of(state, level, name))
+    if not agencies:
+        return ""
+    ids = [a["agency_id"] for a in agencies]
+    claims: dict[str, list[dict]] = {}
+    for claim in records(queries.site_claims_of(ids)):
+        claims.setdefault(claim["agency_id"], []).append(claim)
+    requests = [
+        {**r, "agency": r.get("agency_name")} for r in records(queries.jurisdiction_requests(level, name, state))
+    ]
+    other = "county" if level == "city" else "city"
+    related = sorted({(text(a.get(other)), place_slug(text(a.get(other)))) for a in agencies if text(a.get(other))})
+    context = place_context(
+        level,
+        text(agencies[0].get(level)) or name,
+        state,
+        text(agencies[0].get("state_name")),
+        agencies,
+        claims,
+        place_policies_of(level, [name], records(queries.policies([state]))),
+        requests,
+        related,
+        set(ids),
+    )
+    return render_place(context, links or Links(in_dashboard=True), standalone=False)
+
+
+def _agency_rows(frame) -> list[dict]:
+    rows = records(frame)
+    for a in rows:
+        a["technologies"] = list(a["technologies"]) if a.get("technologies") is not None else []
+        a["records_requests"] = int(a.get("records_requests") or 0)
+    return rows
 
 
 def place_tools(context: dict, links: Links) -> list[tuple[str, str]]:
@@ -534,6 +580,38 @@ def state_context(
     }
 
 
+def state_html(state: str, links: Links | None = None) -> str:
+    """A state's page for st.html, read through the query layer ('' when the registry has no agency there)."""
+    from dashboard import queries
+
+    agencies = _agency_rows(queries.site_agencies_of(state))
+    if not agencies:
+        return ""
+    coverage: dict[str, int] = {}
+    places: dict[str, dict[str, list[dict]]] = {"city": {}, "county": {}}
+    for a in agencies:
+        status = text(a.get("research_status")) or "not researched"
+        coverage[status] = coverage.get(status, 0) + 1
+        for level in places:
+            if text(a.get(level)):
+                places[level].setdefault(text(a.get(level)), []).append(a)
+    listed = {
+        level: [(n, place_slug(n), sum(1 for a in rows if a.get("status"))) for n, rows in sorted(found.items())]
+        for level, found in places.items()
+    }
+    context = state_context(
+        state,
+        text(agencies[0].get("state_name")),
+        [a for a in agencies if a.get("status")],
+        coverage,
+        listed["city"],
+        listed["county"],
+        records(queries.policies([state])),
+        links or Links(in_dashboard=True),
+    )
+    return render_state(context, links or Links(in_dashboard=True), standalone=False)
+
+
 def state_tools(state: str, links: Links) -> list[tuple[str, str]]:
     return [
         ("Filter the map in the dashboard", links.tool("map", state=state)),
@@ -579,6 +657,36 @@ def render_index(context: dict, links: Links, standalone: bool = True, built: st
     if standalone:
         return page("_index.html.j2", context, links, "Facial recognition by US agencies: the public record", built)
     return fragment("_index.html.j2", context, links)
+
+
+def map_html(links: Links | None = None) -> str:
+    """The front page (national map, headline, states) for st.html, read through the query layer."""
+    from dashboard import queries
+
+    links = links or Links(in_dashboard=True)
+    agencies = _agency_rows(queries.site_agencies())
+    coverage: dict[str, int] = {}
+    states: dict[str, dict] = {}
+    for a in agencies:
+        status = text(a.get("research_status")) or "not researched"
+        coverage[status] = coverage.get(status, 0) + 1
+        if a.get("state"):
+            row = states.setdefault(
+                a["state"],
+                {
+                    "state": a["state"],
+                    "state_name": text(a.get("state_name")) or a["state"],
+                    "with_evidence": 0,
+                    "registry": 0,
+                },
+            )
+            row["registry"] += 1
+            row["with_evidence"] += 1 if a.get("status") else 0
+    map_rows = [a for a in agencies if a.get("status")]
+    headline = {k: int(v) for k, v in queries.headline(queries.Filters()).items()}
+    national = [a for a in map_rows if not a.get("state")]
+    context = index_context(map_rows, headline, coverage, [states[k] for k in sorted(states)], national, links)
+    return render_index(context, links, standalone=False)
 
 
 def render_search(links: Links, built: str | None = None) -> str:

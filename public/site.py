@@ -197,10 +197,7 @@ class Baker:
         from dashboard.exports import to_csv
         from rules import documented
 
-        agencies = records(queries.site_agencies())
-        for a in agencies:
-            a["technologies"] = list(a["technologies"]) if a.get("technologies") is not None else []
-            a["records_requests"] = int(a.get("records_requests") or 0)
+        agencies = render._agency_rows(queries.site_agencies())
         by_state = group(agencies, "state")
         claims_frame = queries.site_claims()
         claims = group(records(claims_frame), "agency_id")
@@ -349,7 +346,7 @@ class Baker:
                 state_name,
                 list({a["agency_id"]: a for a in place.agencies}.values()),
                 claims,
-                policies,
+                render.place_policies_of(place.level, place.aliases, policies),
                 place_requests,
                 related,
                 pages,
