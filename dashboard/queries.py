@@ -845,3 +845,18 @@ def site_claims_of(agency_ids: list[str]) -> pd.DataFrame:
     """,
         {"ids": agency_ids},
     )
+
+
+def claims_for_agencies(agency_ids: list[str]) -> pd.DataFrame:
+    """Every claim of the given agencies (the leak workbench's matched rows), strongest status first, each with the
+    date its newest evidence was last documented and one of its sources."""
+    return query(
+        """
+        SELECT c.agency_id, c.vendor, c.product, c.status, c.contested, c.evidence_count, c.last_documented,
+               split_part(c.source_urls, ' ', 1) AS a_source
+        FROM served.claims c JOIN views.status_ladder l USING (status)
+        WHERE list_contains($ids::VARCHAR[], c.agency_id)
+        ORDER BY c.agency_id, l.rank, c.product
+    """,
+        {"ids": agency_ids},
+    )

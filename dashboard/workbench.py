@@ -15,9 +15,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from rules import textfile
+from rules import documented, textfile
 from rules.matching import Match, Matcher
 from rules.redact import redact
 
@@ -168,6 +169,28 @@ def guess_column(columns: list[str], *words: str) -> str | None:
     return None
 
 
+# What the matcher adds to each row. A column of the file with one of these names keeps its values, renamed.
+MATCH_COLUMNS = ("file_row", "state_used", "status", "agency_id", "method", "score", "candidates")
+# A state written at the end of the name when the file has no state for the row: "Miami-Dade Police Department, FL".
+STATE_AT_END = re.compile(r"^(?P<name>.*\S)\s*,\s*(?P<state>[A-Za-z]{2})\s*$")
+
+
+def in_table(column: str) -> str:
+    """What `match()` calls a column of the file (renamed only when it has the name of a column it adds)."""
+    return f"{column} (in the file)" if column in MATCH_COLUMNS else column
+
+
+def split_state(name: str, state: str | None, known: dict[str, str]) -> tuple[str, str | None]:
+    """The name and the state to match it in: the row's own state when it has one, else a known state code at the
+    end of the name ("Miami-Dade Police Department, FL"). Anything else after a comma stays part of the name."""
+    if state:
+        return name, state
+    found = STATE_AT_END.match(name)
+    if found and found["state"].upper() in known:
+        return found["name"], found["state"].upper()
+    return name, None
+
+
 def match(
     frame: pd.DataFrame,
     matcher: Matcher,
@@ -176,22 +199,28 @@ def match(
     state_col: str | None = None,
     city_col: str | None = None,
 ) -> pd.DataFrame:
+    """The file's rows with what the matcher says of each: status (matched | ambiguous | unmatched), agency_id,
+    method, score, candidates (labels), the state it was matched in and the row's number in the file."""
     names = frame[name_col].astype(str)
-    states = frame[state_col].astype(str).str.strip().str.upper() if state_col else pd.Series([None] * len(frame))
+    states = frame[state_col].astype(str).str.strip().str.upper() if state_col else pd.Series([""] * len(frame))
     cities = frame[city_col].astype(str) if city_col else pd.Series([None] * len(frame))
+    asked = [split_state(n, s or None, state_names) for n, s in zip(names, states)]
     # A name longer than any agency's is no name, and comparing it costs in proportion to its length (about
     # 50 ms for 10,000 characters): it stays unmatched without being compared.
     results = iter(
         matcher.match_many(
             [
-                (n, s or None, c or None, state_names.get(s or ""))
-                for n, s, c in zip(names, states, cities)
+                (n, s, c or None, state_names.get(s or ""))
+                for (n, s), c in zip(asked, cities)
                 if len(n) <= textfile.NAME_MAX
             ]
         )
     )
-    results = [next(results) if len(n) <= textfile.NAME_MAX else Match("unmatched") for n in names]
-    out = frame.copy()
+    results = [next(results) if len(n) <= textfile.NAME_MAX else Match("unmatched") for n, _ in asked]
+    out = frame.rename(columns={c: in_table(c) for c in frame.columns})
+    # The row as a spreadsheet numbers it: the header is row 1.
+    out["file_row"] = range(2, len(frame) + 2)
+    out["state_used"] = [s or "" for _, s in asked]
     out["status"] = [r.status for r in results]
     out["agency_id"] = [r.agency_id for r in results]
     out["method"] = [r.method for r in results]
@@ -203,6 +232,169 @@ def match(
 def candidate_id(label: str) -> str:
     """'Springfield Police Department (IL0840200, IL)' -> 'IL0840200'."""
     return label.rsplit("(", 1)[1].split(",")[0].strip()
+
+
+# ------------------------------------------------------------------------------------------------- review
+# A row's status in the export. Only a person turns "to review" into "matched" or "rejected".
+MATCHED, TO_REVIEW, REJECTED, NO_MATCH = "matched", "to review", "rejected", "no match"
+STATUSES = (MATCHED, TO_REVIEW, REJECTED, NO_MATCH)
+NONE_OF_THESE = "none of these"  # a reviewer's decision: no candidate is this row's agency
+
+
+def needs_review(status: str, method: str | None) -> bool:
+    """Several agencies fit the name, or the one that fits differs by a spelling slip: a person decides."""
+    return status == "ambiguous" or (status == "matched" and method == "spelling")
+
+
+def doubtful(matched: pd.DataFrame) -> np.ndarray:
+    """needs_review() for every row of `match()` at once: a file may hold 200,000 rows, and this runs on every
+    click."""
+    given = matched["status"].to_numpy(dtype=object)
+    spelling = matched["method"].to_numpy(dtype=object) == "spelling"
+    return (given == "ambiguous") | ((given == "matched") & spelling)
+
+
+def candidate_ids(row) -> list[str]:
+    """The agencies a person may choose from for a row of `match()`."""
+    if row["status"] == "ambiguous":
+        return [candidate_id(label) for label in row["candidates"]]
+    return [row["agency_id"]] if row["status"] == "matched" else []
+
+
+def rank_candidates(ids: list[str], row_state: str | None, agencies: dict, evidence: dict[str, int]) -> list[str]:
+    """Agencies in the row's state first, then those with the most evidence on record, then by name and state."""
+
+    def order(agency_id: str):
+        agency = agencies.get(agency_id)
+        state = (agency.state if agency else None) or ""
+        name = agency.name if agency else agency_id
+        return (not row_state or state != row_state, -evidence.get(agency_id, 0), name, state, agency_id)
+
+    return sorted(dict.fromkeys(ids), key=order)
+
+
+def row_label(file_row: int, name, state) -> str:
+    """How the review names a row: its number and its own text, and its state only when the file gives one
+    ('Row 3: “Springfield Police Department”, no state in the file'; never '"X" ()')."""
+    shown = " ".join(str(name).split()) if name is not None else ""
+    where = " ".join(str(state).split()) if isinstance(state, str) else ""
+    return f"Row {file_row}: “{shown or '(no name)'}”, " + (f"state {where}" if where else "no state in the file")
+
+
+def candidate_label(agency_id: str, agencies: dict, evidence: dict[str, int]) -> str:
+    """'Springfield Police Department · IL · IL0840200 · 2 evidence rows' (a choice in the review)."""
+    if agency_id == NONE_OF_THESE:
+        return "None of these: reject the match"
+    agency = agencies.get(agency_id)
+    if agency is None:
+        return agency_id
+    count = evidence.get(agency_id, 0)
+    found = f"{count:,} evidence row{'s' if count != 1 else ''}" if count else "no evidence on record"
+    return f"{agency.name} · {agency.state or 'federal, no state'} · {agency_id} · {found}"
+
+
+def review_status(status: str, method: str | None, decision: str | None) -> str:
+    """The row's status in the export: a person's decision first; without one, a doubtful row stays to review."""
+    if decision == NONE_OF_THESE:
+        return REJECTED
+    if decision:
+        return MATCHED
+    if needs_review(status, method):
+        return TO_REVIEW
+    return MATCHED if status == "matched" else NO_MATCH
+
+
+def reviewed(matched: pd.DataFrame, decisions: dict, agencies: dict) -> pd.DataFrame:
+    """The export: each row of the file with its status (matched, to review, rejected, no match), the chosen
+    agency's id, name and state, how it was found (the matcher's rule, or "reviewed" when a person chose), and
+    the candidates of a row still to review. `decisions` maps a row's index to an agency id or NONE_OF_THESE;
+    a decision that is not one of the row's candidates, or on a row that needs none, counts for nothing."""
+    given = matched["status"].to_numpy(dtype=object)
+    status = np.where(doubtful(matched), TO_REVIEW, np.where(given == "matched", MATCHED, NO_MATCH)).astype(object)
+    ids = np.where(status == MATCHED, matched["agency_id"].to_numpy(dtype=object), None)
+    methods = np.where(status == MATCHED, matched["method"].to_numpy(dtype=object), None)
+    for index, decision in decisions.items():
+        at = matched.index.get_loc(index) if index in matched.index else None
+        if at is None or status[at] != TO_REVIEW:
+            continue
+        if decision == NONE_OF_THESE:
+            status[at] = REJECTED
+        elif decision in candidate_ids(matched.iloc[at]):
+            status[at], ids[at], methods[at] = MATCHED, decision, "reviewed"
+    status, ids, methods = (pd.Series(v, index=matched.index, dtype=object) for v in (status, ids, methods))
+    waiting = status == TO_REVIEW
+    out = matched.drop(columns=["candidates", "score"])
+    out["status"], out["agency_id"], out["method"] = status, ids, methods
+    chosen = ids.dropna().unique()
+    out.insert(out.columns.get_loc("agency_id") + 1, "agency_name", ids.map({i: _name(agencies, i) for i in chosen}))
+    out.insert(
+        out.columns.get_loc("agency_name") + 1, "agency_state", ids.map({i: _state(agencies, i) for i in chosen})
+    )
+    out["agency_name"], out["agency_state"] = out["agency_name"].fillna(""), out["agency_state"].fillna("")
+    out["candidates"] = ""
+    # The matcher's own labels, "Name (ID, ST)"; a spelling match's one agency written the same way.
+    out.loc[waiting, "candidates"] = [
+        "; ".join(labels)
+        if state == "ambiguous"
+        else f"{_name(agencies, i)} ({i}, {_state(agencies, i) or 'no state'})"
+        for labels, state, i in zip(
+            matched.loc[waiting, "candidates"], matched.loc[waiting, "status"], matched.loc[waiting, "agency_id"]
+        )
+    ]
+    return out
+
+
+def _name(agencies: dict, agency_id: str | None) -> str:
+    agency = agencies.get(agency_id) if agency_id else None
+    return agency.name if agency else ""
+
+
+def _state(agencies: dict, agency_id: str | None) -> str:
+    agency = agencies.get(agency_id) if agency_id else None
+    return (agency.state or "") if agency else ""
+
+
+def counts(table: pd.DataFrame) -> dict[str, int]:
+    """Rows per export status, every status present (zero included)."""
+    found = table["status"].value_counts()
+    return {status: int(found.get(status, 0)) for status in STATUSES}
+
+
+def claims_by_row(table: pd.DataFrame, name_col: str, claims: pd.DataFrame, today=None) -> pd.DataFrame:
+    """For every matched row, its agency's claims (vendor, product, status, contested, when last documented);
+    a matched agency with no claim shows once, saying so."""
+    columns = ["file_row", in_table(name_col), "agency_id", "agency_name", "agency_state"]
+    rows = table.loc[table["status"] == MATCHED, columns].rename(columns={in_table(name_col): "name in the file"})
+    out = rows.merge(claims, on="agency_id", how="left")
+    out["status"] = out["status"].fillna("no claim on record")
+    out["last documented"] = [
+        documented.when(d, today) if has else "" for d, has in zip(out["last_documented"], out["product"].notna())
+    ]
+    # The product's label names its vendor ("DataWorks Plus (product not named)"): the vendor is not repeated.
+    return out[
+        [
+            "file_row",
+            "name in the file",
+            "agency_name",
+            "agency_state",
+            "agency_id",
+            "product",
+            "status",
+            "last documented",
+            "contested",
+            "evidence_count",
+            "a_source",
+        ]
+    ]
+
+
+def dated_statuses(claims: pd.DataFrame, today=None) -> dict[str, str]:
+    """Per agency: 'DataWorks Plus (product not named): procured, last documented 2020; ...'."""
+    out: dict[str, list[str]] = {}
+    for claim in claims.itertuples():
+        said = documented.status_with_date(claim.status, claim.last_documented, today)
+        out.setdefault(claim.agency_id, []).append(f"{claim.product}: {said}")
+    return {agency_id: "; ".join(parts) for agency_id, parts in out.items()}
 
 
 def save_upload(upload: Upload, folder: Path) -> Path:

@@ -115,7 +115,7 @@ def test_brief_pdf_download_and_leak_upload_in_chromium(server, tmp_path):
             page.goto(f"{server}/reporter")
             page.locator('input[type="file"]').set_input_files(str(leak))
             page.get_by_text("Where the leak meets the public record").first.wait_for(timeout=60_000)
-            page.get_by_text("Review queue").first.wait_for(timeout=30_000)
+            page.get_by_text("Review: 1 row").first.wait_for(timeout=30_000)
             body = page.locator("body").inner_text()
             assert "jane.roe" not in body and "redacted" in body
             assert page.locator(".stException").count() == 0

@@ -255,7 +255,7 @@ def assert_page_ok(at: AppTest) -> None:
 def test_an_upload_where_nothing_matches_shows_empty_results_not_a_crash():
     at = page_with_upload("nothing.csv", b"Agency,State\nAcme Widgets Inc,TX\nNot A Police Thing,ZZ\n")
     assert_page_ok(at)
-    assert [m.value for m in at.metric] == ["0", "0", "2"]
+    assert [m.value for m in at.metric] == ["0", "0", "0", "2"]  # matched, to review, rejected, no match
     assert at.dataframe[0].value.empty
     assert "Where the leak meets the public record" in [s.value for s in at.subheader]
 
@@ -275,7 +275,8 @@ def test_the_page_reads_an_upload_once_not_on_every_click(monkeypatch):
     at = page_with_upload("leak.csv", leak)
     assert_page_ok(at)
     assert calls == ["leak.csv"]
-    at.radio[0].set_value(at.radio[0].options[1]).run()  # a review decision
+    review = next(box for box in at.selectbox if box.label.startswith("Row "))
+    review.set_value(workbench.NONE_OF_THESE).run()  # a review decision
     at.selectbox(key="leak_city").set_value("(none)").run()  # another column choice
     assert_page_ok(at)
     assert calls == ["leak.csv"]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import workbench
+from dashboard import ui, workbench
 from ingest.db import connect
-from rules.matching import from_database
+from rules.matching import Agency, from_database
 
 LEAK = (
     "Agency,State,Contact email,Officer,searches,Notes\n"
@@ -80,6 +81,10 @@ def test_saving_keeps_only_the_redacted_table(tmp_path):
     assert path.name == f"{upload.sha256}.csv" and "jane.roe" not in path.read_text()
 
 
+def review_boxes(at: AppTest) -> list:
+    return [box for box in at.selectbox if box.label.startswith("Row ")]
+
+
 def test_reporter_page_end_to_end():
     at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
     at.switch_page("app_pages/reporter.py")
@@ -88,14 +93,170 @@ def test_reporter_page_end_to_end():
     at.file_uploader[0].set_value(("leak.csv", LEAK.encode(), "text/csv"))
     at.run()
     assert not at.exception
-    assert [m.value for m in at.metric] == ["3", "1", "1"]
+    assert {m.label: m.value for m in at.metric} == {
+        "Matched": "3",
+        "To review": "1",
+        "Rejected by you": "0",
+        "No match": "1",
+    }
     shown = " ".join(str(df.value.to_csv()) for df in at.dataframe)
     assert "jane.roe" not in shown and "555-0147" not in shown
-    # NYPD is in the leak with use on record but no procurement: the first contradiction tab lists it.
-    assert "New York City Police Department" in at.dataframe[0].value["name"].tolist()
-    assert "Atlanta Police Department" not in at.dataframe[0].value["name"].tolist()  # procured
-    # Accepting a candidate in the review queue moves that row to matched.
-    at.radio[0].set_value("Springfield Police Department (IL0840200, IL)").run()
+    # Every matched row beside its agency's claims, each with when it was last documented.
+    claims = at.dataframe[0].value
+    assert set(claims["agency_id"]) == {"NY0303000", "MI8234900", "GAAPD0000"}
+    assert all(w.startswith(("last documented", "not documented since")) for w in claims["last documented"])
+    # NYPD is in the leak with use on record but no procurement: the contradiction tab lists it, dated.
+    unbought = at.dataframe[1].value
+    assert "New York City Police Department" in unbought["name"].tolist()
+    assert "Atlanta Police Department" not in unbought["name"].tolist()  # procured
+    assert "documented" in unbought["statuses"].iloc[0]
+    # The ambiguous row waits for a person: no decision is made for it, and it is exported as to review.
+    (box,) = review_boxes(at)
+    assert box.label == ui.md("Row 3: “Springfield Police Department”, no state in the file")  # shown as text
+    assert box.value is None and box.options[-1] == "None of these: reject the match"
+    export = at.dataframe[-1].value
+    assert export.loc[1, "status"] == "to review" and "rejected" not in export["status"].tolist()
+    # Accepting a candidate moves that row to matched, the counts follow, and the export names the agency.
+    box.set_value("IL0840200").run()
     assert not at.exception
-    assert [m.value for m in at.metric][0] == "3"
-    assert "IL0840200" in at.dataframe[-1].value["agency_id"].astype(str).tolist()
+    assert [m.value for m in at.metric] == ["4", "0", "0", "1"]
+    export = at.dataframe[-1].value
+    assert export.loc[1, ["status", "agency_id", "agency_name", "method"]].tolist() == [
+        "matched",
+        "IL0840200",
+        "Springfield Police Department",
+        "reviewed",
+    ]
+    # "None of these" is the only way to a rejected row.
+    review_boxes(at)[0].set_value(workbench.NONE_OF_THESE).run()
+    assert [m.value for m in at.metric] == ["3", "0", "1", "1"]
+    assert at.dataframe[-1].value.loc[1, "status"] == "rejected"
+
+
+# ------------------------------------------------------------------------------------------ the review
+
+
+def matched_leak(built_db) -> tuple[pd.DataFrame, object]:
+    con = connect(built_db, read_only=True)
+    try:
+        matcher, state_names = from_database(con)
+    finally:
+        con.close()
+    upload = workbench.read_upload("leak.csv", LEAK.encode())
+    return workbench.match(upload.frame, matcher, state_names, "Agency", "State"), matcher
+
+
+def test_an_unreviewed_row_is_exported_to_review_never_rejected(built_db):
+    matched, matcher = matched_leak(built_db)
+    table = workbench.reviewed(matched, {}, matcher.agencies)
+    assert table["status"].tolist() == ["matched", "to review", "matched", "no match", "matched"]
+    assert table.loc[1, "agency_id"] is None or pd.isna(table.loc[1, "agency_id"])
+    assert "Springfield Police Department (IL0840200, IL)" in table.loc[1, "candidates"]
+    assert table.loc[0, ["agency_id", "agency_name", "agency_state"]].tolist() == [
+        "NY0303000",
+        "New York City Police Department",
+        "NY",
+    ]
+    assert workbench.counts(table) == {"matched": 3, "to review": 1, "rejected": 0, "no match": 1}
+    # A decision that is not one of the row's candidates (a stale one) decides nothing.
+    assert workbench.reviewed(matched, {1: "NY0303000"}, matcher.agencies).loc[1, "status"] == "to review"
+    # Nor can a decision overrule a row the rules matched, or reject a row that matched no agency.
+    ruled = workbench.reviewed(matched, {0: workbench.NONE_OF_THESE, 3: workbench.NONE_OF_THESE}, matcher.agencies)
+    assert ruled["status"].tolist() == ["matched", "to review", "matched", "no match", "matched"]
+
+
+def test_a_spelling_match_waits_for_a_person():
+    assert workbench.review_status("matched", "spelling", None) == "to review"
+    assert workbench.review_status("matched", "spelling", "MI8234900") == "matched"
+    assert workbench.review_status("matched", "exact_name", None) == "matched"
+    assert workbench.review_status("ambiguous", None, None) == "to review"
+    assert workbench.review_status("ambiguous", None, workbench.NONE_OF_THESE) == "rejected"
+    assert workbench.review_status("unmatched", None, None) == "no match"
+
+
+@pytest.mark.parametrize(
+    "state, label",
+    [
+        ("", "Row 3: “Springfield Police Department”, no state in the file"),
+        (None, "Row 3: “Springfield Police Department”, no state in the file"),
+        ("  ", "Row 3: “Springfield Police Department”, no state in the file"),
+        ("IL", "Row 3: “Springfield Police Department”, state IL"),
+    ],
+)
+def test_a_review_label_never_shows_empty_brackets(state, label):
+    assert workbench.row_label(3, "Springfield  Police Department", state) == label
+    assert "()" not in workbench.row_label(3, "", state)
+
+
+def test_candidates_rank_by_the_rows_state_then_by_evidence():
+    agencies = {
+        "A": Agency("A", "Springfield Police Department", "CO"),
+        "B": Agency("B", "Springfield Police Department", "IL"),
+        "C": Agency("C", "Springfield Police Department", "MO"),
+        "D": Agency("D", "Springfield Police Department", "VT"),
+    }
+    evidence = {"C": 1, "D": 4}
+    assert workbench.rank_candidates(["A", "B", "C", "D"], None, agencies, evidence) == ["D", "C", "A", "B"]
+    assert workbench.rank_candidates(["A", "B", "C", "D"], "IL", agencies, evidence) == ["B", "D", "C", "A"]
+    assert (
+        workbench.candidate_label("D", agencies, evidence) == "Springfield Police Department · VT · D · 4 evidence rows"
+    )
+    assert workbench.candidate_label("A", agencies, evidence).endswith("no evidence on record")
+
+
+@pytest.mark.parametrize(
+    "name, state, expected",
+    [
+        ("Miami-Dade Police Department, FL", None, ("Miami-Dade Police Department", "FL")),
+        ("Miami-Dade Police Department , fl", None, ("Miami-Dade Police Department", "FL")),
+        ("Miami-Dade Police Department, FL", "GA", ("Miami-Dade Police Department, FL", "GA")),  # the row's own
+        ("Police Department, Town of", None, ("Police Department, Town of", None)),
+        ("Sheriff's Office, ZZ", None, ("Sheriff's Office, ZZ", None)),  # no such state
+    ],
+)
+def test_a_state_at_the_end_of_the_name_is_read_only_without_a_state(name, state, expected):
+    assert workbench.split_state(name, state, {"FL": "Florida", "GA": "Georgia"}) == expected
+
+
+def test_a_file_column_named_like_a_match_column_keeps_its_values(built_db):
+    con = connect(built_db, read_only=True)
+    try:
+        matcher, state_names = from_database(con)
+    finally:
+        con.close()
+    frame = pd.DataFrame({"Agency": ["Detroit Police Department"], "State": ["MI"], "status": ["paid account"]})
+    matched = workbench.match(frame, matcher, state_names, "Agency", "State")
+    assert matched.loc[0, "status (in the file)"] == "paid account" and matched.loc[0, "status"] == "matched"
+
+
+def test_each_matched_row_shows_its_agencys_claims_with_their_last_documented_date():
+    table = pd.DataFrame(
+        {
+            "Agency": ["NYPD", "Nowhere PD", "Springfield Police Department"],
+            "file_row": [2, 3, 4],
+            "status": ["matched", "no match", "matched"],
+            "agency_id": ["NY0303000", None, "IL0840200"],
+            "agency_name": ["New York City Police Department", "", "Springfield Police Department"],
+            "agency_state": ["NY", "", "IL"],
+        }
+    )
+    claims = pd.DataFrame(
+        {
+            "agency_id": ["NY0303000"],
+            "vendor": ["IDEMIA"],
+            "product": ["IDEMIA (product not named)"],
+            "status": ["used"],
+            "contested": [False],
+            "evidence_count": [1],
+            "last_documented": [dt.date(2020, 3, 12)],
+            "a_source": ["https://example.org/a"],
+        }
+    )
+    rows = workbench.claims_by_row(table, "Agency", claims, today=dt.date(2026, 12, 6))
+    assert rows[["file_row", "agency_name", "status", "last documented"]].values.tolist() == [
+        [2, "New York City Police Department", "used", "not documented since 2020"],
+        [4, "Springfield Police Department", "no claim on record", ""],
+    ]
+    assert workbench.dated_statuses(claims, today=dt.date(2021, 1, 1)) == {
+        "NY0303000": "IDEMIA (product not named): used, last documented 2020"
+    }

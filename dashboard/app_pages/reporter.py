@@ -1,6 +1,8 @@
 """A reporter's workbench: load a leaked list, match it to real agencies, review the doubtful
 matches, and see where the leak and the public record disagree."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -36,6 +38,165 @@ def match_once(upload: workbench.Upload, matcher, state_names, *columns) -> pd.D
         held = (key, workbench.match(upload.frame, matcher, state_names, *columns))
         st.session_state["leak_matched"] = held
     return held[1].copy()
+
+
+REVIEW_PAGE = 25  # rows to review shown at once; the others keep their decisions
+
+
+def evidence_counts(agency_ids: list[str]) -> dict[str, int]:
+    """Evidence rows on record per agency, to rank the candidates a reviewer picks from."""
+    if not agency_ids:
+        return {}
+    found = queries.record_for_agencies(sorted(set(agency_ids)))
+    return dict(zip(found["agency_id"], found["evidence_count"].astype(int)))
+
+
+def review_queue(upload, matched: pd.DataFrame, agencies: dict, name_col: str) -> pd.DataFrame:
+    """One searchable picker per doubtful row, no decision made for it: a row stays "to review" until a person
+    picks its agency or "none of these". Returns the export with every decision so far applied."""
+    decisions = st.session_state.setdefault(f"decisions_{upload.sha256}", {})
+    queue = matched[workbench.doubtful(matched)]
+    if not queue.empty:
+        st.subheader(f"Review: {len(queue):,} row{'s' if len(queue) != 1 else ''}")
+        st.caption(
+            "A match is never guessed: these rows fit several agencies, or one agency up to a spelling slip. Each "
+            "stays “to review” until you pick its agency (type to search; the agencies in the row's state and "
+            "those with the most evidence come first) or “None of these”. Decisions are kept for this file while "
+            "the page is open."
+        )
+        if len(queue) > REVIEW_PAGE:
+            starts = range(0, len(queue), REVIEW_PAGE)
+            first = st.selectbox(
+                "Rows to review",
+                starts,
+                format_func=lambda i: f"{i + 1:,}–{min(i + REVIEW_PAGE, len(queue)):,} of {len(queue):,}",
+                key=f"review_page_{upload.sha256}",
+            )
+            queue = queue.iloc[first : first + REVIEW_PAGE]
+        candidates = {index: workbench.candidate_ids(row) for index, row in queue.iterrows()}
+        evidence = evidence_counts([i for ids in candidates.values() for i in ids])
+        for index, row in queue.iterrows():
+            state = row["state_used"] or None
+            options = [
+                *workbench.rank_candidates(candidates[index], state, agencies, evidence),
+                workbench.NONE_OF_THESE,
+            ]
+            current = decisions.get(index)
+            # The options are part of the key: another choice of columns gives the row other candidates.
+            digest = hashlib.sha256("|".join(options).encode()).hexdigest()[:12]
+            choice = st.selectbox(
+                ui.md(workbench.row_label(row["file_row"], row[workbench.in_table(name_col)], state or "")),
+                options,
+                index=options.index(current) if current in options else None,
+                format_func=lambda i: workbench.candidate_label(i, agencies, evidence),
+                placeholder="To review: type to search, or pick the agency",
+                key=f"review_{upload.sha256}_{index}_{digest}",
+            )
+            if choice is None:
+                decisions.pop(index, None)
+            else:
+                decisions[index] = choice
+    return workbench.reviewed(matched, decisions, agencies)
+
+
+def show_counts(where, table: pd.DataFrame) -> None:
+    counted = workbench.counts(table)
+    with where, st.container(horizontal=True):
+        st.metric("Matched", counted[workbench.MATCHED])
+        st.metric("To review", counted[workbench.TO_REVIEW])
+        st.metric("Rejected by you", counted[workbench.REJECTED])
+        st.metric("No match", counted[workbench.NO_MATCH])
+
+
+def compare(table: pd.DataFrame, name_col: str) -> None:
+    """Where the leak's matched rows meet the public record; rows to review, rejected or unmatched stay out."""
+    ids = sorted(table.loc[table["status"] == workbench.MATCHED, "agency_id"].dropna().unique().tolist())
+    # Asked even when nothing matched: the empty answers have the columns the tabs below read.
+    record = queries.record_for_agencies(ids)
+    claims = queries.claims_for_agencies(ids)
+    record["a_source"] = ui.http_only(record["a_source"])
+    record["statuses"] = record["agency_id"].map(workbench.dated_statuses(claims)).fillna("no claim on record")
+    st.subheader("Where the leak meets the public record")
+    tabs = st.tabs(
+        [
+            "Claims of each matched row",
+            "In the leak, no procurement on record",
+            "Denied, yet in the leak",
+            "Procured, absent from records responses",
+            "Every row, reviewed",
+        ]
+    )
+    with tabs[0]:
+        st.caption(
+            "Each matched row of the file beside its agency's claims: what the public record says, and when it "
+            "was last documented. Rows to review are left out until you decide them."
+        )
+        rows = workbench.claims_by_row(table, name_col, claims)
+        rows["a_source"] = ui.http_only(rows["a_source"])
+        st.dataframe(rows, hide_index=True, column_config={"a_source": st.column_config.LinkColumn("a source")})
+    with tabs[1]:
+        rows = record[~record["procured"]]
+        st.caption(
+            "Listed in the leak, but no contract, purchase order or payment is in our data: ask how it "
+            "was obtained (a free trial? another agency's account?)."
+        )
+        st.dataframe(
+            rows[["agency_id", "name", "state", "agency_kind", "statuses", "evidence_count", "a_source"]],
+            hide_index=True,
+            column_config={"a_source": st.column_config.LinkColumn("a source")},
+        )
+    with tabs[2]:
+        rows = record[record["denied"]]
+        st.caption(
+            "The agency has denied use on the record, and the leak lists it: both are shown, neither settles it."
+        )
+        if rows.empty:
+            st.info("No agency in this list has a denial on record in our data.")
+        st.dataframe(
+            rows[["agency_id", "name", "state", "statuses", "a_source"]],
+            hide_index=True,
+            column_config={"a_source": st.column_config.LinkColumn("a source")},
+        )
+    with tabs[3]:
+        request_gaps(ids)
+    with tabs[4]:
+        st.caption(
+            "Every row of the file with its status: matched (by a rule that names one agency, or by you), to "
+            "review, rejected (by you) or no match, and the agency's id and name."
+        )
+        st.dataframe(table, hide_index=True)
+        counted = workbench.counts(table)
+        st.caption(
+            f"The download holds {len(table):,} rows: " + ", ".join(f"{n:,} {s}" for s, n in counted.items()) + "."
+        )
+        ui.downloads(table, "leak-reviewed", key="leak_dl", what="Download the reviewed list as")
+
+
+def request_gaps(ids: list[str]) -> None:
+    gaps = queries.request_gaps_for(ids) if ids else pd.DataFrame()
+    st.caption(
+        "Evidence says the agency bought or used a product; its answer to a records request about face "
+        "recognition or that vendor (filed after the evidence's date) was no documents, a refusal, or "
+        "released pages that never name the vendor. Both sides are linked; each row is a question."
+    )
+    if not queries.has_records_requests():
+        st.info(
+            "No records-request responses (MuckRock) are in this database yet: `python -m ingest run "
+            "muckrock` fetches them. The comparison is left empty rather than guessed."
+        )
+    elif gaps.empty:
+        st.info("No agency in this list has a records-request answer that disagrees with its evidence.")
+    else:
+        gaps["a_source"], gaps["request_url"] = ui.http_only(gaps["a_source"]), ui.http_only(gaps["request_url"])
+        st.dataframe(
+            gaps.drop(columns=["agency_id"]),
+            hide_index=True,
+            column_config={
+                "a_source": st.column_config.LinkColumn("evidence"),
+                "request_url": st.column_config.LinkColumn("records request"),
+            },
+        )
+        ui.downloads(gaps, "leak-request-gaps", key="gaps_dl")
 
 
 st.title("Leak workbench")
@@ -94,6 +255,7 @@ if ui.guard_database():
             index=([none, *columns].index(workbench.guess_column(columns, "city") or none)),
         )
     matcher, state_names = data.matcher()
+    summary = st.container()  # the counts, written after the review below is read so that they are current
     matched = match_once(
         upload,
         matcher,
@@ -103,107 +265,9 @@ if ui.guard_database():
         None if city_col == none else city_col,
     )
 
-    counts = matched["status"].value_counts()
-    with st.container(horizontal=True):
-        st.metric("Matched", int(counts.get("matched", 0)))
-        st.metric("To review (ambiguous)", int(counts.get("ambiguous", 0)))
-        st.metric("Unmatched", int(counts.get("unmatched", 0)))
-
-    decisions = st.session_state.setdefault(f"decisions_{upload.sha256}", {})
-    queue = matched[(matched["status"] == "ambiguous") | (matched["method"] == "spelling")]
-    if not queue.empty:
-        st.subheader(f"Review queue ({len(queue)})")
-        st.caption("A match is never guessed: pick the right agency or reject the row.")
-        for index, row in queue.head(50).iterrows():
-            options = ["reject"] + (
-                list(row["candidates"])
-                if row["status"] == "ambiguous"
-                else [
-                    f"{matcher.agencies[row['agency_id']].name} ({row['agency_id']}, "
-                    f"{matcher.agencies[row['agency_id']].state})"
-                ]
-            )
-            where = f" ({ui.md(row[state_col])})" if state_col != none else ""
-            choice = st.radio(
-                f"“{ui.md(row[name_col])}”{where}",
-                options,
-                index=options.index(decisions[index])
-                if decisions.get(index) in options
-                else (1 if row["status"] == "matched" else 0),
-                key=f"review_{upload.sha256}_{index}",
-                horizontal=True,
-            )
-            decisions[index] = choice
-        for index, choice in decisions.items():
-            if index in matched.index:
-                matched.at[index, "agency_id"] = None if choice == "reject" else workbench.candidate_id(choice)
-                matched.at[index, "status"] = "rejected" if choice == "reject" else "matched"
-
-    ids = sorted(matched.loc[matched["status"] == "matched", "agency_id"].dropna().unique().tolist())
-    # Asked even when nothing matched: the empty answer has the columns the tabs below read.
-    record = queries.record_for_agencies(ids)
-    record["a_source"] = ui.http_only(record["a_source"])
-    st.subheader("Where the leak meets the public record")
-    tabs = st.tabs(
-        [
-            "In the leak, no procurement on record",
-            "Denied, yet in the leak",
-            "Procured, absent from records responses",
-            "All matched",
-        ]
-    )
-    with tabs[0]:
-        rows = record[~record["procured"]]
-        st.caption(
-            "Listed in the leak, but no contract, purchase order or payment is in our data: ask how it "
-            "was obtained (a free trial? another agency's account?)."
-        )
-        st.dataframe(
-            rows[["name", "state", "agency_kind", "statuses", "evidence_count", "a_source"]],
-            hide_index=True,
-            column_config={"a_source": st.column_config.LinkColumn("a source")},
-        )
-    with tabs[1]:
-        rows = record[record["denied"]]
-        st.caption(
-            "The agency has denied use on the record, and the leak lists it: both are shown, neither settles it."
-        )
-        if rows.empty:
-            st.info("No agency in this list has a denial on record in our data.")
-        st.dataframe(
-            rows[["name", "state", "statuses", "a_source"]],
-            hide_index=True,
-            column_config={"a_source": st.column_config.LinkColumn("a source")},
-        )
-    with tabs[2]:
-        gaps = queries.request_gaps_for(ids) if ids else pd.DataFrame()
-        st.caption(
-            "Evidence says the agency bought or used a product; its answer to a records request about face "
-            "recognition or that vendor (filed after the evidence's date) was no documents, a refusal, or "
-            "released pages that never name the vendor. Both sides are linked; each row is a question."
-        )
-        if not queries.has_records_requests():
-            st.info(
-                "No records-request responses (MuckRock) are in this database yet: `python -m ingest run "
-                "muckrock` fetches them. The comparison is left empty rather than guessed."
-            )
-        elif gaps.empty:
-            st.info("No agency in this list has a records-request answer that disagrees with its evidence.")
-        else:
-            gaps["a_source"], gaps["request_url"] = ui.http_only(gaps["a_source"]), ui.http_only(gaps["request_url"])
-            st.dataframe(
-                gaps.drop(columns=["agency_id"]),
-                hide_index=True,
-                column_config={
-                    "a_source": st.column_config.LinkColumn("evidence"),
-                    "request_url": st.column_config.LinkColumn("records request"),
-                },
-            )
-            ui.downloads(gaps, "leak-request-gaps", key="gaps_dl")
-    with tabs[3]:
-        table = matched.drop(columns=["candidates"])
-        st.dataframe(table, hide_index=True)
-        ui.downloads(table, "leak-matched", key="leak_dl")
+    table = review_queue(upload, matched, matcher.agencies, name_col)
+    show_counts(summary, table)
+    compare(table, name_col)
 
     keep = st.checkbox("Keep this (redacted) upload on this machine", key="leak_keep")
     if keep:
