@@ -408,6 +408,35 @@ def cmd_site(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    """The Brief page's hearing brief for a typed city, county or state, as a PDF or Markdown file."""
+    import os
+
+    target = database_of(args)
+    if not target.exists():
+        raise Told(f"There is no database at {target}: run `make data` first.")
+    fmt = args.format or ("md" if (args.output or "").lower().endswith(".md") else "pdf")
+    if fmt == "pdf" and not args.output:
+        raise Told("A PDF brief needs a file to go to: add --output brief.pdf (or use --format md).")
+    os.environ["WATCHDOG_DB"] = str(target)  # the dashboard's queries, which the brief reads, open this file
+    from dashboard import queries
+    from dashboard.documents import brief as documents
+    from dashboard.documents.jurisdiction import choose, split_state
+
+    place, why = choose(args.place, queries.find_jurisdictions(split_state(args.place)[0]))
+    if place is None:
+        raise Told(why)
+    brief = documents.brief_for(place)
+    if fmt == "pdf":
+        Path(args.output).write_bytes(documents.brief_pdf_file(place, brief))
+    elif args.output:
+        Path(args.output).write_text(documents.brief_markdown(brief), encoding="utf-8")
+    else:
+        sys.stdout.write(documents.brief_markdown(brief))
+    log.info("The brief for %s is in %s.", place.label, args.output or "the output above")
+    return 0
+
+
 DB_HELP = "database file (default: $WATCHDOG_DB, or watchdog.duckdb in the state directory)"
 
 
@@ -496,6 +525,18 @@ def parser() -> argparse.ArgumentParser:
     new_source.add_argument("--platform", required=True, help="platform module name, e.g. eff_campus_police")
     new_source.add_argument("--file", required=True, help="the dataset's CSV, already copied under data/")
     new_source.add_argument("--root", help="repository to write into (default: this checkout)")
+
+    brief = command(
+        "brief",
+        cmd_brief,
+        "write the hearing brief of a city, county or state (the Brief page's, every line cited) as PDF or Markdown",
+    )
+    brief.add_argument("place", help='a city, county or state in any state: "Miami-Dade", "Springfield, IL", "FL"')
+    brief.add_argument("--output", help="file to write: .pdf or .md (Markdown goes to standard output without it)")
+    brief.add_argument(
+        "--format", choices=("pdf", "md"), help="pdf or md (default: from --output's extension, else pdf)"
+    )
+    brief.add_argument("--db", help=DB_HELP)
 
     site = command(
         "site",

@@ -1,11 +1,14 @@
-"""A council member's hearing brief for a city, county or state: printable here, and as a PDF."""
+"""A council member's hearing brief for a city, county or state: printable here, and as a PDF.
+
+The brief is made by documents.brief.brief_for, the same function `python -m ingest brief` calls."""
 
 from functools import partial
 
 import streamlit as st
 
 from dashboard import charts, queries, ui
-from dashboard.documents.brief import brief_markdown, build_brief
+from dashboard.documents.brief import brief_for, brief_markdown, brief_pdf_file
+from dashboard.documents.jurisdiction import Place, describe, in_state, split_state
 
 st.title("Hearing brief")
 st.caption(
@@ -13,7 +16,29 @@ st.caption(
     "questions to ask. Every line cites its sources by number."
 )
 
-if ui.guard_database():
+
+def typed_place() -> Place | None:
+    """A place found by typing its name, in any state ('Miami-Dade', 'Springfield, IL'), or None."""
+    typed = st.text_input(
+        "Find a city, county or state by name, in any state",
+        key="brief_find",
+        placeholder="e.g. Miami-Dade, or Springfield, IL",
+        max_chars=120,
+    )
+    if not typed.strip():
+        return None
+    name, state = split_state(typed)
+    found = [r for r in queries.find_jurisdictions(name).itertuples() if in_state(r, state)]
+    if not found:
+        st.info(f"No city, county or state named “{ui.md(typed.strip())}” is in the registry. Check the spelling.")
+        return None
+    places = {Place(r.level, r.state if r.level == "state" else r.name, r.state): describe(r) for r in found}
+    # Labels looked up in a dict: Streamlit keeps format_func for the session, and a lambda here keeps the page's tables.
+    return st.selectbox(f"Places matching “{typed.strip()}”", list(places), format_func=places.get)
+
+
+def picked_place() -> Place:
+    """A place chosen state first, then one of its cities or counties with evidence."""
     states = queries.filter_options().get("state", [])
     ui.seed_state(
         "brief_state",
@@ -28,38 +53,34 @@ if ui.guard_database():
     ui.seed_state("brief_place", wanted if wanted in options else options[0])
     if st.session_state.brief_place not in options:
         st.session_state.brief_place = options[0]
-    # Labels looked up in a dict: Streamlit keeps format_func for the session, and a lambda here keeps the page's tables.
     labels = {o: f"{o[1]} ({'whole state' if o[0] == 'state' else o[0]})" for o in options}
     level, name = st.selectbox("Jurisdiction", options, key="brief_place", format_func=labels.get)
-    ui.set_params(state=state, level=level, name=name)
+    return Place(level, name, state)
 
-    label = state if level == "state" else f"{name}, {state}"
-    evidence = queries.jurisdiction_evidence(level, name, state)
-    policies = queries.jurisdiction_policies(level, name, state)
-    flags = queries.flags_for(evidence["agency_id"].unique().tolist())
-    brief = build_brief(
-        label,
-        evidence,
-        policies,
-        queries.source("fr_bans_iff"),
-        flags=flags,
-        requests=queries.jurisdiction_requests(level, name, state),
-        coverage=queries.jurisdiction_coverage(level, name, state),
-        coverage_sources=[queries.source("fbi_cde_agencies"), queries.source("atlas_2020_full")],
-    )
 
-    counties = charts.jurisdiction_counties(level, name, evidence)
-    figure = charts.jurisdiction_map(evidence, queries.fips_prefixes(state, counties))
+if ui.guard_database():
+    place = typed_place()
+    if place is None:
+        place = picked_place()
+    ui.set_params(state=place.state, level=place.level, name=place.name)
+
+    brief = brief_for(place)
+    evidence = queries.jurisdiction_evidence(place.level, place.name, place.state)
+    counties = charts.jurisdiction_counties(place.level, place.name, evidence)
+    figure = charts.jurisdiction_map(evidence, queries.fips_prefixes(place.state, counties))
     st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="brief_map")
     st.markdown(brief_markdown(brief))
 
     # Drawn on click from the brief and a fresh query: a function defined here would keep this page's tables.
     st.download_button(
         "Download the brief as PDF",
-        partial(charts.brief_pdf_on_click, brief, level, name, state),
-        file_name=f"brief-{label.replace(', ', '-')}.pdf",
+        partial(brief_pdf_file, place, brief),
+        file_name=f"brief-{place.label.replace(', ', '-')}.pdf",
         mime="application/pdf",
         on_click="ignore",
         icon=":material/download:",
     )
-    st.caption("For a printable page, use your browser's print command on this page.")
+    st.caption(
+        "For a printable page, use your browser's print command on this page. The same brief comes from the "
+        'command line: python -m ingest brief "PLACE" --output brief.pdf'
+    )

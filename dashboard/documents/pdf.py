@@ -46,7 +46,10 @@ class Document(FPDF):
     def paragraph(self, text: str, size: float = 9.5, gap: float = 1.5, link: str = "") -> None:
         """Text as written: markdown stays off (fpdf2 would read **, __ and -- in record text as styling)."""
         self.set_font("DejaVu", "", size)
-        self.multi_cell(0, size * 0.48, text, new_x="LMARGIN", new_y="NEXT", link=web_link(link), markdown=False)
+        # Left-aligned: justified lines with a long URL or name in them stretch into gaps wider than the words.
+        self.multi_cell(
+            0, size * 0.48, text, new_x="LMARGIN", new_y="NEXT", link=web_link(link), markdown=False, align="L"
+        )
         self.ln(gap)
 
     def bytes(self) -> bytes:
