@@ -216,7 +216,14 @@ def policies_matching(text: str) -> pd.DataFrame:
 
 
 def agency(agency_id: str) -> dict | None:
-    frame = query("SELECT * FROM views.agencies WHERE agency_id = $id", {"id": agency_id})
+    """The registry agency, with where to send it a records request when a source knows (views.agency_contacts)."""
+    frame = query(
+        """
+        SELECT a.*, c.mailing_address, c.records_email, c.as_of AS contact_as_of, c.source_url AS contact_url
+        FROM views.agencies a LEFT JOIN views.agency_contacts c USING (agency_id) WHERE a.agency_id = $id
+    """,
+        {"id": agency_id},
+    )
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
@@ -859,6 +866,49 @@ def claims_for_agencies(agency_ids: list[str]) -> pd.DataFrame:
         ORDER BY c.agency_id, l.rank, c.product
     """,
         {"ids": agency_ids},
+    )
+
+
+def shared_documents_for(agency_ids: list[str], many: int) -> pd.DataFrame:
+    """shared_documents for a group of agencies (a brief's jurisdiction): each document behind their evidence that
+    stands behind at least `many` evidence rows in all, counted over the whole database."""
+    return query(
+        """
+        SELECT e.source_url, any_value(e.source_name) AS source_name, min(e.event_date) AS first_date,
+               count(*) AS evidence_rows, count(DISTINCT e.agency_id) AS agencies, list(e.summary) AS summaries
+        FROM served.evidence e
+        WHERE e.source_url IN (SELECT source_url FROM served.evidence WHERE list_contains($ids::VARCHAR[], agency_id))
+        GROUP BY e.source_url HAVING count(*) >= $many
+        ORDER BY evidence_rows DESC, e.source_url
+    """,
+        {"ids": agency_ids, "many": many},
+    )
+
+
+def find_jurisdictions(text: str, limit: int = 30) -> pd.DataFrame:
+    """Cities, counties and states in any state whose name holds the words typed (the brief's search), with how
+    many registry agencies and agencies with evidence each has: exact names first, then those with evidence."""
+    return query(
+        """
+        WITH places AS (
+            SELECT 'city' AS level, a.city AS name, a.state, a.state_name, a.agency_id FROM views.agencies a
+            WHERE a.city IS NOT NULL
+            UNION ALL
+            SELECT 'county', a.county, a.state, a.state_name, a.agency_id FROM views.agencies a WHERE a.county IS NOT NULL
+            UNION ALL
+            SELECT 'state', a.state_name, a.state, a.state_name, a.agency_id FROM views.agencies a
+            WHERE a.state_name IS NOT NULL
+        )
+        SELECT p.level, p.name, p.state, any_value(p.state_name) AS state_name, count(DISTINCT p.agency_id) AS agencies,
+               count(DISTINCT m.agency_id) AS with_evidence
+        FROM places p LEFT JOIN served.agency_map m USING (agency_id)
+        WHERE contains(lower(p.name), lower($text))
+        GROUP BY p.level, p.name, p.state
+        ORDER BY lower(p.name) NOT IN (lower($text), lower($text) || ' county', lower($text) || ' parish'),
+                 with_evidence = 0, p.level = 'city', p.name, p.state
+        LIMIT $limit
+    """,
+        {"text": " ".join(text.split())[:120], "limit": limit},
     )
 
 

@@ -104,6 +104,7 @@ CORE_TABLES = frozenset(
         "core.records_laws",
         "core.research",
         "core.records_requests",
+        "core.agency_contacts",
     }
 )
 

@@ -7,8 +7,14 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.documents.words import join_words, plural
 from rules.deadlines import Deadline, due_date
 from rules.documented import status_with_date
+
+# The period asked for starts a year before the earliest evidence the letter cites (contracts and trials
+# come before the articles that report them), and never later than this year.
+DEFAULT_FROM_YEAR = 2016
+DIRECTORY = "https://www.muckrock.com/agency/list/"
 
 ASKS = (
     "Contracts, purchase orders, invoices, payments, quotes and grant applications for facial-recognition "
@@ -93,19 +99,16 @@ def build_letter(
     today = today or date.today()
     products = sorted(p for p in claims["product"].dropna().unique() if "not named" not in p) if len(claims) else []
     vendors = sorted(v for v in claims["vendor"].dropna().unique() if "not named" not in v) if len(claims) else []
-    product_text = f", including {', '.join(products)}" if products else ""
-    vendor_text = ", ".join(vendors) if vendors else "any facial-recognition vendor"
-    place = ", ".join(
-        str(v) for v in (agency.get("city"), agency.get("county"), agency.get("state")) if v and not pd.isna(v)
-    )
+    product_text = f", including {join_words(products)}" if products else ""
+    vendor_text = join_words(vendors) if vendors else "any facial-recognition vendor"
     under = f"Under the {law.citation}" if law else "Under the public-records law that applies to your agency"
     asks = "\n".join(
         f"{n}. {text.format(products=product_text, vendors=vendor_text)}" for n, text in enumerate(ASKS, start=1)
     )
     evidence = (
         "\n".join(
-            f"- {row.product}: {status_with_date(row.status, getattr(row, 'last_documented', None), today)}, "
-            f"{row.evidence_count} public record(s); "
+            f"- {row.product}: {status_with_date(row.status, getattr(row, 'last_documented', None), today)}"
+            f"{_earliest(getattr(row, 'first_date', None))}, {plural(int(row.evidence_count), 'public record')}; "
             f"{(row.source_urls or '').split(' ')[0]}"
             for row in claims.itertuples()
         )
@@ -114,11 +117,11 @@ def build_letter(
     )
     parts = [
         f"{today:%B %d, %Y}".replace(" 0", " "),
-        f"Public Records Officer\n{agency['name']}\n{place}",
+        f"Public Records Officer\n{agency['name']}\n{addressed(agency, law)}",
         f"Re: Public records request{' under the ' + law.citation if law else ''}: facial recognition",
         "Dear Records Officer,",
         f"{under}, I request copies of the following records held by the {agency['name']}, "
-        "from January 1, 2016 to the date of this request:",
+        f"from January 1, {period_start(claims)} to the date of this request:",
         asks,
     ]
     if evidence:
@@ -134,6 +137,52 @@ def build_letter(
         f"Sincerely,\n{requester}\n{contact}",
     ]
     return "\n\n".join(parts) + "\n"
+
+
+def period_start(claims: pd.DataFrame) -> int:
+    """The year the request period starts: the year before the earliest evidence cited, or 2016 if later."""
+    dates = pd.to_datetime(claims["first_date"], errors="coerce").dropna() if "first_date" in claims else []
+    return min(DEFAULT_FROM_YEAR, min(dates).year - 1) if len(dates) else DEFAULT_FROM_YEAR
+
+
+def addressed(agency: dict, law: Law | None) -> str:
+    """The lines under the agency's name: its mailing address and records email where a bundled source knows
+    them (dated, to be checked), else its place and where to find the address."""
+    address, email = _text(agency.get("mailing_address")), _text(agency.get("records_email"))
+    place = ", ".join(
+        str(v) for v in (agency.get("city"), agency.get("county"), agency.get("state")) if v and not pd.isna(v)
+    )
+    lines = [address] if address else [place] if place else []
+    if email:
+        lines.append(f"Records email: {email}")
+    if address or email:
+        what = "address" if address else "email"
+        where = f", {agency['contact_url']}" if _text(agency.get("contact_url")) else ""
+        lines.append(
+            f"({what} as of {_year(agency.get('contact_as_of'))}, check it: MuckRock's agency directory{where})"
+        )
+    if not address:
+        guide = f", or through the guide to the {law.law_name} ({law.guide_url})" if law else ""
+        lines.append(
+            "[Mailing address not in our data: find the records office's address on the agency's website, in "
+            f"MuckRock's agency directory ({DIRECTORY}){guide}.]"
+        )
+    return "\n".join(lines)
+
+
+def _earliest(value) -> str:
+    """', earliest record 2013': the date the request period is set from, shown beside the claim."""
+    return (
+        ""
+        if value is None or (not isinstance(value, (str, date)) and pd.isna(value))
+        else f", earliest record {_year(value)}"
+    )
+
+
+def _year(value) -> str:
+    if value is None or (not isinstance(value, (str, date)) and pd.isna(value)):
+        return "an unknown date"
+    return str(pd.Timestamp(value).year)
 
 
 def _day(value: date) -> str:

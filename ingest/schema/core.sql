@@ -200,6 +200,21 @@ CREATE TABLE core.records_laws (
     deadline_note  VARCHAR
 );
 
+-- Where to send a records request: an agency's mailing address and its records office's role email, from
+-- MuckRock's 2017 agency list (ingest/transform/agency_contacts.py). Dated: addresses change, so the letter says
+-- "address as of 2017, check it". A person's email is never kept (rules/contacts.py role_email).
+CREATE TABLE core.agency_contacts (
+    agency_id        VARCHAR PRIMARY KEY,
+    mailing_address  VARCHAR,              -- lines joined by a newline; NULL: none usable in the source
+    records_email    VARCHAR,              -- an office's address (records@, foia@); NULL: none, or only a person's
+    email_withheld   BOOLEAN NOT NULL,     -- the source gave an email that may be a person's, left out
+    as_of            DATE NOT NULL,        -- when the source was compiled
+    source_name      VARCHAR NOT NULL,     -- the agency as the source names it
+    source_url       VARCHAR,              -- the agency's page at the source
+    source_id        VARCHAR NOT NULL,
+    raw_record_id    BIGINT NOT NULL
+);
+
 -- Corrections applied to evidence at build time (data/corrections.csv, source_id 'evidence'): what
 -- changed, why, on whose word. Shown on the claim; the original stays in raw.
 CREATE TABLE core.corrections (

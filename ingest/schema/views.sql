@@ -127,6 +127,7 @@ CREATE VIEW views.policies AS SELECT * FROM core.policies;
 CREATE VIEW views.records_requests AS SELECT * FROM core.records_requests;
 CREATE VIEW views.ingest_runs AS SELECT * FROM meta.ingest_runs;
 CREATE VIEW views.records_laws AS SELECT * FROM core.records_laws;
+CREATE VIEW views.agency_contacts AS SELECT * FROM core.agency_contacts;
 CREATE VIEW views.places AS SELECT * FROM core.places;
 CREATE VIEW views.changes AS SELECT * FROM meta.changes;
 

@@ -8,6 +8,7 @@ import duckdb
 
 from ingest.transform import (
     agencies,
+    agency_contacts,
     atlas,
     atlas_layout,
     catalog,
@@ -54,11 +55,12 @@ ORDER = (
     statements,
     policies,
     records_laws,
+    agency_contacts,
     corrections,
     coverage,
     materialize,
 )
-PLACE_NAMES = (atlas, usaspending, muckrock, files, socrata, coverage)
+PLACE_NAMES = (atlas, usaspending, muckrock, files, socrata, agency_contacts, coverage)
 
 
 def run_all(con: duckdb.DuckDBPyConnection) -> None:
