@@ -1,64 +1,200 @@
-"""A citizen's lookup: a ZIP code, city, county, state or agency name -> the agencies there, their
-evidence, and a public-records request letter to ask for more."""
+"""A citizen's lookup: a ZIP code, a city or county with or without its state, a state or an agency's name ->
+the place meant (or which one, when several share the name), every agency that serves it with its evidence,
+and a public-records request letter to ask for more. `python -m ingest lookup` gives the same answer
+(dashboard/lookup.py)."""
 
-import re
 from datetime import date
 from functools import partial
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
-import zipcodes
 
-from dashboard import queries, tracker, ui
+from dashboard import lookup, queries, tracker, ui
+from dashboard.data import connection, query
 from dashboard.documents.letter import build_letter, law_from_row
 from dashboard.documents.pdf import text_to_pdf
-from rules import documented
+from ingest.paths import db_path
+from rules.places import count
 
 st.title("Look up a place")
 st.caption(
-    "A ZIP code, city, county, state or agency name: every agency there with public evidence of "
-    "facial-recognition use, and a records request to ask for more."
+    "A ZIP code, a city or county (add its state: “Burlington, VT”, “Washington County OR”), a state or an "
+    "agency's name: every agency that serves the place, those with public evidence of facial-recognition use "
+    "first, and a records request to ask for more."
 )
 
+# What the table calls each column: plain words, not the database's.
+COLUMNS = {
+    "name": "agency",
+    "link": "evidence and sources",
+    "state": "state",
+    "serves": "serves the place as",
+    "status": "what the evidence shows",
+    "last_documented": "last documented",
+    "products": "products",
+    "evidence_count": "evidence",
+    "research_status": "looked into",
+}
 
-def find(text: str) -> tuple[pd.DataFrame, str, dict | None]:
-    """The agencies for what was typed, one plain-language sentence about them, and the ZIP's place if any."""
-    if re.fullmatch(r"\d{5}", text):
-        places = zipcodes.matching(text) if zipcodes.is_real(text) else []
-        if not places:
-            return pd.DataFrame(), f"{ui.md(text)} is not a US ZIP code we know.", None
-        place = places[0]
-        found = queries.agencies_serving_zip(place["city"], place["county"], place["state"])
-        where = ui.md(f"ZIP code {text} ({place['city']}, {place['county']}, {place['state']})")
-        return (
-            found,
-            (
-                f"**{len(found)} agencies** that serve {where} have evidence of facial-recognition use "
-                "(its city's, its county's and statewide agencies)."
-                if len(found)
-                else f"No agency that serves {where} has evidence of facial-recognition use in our data."
-            ),
-            place,
-        )
-    found = queries.search_place(text)
-    if found.empty:
-        return found, f"No agency matching “{ui.md(text)}” has evidence of facial-recognition use in our data.", None
-    return found, f"**{len(found)} agencies** matching “{ui.md(text)}” have evidence of facial-recognition use.", None
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the place names ...")
+def _gazetteer(path: str, stamp: tuple[int, int]) -> lookup.Gazetteer:
+    return lookup.gazetteer(query)
+
+
+def gazetteer() -> lookup.Gazetteer:
+    """Read once per database file: a rebuild (a new inode or time) is read afresh."""
+    connection()  # a missing or damaged file is told in a sentence here
+    stat = db_path().stat()
+    return _gazetteer(str(db_path()), (stat.st_ino, stat.st_mtime_ns))
 
 
 def coverage_sentence(counts: dict) -> str:
-    """How much of the place's registry has been looked at, so that 'nothing found' is read rightly."""
+    """How much of the place's agencies has been looked at, so that 'nothing found' is read rightly."""
     asked = sum(n for status, n in counts.items() if status.startswith("asked"))
     outcomes = ", ".join(
         f"{n} {status.removeprefix('asked: ')}" for status, n in sorted(counts.items()) if status.startswith("asked")
     )
     return (
-        f"Coverage of the {sum(counts.values()):,} registry agencies here: "
+        f"How much is known about the {count(sum(counts.values()), 'agency')} here: "
         f"{counts.get('evidence found', 0):,} with evidence; {asked:,} asked through a records request "
         f"and nothing found yet{f' ({ui.md(outcomes)})' if outcomes else ''}; "
-        f"{counts.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas with "
-        f"nothing found; {counts.get('not researched', 0):,} not researched yet."
+        f"{counts.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas of "
+        f"Surveillance with nothing found; {counts.get('not researched', 0):,} not researched yet."
     )
+
+
+def pick(label: str) -> None:
+    """A choice fills the box, as if the visitor had typed it."""
+    st.session_state["place_q"] = label
+    st.session_state.pop("letter_agency", None)
+
+
+def show_choices(choices: list[dict], key: str) -> None:
+    with st.container(horizontal=True):
+        for i, choice in enumerate(choices):
+            evidence = f", {choice['with_evidence']:,} with evidence" if choice["with_evidence"] else ""
+            st.button(
+                f"{choice['label']} · {count(choice['agencies'], 'agency')}{evidence}",
+                key=f"{key}_{i}",
+                on_click=pick,
+                args=(choice["label"],),
+            )
+
+
+def agency_table(agencies: pd.DataFrame) -> pd.DataFrame:
+    table = agencies.assign(
+        link="/agency?agency=" + agencies["agency_id"].map(lambda i: quote(str(i), safe="")),
+        status=agencies["status"].fillna("no evidence on record"),
+        last_documented=pd.to_datetime(agencies["last_documented"]).dt.date,
+        evidence_count=agencies["evidence_count"].astype(int),
+    )
+    return table[list(COLUMNS)]
+
+
+def show_agencies(agencies: pd.DataFrame) -> None:
+    st.dataframe(
+        agency_table(agencies),
+        hide_index=True,
+        column_config={
+            "name": st.column_config.TextColumn(COLUMNS["name"]),
+            "link": st.column_config.LinkColumn(COLUMNS["link"], display_text="open"),
+            "last_documented": st.column_config.DateColumn(COLUMNS["last_documented"]),
+            "evidence_count": st.column_config.NumberColumn(COLUMNS["evidence_count"], format="%d"),
+            **{c: st.column_config.TextColumn(label) for c, label in COLUMNS.items() if c in ("serves", "status")},
+            **{c: label for c, label in COLUMNS.items() if c in ("state", "products", "research_status")},
+        },
+    )
+    st.caption(
+        "Sort by any column by clicking its heading. “Serves the place as”: its city's own agency, its "
+        "county's (a sheriff, a county police, a college) or a statewide one."
+    )
+    ui.downloads(agencies[[c for c in lookup.AGENCY_FIELDS]], "agencies", key="place_dl")
+
+
+def show_requests(agency_ids: list[str]) -> None:
+    asked = lookup.records_requests(query, agency_ids)
+    if asked.empty:
+        return
+    st.subheader(f"Records requests about facial recognition here ({len(asked)})")
+    st.caption(
+        "Someone asked these agencies for records (MuckRock). A request shows that someone asked, "
+        "never that the agency used anything; its outcome says what came of it."
+    )
+    asked["url"] = ui.http_only(asked["url"])
+    st.dataframe(
+        asked.drop(columns=["agency_id"]),
+        hide_index=True,
+        column_config={
+            "url": st.column_config.LinkColumn("request"),
+            "submitted_on": st.column_config.DateColumn("filed"),
+            "done_on": st.column_config.DateColumn("closed"),
+        },
+    )
+
+
+def first_to_ask(answer: lookup.Answer) -> str:
+    """The letter's first addressee: the place's own agency (Dearborn's police, evidence or not), not a
+    statewide one that the evidence-first table lists above it; for an agency's name, the best match."""
+    agencies = answer.agencies
+    if answer.places:
+        own = agencies[agencies["serves"] == lookup.SERVES_ORDER[answer.places[0].level][0]]
+        if not own.empty:
+            return own["agency_id"].iloc[0]
+    return agencies["agency_id"].iloc[0]
+
+
+def show_letter(agencies: pd.DataFrame, first: str) -> None:
+    """Every agency that serves the place, evidence first: no evidence is a reason to ask."""
+    names = {
+        a: f"{n} ({s})" if has else f"{n} ({s}, no evidence on record)"
+        for a, n, s, has in zip(agencies["agency_id"], agencies["name"], agencies["state"], agencies["has_evidence"])
+    }
+    st.header("What you can do: ask for the records")
+    wanted = st.query_params.get("agency")
+    ui.seed_state("letter_agency", wanted if wanted in names else first)
+    if st.session_state["letter_agency"] not in names:  # another place was typed or chosen
+        st.session_state["letter_agency"] = first
+    agency_id = st.selectbox("Agency to write to", list(names), format_func=names.get, key="letter_agency")
+    ui.set_params(agency=agency_id)
+    agency = queries.agency(agency_id)
+    state = agency["state"] if isinstance(agency["state"], str) else "US"
+    law = law_from_row(queries.records_law(state), state)
+    letter = build_letter(agency, queries.agency_claims(agency_id), law, date.today())
+    if law is None:
+        st.warning(f"We have no public-records law on file for {ui.md(state)}: the letter names none.")
+    else:
+        st.caption(
+            f"Law: {ui.md(law.citation)}. Verify deadlines and exemptions in the guide: "
+            f"{ui.link(law.guide_url, law.guide_url)}. This is not legal advice."
+        )
+    letter = st.text_area(
+        "Your letter (edit it here; the downloads carry your edits)",
+        letter,
+        height=420,
+        key=f"letter_{agency_id}",
+    )
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download as text",
+            letter,
+            file_name=f"records-request-{agency_id}.txt",
+            mime="text/plain",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.download_button(
+            "Download as PDF",
+            partial(text_to_pdf, "Public records request", letter),
+            file_name=f"records-request-{agency_id}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        if st.button("I sent it today: track it", icon=":material/schedule:"):
+            tracker.add(tracker.Request(agency_id, agency["name"], state, date.today().isoformat()))
+            st.success("Tracked. See My requests for its due date.")
 
 
 if ui.guard_database():
@@ -67,113 +203,34 @@ if ui.guard_database():
         "ZIP code, city, county, state or agency",
         key="place_q",
         max_chars=120,
-        placeholder="e.g. 48226, Miami, Wayne County, Texas, Detroit Police",
+        placeholder="e.g. 48226, Burlington, VT, Washington County OR, St. Louis, Texas, Detroit Police",
     ).strip()
     ui.set_params(q=text)
-    if not text:
+    answer = lookup.lookup(text, query, gazetteer()) if text else None
+    if answer is None or answer.ambiguous or answer.agencies.empty:
         ui.set_params(agency=None)
-    if text:
-        found, sentence, zip_place = find(text)
-        st.markdown(sentence)
-        known_place = zip_place is not None or not sentence.endswith("ZIP code we know.")
-        if known_place:
-            st.caption(coverage_sentence(queries.place_coverage(text, zip_place)))
-        if found.empty:
-            st.info(
-                "No evidence here means no one has documented it yet, not that it is not used. "
-                "A records request is how to find out."
-            )
-        for row in found.itertuples():
-            with st.container(border=True):
-                since = "" if pd.isna(row.first_date) else f" · earliest source {row.first_date:%Y}"
-                st.markdown(
-                    f"**{ui.md(row.name)}** ({ui.md(row.agency_kind)}, {ui.md(row.state)}) · "
-                    f"{ui.status_badge(row.status)} {documented.when(row.last_documented)} · {ui.md(row.products)} · "
-                    f"{int(row.evidence_count)} evidence row(s){since}"
+    if answer is not None:
+        st.markdown(ui.md(answer.sentence))
+        if answer.ambiguous:
+            show_choices(answer.choices, "choice")
+        elif len(answer.choices) > 1:
+            others = answer.choices[1:]
+            with st.expander(f"Other places called {answer.places[0].name} ({len(others)})"):
+                show_choices(others, "other")
+        agencies = answer.agencies
+        if not answer.ambiguous:
+            if answer.places:
+                st.caption(coverage_sentence(agencies["research_status"].value_counts().to_dict()))
+            if agencies.empty or not agencies["has_evidence"].any():
+                st.info(
+                    "No evidence here means no one has documented it yet, not that it is not used. "
+                    "A records request is how to find out."
                 )
-                st.caption(ui.md(row.placement))
-                st.page_link(
-                    "app_pages/agency.py", label="Evidence and sources", query_params={"agency": row.agency_id}
-                )
-        if not found.empty:
-            ui.downloads(found, "agencies", key="place_dl")
-        asked = queries.place_requests(text, zip_place)
-        if not asked.empty:
-            st.subheader(f"Records requests about facial recognition here ({len(asked)})")
-            st.caption(
-                "Someone asked these agencies for records (MuckRock). A request shows that someone asked, "
-                "never that the agency used anything; its outcome says what came of it."
-            )
-            asked["url"] = ui.http_only(asked["url"])
-            st.dataframe(
-                asked.drop(columns=["agency_id"]),
-                hide_index=True,
-                column_config={
-                    "url": st.column_config.LinkColumn("request"),
-                    "submitted_on": st.column_config.DateColumn("filed"),
-                    "done_on": st.column_config.DateColumn("closed"),
-                },
-            )
-        if zip_place:
-            ui.show_policies(
-                queries.zip_policies(zip_place["city"], zip_place["county"], zip_place["state"]),
-                "Local and state policies",
-            )
-        elif known_place:
-            ui.show_policies(queries.policies_matching(text), "Local and state policies")
-        ui.status_legend()
-
-        # Evidence first, then every other registry agency of the place: no evidence is a reason to ask.
-        names = dict(zip(found["agency_id"], found["name"])) if not found.empty else {}
-        if known_place:
-            others = queries.place_agencies(text, zip_place)
-            names |= {
-                a: f"{n} ({s}, no evidence on record)"
-                for a, n, s in zip(others["agency_id"], others["name"], others["state"])
-                if a not in names
-            }
-        if not names:
-            ui.set_params(agency=None)
-        else:
-            st.header("What you can do: ask for the records")
-            wanted = st.query_params.get("agency")
-            ui.seed_state("letter_agency", wanted if wanted in names else next(iter(names)))
-            agency_id = st.selectbox("Agency to write to", list(names), format_func=names.get, key="letter_agency")
-            ui.set_params(agency=agency_id)
-            agency = queries.agency(agency_id)
-            state = agency["state"] if isinstance(agency["state"], str) else "US"
-            law = law_from_row(queries.records_law(state), state)
-            letter = build_letter(agency, queries.agency_claims(agency_id), law, date.today())
-            if law is None:
-                st.warning(f"We have no public-records law on file for {ui.md(state)}: the letter names none.")
-            else:
-                st.caption(
-                    f"Law: {ui.md(law.citation)}. Verify deadlines and exemptions in the guide: "
-                    f"{ui.link(law.guide_url, law.guide_url)}. This is not legal advice."
-                )
-            letter = st.text_area(
-                "Your letter (edit it here; the downloads carry your edits)",
-                letter,
-                height=420,
-                key=f"letter_{agency_id}",
-            )
-            with st.container(horizontal=True):
-                st.download_button(
-                    "Download as text",
-                    letter,
-                    file_name=f"records-request-{agency_id}.txt",
-                    mime="text/plain",
-                    on_click="ignore",
-                    icon=":material/download:",
-                )
-                st.download_button(
-                    "Download as PDF",
-                    partial(text_to_pdf, "Public records request", letter),
-                    file_name=f"records-request-{agency_id}.pdf",
-                    mime="application/pdf",
-                    on_click="ignore",
-                    icon=":material/download:",
-                )
-                if st.button("I sent it today: track it", icon=":material/schedule:"):
-                    tracker.add(tracker.Request(agency_id, agency["name"], state, date.today().isoformat()))
-                    st.success("Tracked. See My requests for its due date.")
+            if not agencies.empty:
+                show_agencies(agencies)
+                show_requests(agencies["agency_id"].tolist())
+            if answer.places:
+                ui.show_policies(answer.policies, "Laws, bans and policies that reach this place")
+            ui.status_legend()
+            if not agencies.empty:
+                show_letter(agencies, first_to_ask(answer))
