@@ -228,7 +228,9 @@ def _namesakes(gaz: Gazetteer, name: str, state: str | None = None) -> list[Plac
         exact = {s: n for s, n in wanted_counties.items() if places.key(n) == typed}
         found = [_county(n, s) for s, n in (exact or wanted_counties).items()]
     else:
-        found = [_city(gaz, n, s) for s, n in gaz.cities.get(places.key(name), {}).items()]
+        # "Kansas City" as the Census writes it; else "New York City" or "City of Detroit" as people say them
+        named = gaz.cities.get(places.key(name)) or gaz.cities.get(places.city_key(name), {})
+        found = [_city(gaz, n, s) for s, n in named.items()]
         if not found:
             found = [_county(n, s) for s, n in wanted_counties.items()]
     return [p for p in found if state is None or p.state == state]
@@ -396,7 +398,12 @@ def lookup(text: str, run: Run, gaz: Gazetteer | None = None) -> Answer:
     typed = places.parse(text, gaz.states)
     query = typed.text
     if not query:
-        return Answer(query, False, "", known=False)
+        return Answer(
+            query,
+            False,
+            "Nothing was typed: give a ZIP code, a city, a county, a state or an agency's name.",
+            known=False,
+        )
     if typed.zip:
         place = _zip_place(gaz, typed.zip)
         if place is None:

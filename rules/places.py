@@ -38,6 +38,13 @@ def county_key(name: str | None) -> str:
     return found
 
 
+def city_key(name: str | None) -> str:
+    """A city's name without the words people add to it: "New York City" and "City of Detroit" are "new york"
+    and "detroit". The lookup tries the name as typed first, so that "Kansas City" stays Kansas City."""
+    found = key(name)
+    return re.sub(r"^(?:city|town|village|borough) of | city$", "", found) if found.count(" ") else found
+
+
 def names_a_county(name: str) -> bool:
     """True when the words say county (or parish, borough ...): "Washington County", not "Washington"."""
     return county_key(name) != key(name)

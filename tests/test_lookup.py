@@ -280,3 +280,13 @@ def test_command_text_lists_the_agencies(built_db):
 def test_command_without_a_database_says_so(tmp_path):
     result = ingest("Miami", db=tmp_path / "none.duckdb")
     assert result.returncode == 1 and "There is no database at" in result.stderr
+
+
+def test_words_people_add_to_a_city_name(ask, db):
+    assert ask("City of Detroit").as_json()["places"] == ask("Detroit, MI").as_json()["places"]
+    assert ask("New York City").as_json()["places"] == ask("New York, NY").as_json()["places"]
+    # A city whose own name ends in "City" keeps it, and two large ones are asked about
+    kansas = ask("Kansas City")
+    states = {s for (s,) in rows(db, "SELECT state FROM views.places WHERE kind = 'place' AND name = 'Kansas City'")}
+    assert kansas.ambiguous and {c["state"] for c in kansas.choices} == states == {"KS", "MO"}
+    assert ask("").known is False and ask("").sentence.startswith("Nothing was typed")

@@ -75,8 +75,8 @@ def show_choices(choices: list[dict], key: str) -> None:
     with st.container(horizontal=True):
         for i, choice in enumerate(choices):
             evidence = f", {choice['with_evidence']:,} with evidence" if choice["with_evidence"] else ""
-            st.button(
-                f"{choice['label']} · {count(choice['agencies'], 'agency')}{evidence}",
+            st.button(  # a label is Markdown: the place's name is escaped, as every name from the data is
+                f"{ui.md(choice['label'])} · {count(choice['agencies'], 'agency')}{evidence}",
                 key=f"{key}_{i}",
                 on_click=pick,
                 args=(choice["label"],),
@@ -215,7 +215,7 @@ if ui.guard_database():
             show_choices(answer.choices, "choice")
         elif len(answer.choices) > 1:
             others = answer.choices[1:]
-            with st.expander(f"Other places called {answer.places[0].name} ({len(others)})"):
+            with st.expander(f"Other places called {ui.md(answer.places[0].name)} ({len(others)})"):
                 show_choices(others, "other")
         agencies = answer.agencies
         if not answer.ambiguous:
