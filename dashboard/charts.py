@@ -30,9 +30,28 @@ def agency_map(
     agencies: pd.DataFrame,
     policies: pd.DataFrame | None = None,
     researched: pd.DataFrame | None = None,
-    fit: bool = False,
+    extent: dict | None = None,
+    outlines: dict | None = None,
 ) -> go.Figure:
+    """Agencies by status over the US, with policies and (optionally) agencies researched without evidence.
+    With an `extent` (the chosen states' box, queries.state_extent) the map is framed on it and on every point
+    drawn; without one it shows the whole country. `outlines` (county shapes, counties_of) are drawn under
+    everything: a framed map's own outlines have no state borders, and a state with no points still shows."""
     fig = go.Figure()
+    if outlines and outlines.get("features"):
+        ids = [f["id"] for f in outlines["features"]]
+        fig.add_trace(
+            go.Choropleth(
+                geojson=outlines,
+                locations=ids,
+                z=[0] * len(ids),
+                showscale=False,
+                colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]],
+                hoverinfo="skip",
+                marker={"line": {"width": 0.4, "color": "#999"}},
+                name="counties",
+            )
+        )
     if researched is not None and not researched.empty:
         # Drawn first, small and grey: known ground with nothing found, under the evidence.
         fig.add_trace(
@@ -106,12 +125,68 @@ def agency_map(
         showsubunits=True,
         subunitcolor="#999",
         showlakes=False,
-        fitbounds="locations" if fit and not agencies.dropna(subset=["latitude"]).empty else False,
     )
+    if extent is not None:
+        fig.update_geos(**framed(extent, fig.data, outlines))
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=520, legend={"title": "status", "orientation": "h", "y": -0.02}
     )
     return fig
+
+
+def _corners(shapes: dict | None) -> list[tuple[float, float]]:
+    """The (lon, lat) corners of each shape's box in a GeoJSON FeatureCollection."""
+    corners = []
+    for feature in (shapes or {}).get("features", []):
+        flat = []
+        stack = [(feature.get("geometry") or {}).get("coordinates", [])]
+        while stack:
+            item = stack.pop()
+            if item and isinstance(item[0], (int, float)):
+                flat.append(item)
+            else:
+                stack.extend(item)
+        if flat:
+            lons, lats = [c[0] for c in flat], [c[1] for c in flat]
+            corners += [(min(lons), min(lats)), (max(lons), max(lats))]
+    return corners
+
+
+def framed(extent: dict, traces=(), outlines: dict | None = None) -> dict:
+    """Geo settings that show the box `extent`, every point of `traces` and the `outlines` shapes, with a margin
+    (county points alone would leave out the Florida Keys: Monroe County's point is on the mainland).
+
+    Albers USA (the national view) ignores axis ranges and cannot be framed, and plotly.js fails to draw the
+    "usa" scope in any other projection; so a framed map is the world outlines in Mercator (as the brief's map),
+    with explicit ranges that anyone (and a test) can read in the layout.
+    """
+    lats = [extent["lat_min"], extent["lat_max"]]
+    lons = [extent["lon_min"], extent["lon_max"]]
+    for lon, lat in _corners(outlines):
+        lats.append(lat)
+        lons.append(lon)
+    for trace in traces:
+        trace_lats, trace_lons = getattr(trace, "lat", None), getattr(trace, "lon", None)
+        for lat, lon in zip(() if trace_lats is None else trace_lats, () if trace_lons is None else trace_lons):
+            if pd.notna(lat) and pd.notna(lon):
+                lats.append(float(lat))
+                lons.append(float(lon))
+    # As in queries.state_extent: a point east of the antimeridian (Alaska's Aleutians) counts as far west, and
+    # the box stops at 180 W rather than wrapping round the globe.
+    lons = [max(lon - 360 if lon > 0 else lon, -180.0) for lon in lons]
+    lat_min, lat_max, lon_min, lon_max = min(lats), max(lats), min(lons), max(lons)
+    lat_pad = max(0.12 * (lat_max - lat_min), 0.4)
+    lon_pad = max(0.12 * (lon_max - lon_min), 0.4)
+    lat_range = [max(lat_min - lat_pad, -85.0), min(lat_max + lat_pad, 85.0)]
+    lon_range = [max(lon_min - lon_pad, -180.0), min(lon_max + lon_pad, 180.0)]
+    return {
+        "scope": "world",
+        "projection_type": "mercator",
+        "showcountries": True,
+        "lataxis_range": lat_range,
+        "lonaxis_range": lon_range,
+        "center": {"lat": sum(lat_range) / 2, "lon": sum(lon_range) / 2},
+    }
 
 
 TOPOJSON_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "static" / "topojson"

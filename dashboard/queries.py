@@ -910,3 +910,47 @@ def find_jurisdictions(text: str, limit: int = 30) -> pd.DataFrame:
     """,
         {"text": " ".join(text.split())[:120], "limit": limit},
     )
+
+
+def registry_states() -> pd.DataFrame:
+    """Every state, DC and territory in the agency registry, with its name: the map's state filter offers them
+    all, not only those with evidence (a state with none is a finding, not a gap in the list)."""
+    return query("""
+        SELECT state, any_value(state_name) AS state_name FROM views.agencies
+        WHERE state IS NOT NULL GROUP BY state ORDER BY state
+    """)
+
+
+def state_extent(states: list[str]) -> dict | None:
+    """The bounding box (lat_min, lat_max, lon_min, lon_max) of the given states' Census county points, or of
+    their registry agencies' points for a territory the Census counties leave out; None when neither has any."""
+    frame = query(
+        """
+        WITH points AS (
+            SELECT latitude, longitude FROM views.places
+            WHERE kind = 'county' AND list_contains($states::VARCHAR[], state)
+            UNION ALL
+            SELECT latitude, longitude FROM views.agencies
+            WHERE list_contains($states::VARCHAR[], state)
+              AND state NOT IN (SELECT state FROM views.places WHERE kind = 'county')
+        )
+        -- Alaska's Aleutians cross the antimeridian: a point east of it counts as far west, so the box is
+        -- Alaska's and not the whole globe's width.
+        SELECT min(latitude) AS lat_min, max(latitude) AS lat_max,
+               min(CASE WHEN longitude > 0 THEN longitude - 360 ELSE longitude END) AS lon_min,
+               max(CASE WHEN longitude > 0 THEN longitude - 360 ELSE longitude END) AS lon_max
+        FROM points WHERE latitude IS NOT NULL AND longitude IS NOT NULL
+    """,
+        {"states": states},
+    )
+    row = frame.iloc[0].to_dict()
+    return None if pd.isna(row["lat_min"]) else {k: float(v) for k, v in row.items()}
+
+
+def spend_awards() -> pd.DataFrame:
+    """Each award with an amount on record: vendor, year, the agency that made it, the amount and its source."""
+    return query("""
+        SELECT vendor, year, agency_id, agency_name AS agency, state, agency_kind, amount, source_url
+        FROM served.evidence WHERE amount IS NOT NULL
+        ORDER BY year, vendor, amount DESC, evidence_id
+    """)

@@ -187,3 +187,14 @@ def downloads(frame, name: str, key: str, what: str = "") -> None:
                 on_click="ignore",
                 icon=":material/download:",
             )
+
+
+def dollars(amount) -> str:
+    """An amount as "$1,234,567", or "not reported" when the sources give none (never "None" or "nan")."""
+    return "not reported" if amount is None or pd.isna(amount) else f"${amount:,.0f}"
+
+
+def state_or_national(frame: pd.DataFrame) -> pd.Series:
+    """A table's state column: a national agency (FBI, ICE, ...) has no state, and says "national" instead."""
+    federal = frame["agency_kind"].eq("Federal").map({True: "national", False: "not recorded"})
+    return frame["state"].where(frame["state"].notna(), federal)

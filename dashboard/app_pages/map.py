@@ -7,16 +7,41 @@ import streamlit as st
 from dashboard import charts, queries, ui
 from rules import documented
 
+
+def open_clicked_agency(event, agencies, researched) -> None:
+    """A click on an agency's point opens its page. Policy diamonds carry a jurisdiction, not an agency: their
+    click only selects them."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    known = set(agencies["agency_id"]) | (set(researched["agency_id"]) if researched is not None else set())
+    for point in points:
+        agency_id = (point.get("customdata") or [None])[0]
+        if agency_id in known:
+            st.switch_page("app_pages/agency.py", query_params={"agency": agency_id})
+
+
+# A framed map draws its states' counties; past a few states the shapes would weigh megabytes in the page.
+MAX_OUTLINED_STATES = 6
+
+
+def county_outlines(states: list[str]) -> dict | None:
+    if not states or len(states) > MAX_OUTLINED_STATES:
+        return None
+    return charts.counties_of(tuple(prefix for state in states for prefix in queries.fips_prefixes(state)))
+
+
 st.title("Who's Watching")
 st.caption(
     "Agencies with public evidence that they used, trialled or bought facial-recognition products. "
-    "Every point links to its evidence and the source record it came from."
+    "Click a point to open its agency: its evidence and the source records it came from."
 )
 
 if ui.guard_database():
     options = queries.filter_options()
+    # Every state and territory in the registry, evidence or not: that a state has none is itself worth seeing.
+    registry = queries.registry_states()
+    state_names = dict(zip(registry["state"], registry["state_name"]))
     years = [int(y) for y in options.get("year", [])]
-    ui.seed_state("f_state", [s for s in ui.param_list("state") if s in options.get("state", [])])
+    ui.seed_state("f_state", [s for s in ui.param_list("state") if s in state_names])
     ui.seed_state("f_vendor", [v for v in ui.param_list("vendor") if v in options.get("vendor", [])])
     ui.seed_state("f_status", [s for s in ui.param_list("status") if s in options["status"]])
     ui.seed_state("f_kind", [k for k in ui.param_list("kind") if k in options.get("kind", [])])
@@ -28,7 +53,13 @@ if ui.guard_database():
         ui.seed_state("f_years", (start, end))  # out-of-range or inverted years fall back to the full range
 
     with st.container(horizontal=True):
-        st.multiselect("State", options.get("state", []), key="f_state", placeholder="All states")
+        st.multiselect(
+            "State",
+            list(state_names),
+            key="f_state",
+            placeholder="All states",
+            format_func=lambda code: f"{state_names.get(code) or code} ({code})",
+        )
         st.multiselect("Vendor", options.get("vendor", []), key="f_vendor", placeholder="All vendors")
         st.multiselect("Status", options["status"], key="f_status", placeholder="All statuses")
         st.multiselect("Agency type", options.get("kind", []), key="f_kind", placeholder="All types")
@@ -77,10 +108,9 @@ if ui.guard_database():
         )
 
     coverage = queries.coverage_counts(filters.states)
-    registry = sum(coverage.values())
     where = f" in {ui.md(', '.join(filters.states))}" if filters.states else ""
     st.caption(
-        f"Coverage of the {registry:,} registry agencies{where}: "
+        f"Coverage of the {sum(coverage.values()):,} registry agencies{where}: "
         f"{coverage.get('evidence found', 0):,} with evidence, "
         f"{sum(n for s, n in coverage.items() if s.startswith('asked')):,} asked through a records request "
         "with no evidence yet, "
@@ -95,13 +125,23 @@ if ui.guard_database():
 
     agencies = queries.map_agencies(filters)
     policies = queries.policies(filters.states)
-    figure = charts.agency_map(
-        agencies,
-        policies,
-        queries.researched_without_evidence(filters.states) if show_researched else None,
-        fit=bool(filters.states),
-    )
+    researched = queries.researched_without_evidence(filters.states) if show_researched else None
+    extent = queries.state_extent(filters.states) if filters.states else None
+    # Said above the map, which shows the state empty but framed.
+    without = [s for s in filters.states if s not in set(agencies["state"].dropna())]
+    if without:
+        named = ", ".join(state_names.get(s) or s for s in without)
+        narrowed_by = " matching these filters" if any(v for k, v in filters.params().items() if k != "states") else ""
+        st.info(
+            f"No documented evidence{narrowed_by} in {ui.md(named)} yet. No evidence is not absence: most "
+            "agencies have simply not been researched, and the coverage line above says how many were.",
+            icon=":material/info:",
+        )
+    figure = charts.agency_map(agencies, policies, researched, extent, county_outlines(filters.states))
     event = st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, on_select="rerun", selection_mode="points", key="map")
+    open_clicked_agency(event, agencies, researched)
+    if filters.states and extent is None:
+        st.caption("The map cannot be framed on this choice: the data holds no location for it.")
     unplotted = agencies[agencies["latitude"].isna()]
     if not unplotted.empty:
         st.caption(
@@ -113,19 +153,11 @@ if ui.guard_database():
         "Diamonds mark local and state policies (bans, moratoria, oversight ordinances)."
     )
 
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    chosen = [p.get("customdata", [None])[0] for p in points if p.get("customdata")]
-    for agency_id in chosen[:5]:
-        name = agencies.loc[agencies["agency_id"] == agency_id, "name"]
-        label = ui.md(name.iloc[0] if len(name) else agency_id)
-        st.page_link(
-            "app_pages/agency.py", label=f"Open evidence for {label}", query_params={"agency": agency_id}, icon="➡️"
-        )
-
     ui.status_legend()
     st.subheader(f"{len(agencies)} agencies")
     table = agencies.assign(
         link="/agency?agency=" + agencies["agency_id"],
+        state=ui.state_or_national(agencies),
         documented=[documented.when(d) for d in agencies["last_documented"]],
     )[
         [
