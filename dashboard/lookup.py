@@ -153,6 +153,10 @@ class Gazetteer:
     cities: dict[str, dict[str, str]]  # city key -> {state: name as written}
     counties: dict[str, dict[str, str]]  # county key -> {state: name as written}
     city_counties: dict[tuple[str, str], set[str]]  # (state, city key) -> county keys
+    by_state: dict[str, pd.DataFrame] = field(default_factory=dict)  # the agencies, state by state
+
+    def __post_init__(self) -> None:
+        self.by_state = dict(iter(self.agencies.groupby("state")))
 
 
 def gazetteer(run: Run) -> Gazetteer:
@@ -253,10 +257,9 @@ def _zip_place(gaz: Gazetteer, code: str) -> Place | None:
 # ------------------------------------------------------------------------------------------- agencies
 
 
-def _serving(gaz: Gazetteer, place: Place) -> pd.DataFrame:
+def _serving(gaz: Gazetteer, place: Place, ordered: bool = True) -> pd.DataFrame:
     """Every registry agency that serves a place, with `serves` saying at which level, best first."""
-    a = gaz.agencies
-    here = a[a["state"] == place.state]
+    here = gaz.by_state.get(place.state, gaz.agencies.iloc[0:0])
     state_wide = (here["kind"] == "State") & (
         (here["county_key"] == "") | here["has_evidence"] | here["county_key"].isin(place.counties)
     )
@@ -283,6 +286,8 @@ def _serving(gaz: Gazetteer, place: Place) -> pd.DataFrame:
         serves[county_level] = "county"
         serves[(here["city_key"] == city) & (here["kind"] != "State")] = "city"
     found = here.assign(serves=serves)[serves.notna()]
+    if not ordered:
+        return found
     return _ordered(found, SERVES_ORDER[place.level], places.key(place.city) if place.level == "zip" else place.key)
 
 
@@ -341,7 +346,7 @@ def records_requests(run: Run, agency_ids: list[str]) -> pd.DataFrame:
 
 
 def _choice(gaz: Gazetteer, place: Place) -> dict:
-    serving = _serving(gaz, place)
+    serving = _serving(gaz, place, ordered=False)
     return {
         "label": place.label,
         "state": place.state,

@@ -43,11 +43,17 @@ def _gazetteer(path: str, stamp: tuple[int, int]) -> lookup.Gazetteer:
     return lookup.gazetteer(query)
 
 
-def gazetteer() -> lookup.Gazetteer:
-    """Read once per database file: a rebuild (a new inode or time) is read afresh."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _answer(text: str, path: str, stamp: tuple[int, int]) -> lookup.Answer:
+    return lookup.lookup(text, query, _gazetteer(path, stamp))
+
+
+def answer_for(text: str) -> lookup.Answer:
+    """The lookup's answer, worked out once per text and database file (a rebuild, a new inode or time, is read
+    afresh): choosing another agency for the letter reruns the page, not the lookup."""
     connection()  # a missing or damaged file is told in a sentence here
     stat = db_path().stat()
-    return _gazetteer(str(db_path()), (stat.st_ino, stat.st_mtime_ns))
+    return _answer(text, str(db_path()), (stat.st_ino, stat.st_mtime_ns))
 
 
 def coverage_sentence(counts: dict) -> str:
@@ -206,7 +212,7 @@ if ui.guard_database():
         placeholder="e.g. 48226, Burlington, VT, Washington County OR, St. Louis, Texas, Detroit Police",
     ).strip()
     ui.set_params(q=text)
-    answer = lookup.lookup(text, query, gazetteer()) if text else None
+    answer = answer_for(text) if text else None
     if answer is None or answer.ambiguous or answer.agencies.empty:
         ui.set_params(agency=None)
     if answer is not None:
