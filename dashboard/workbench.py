@@ -169,8 +169,19 @@ def guess_column(columns: list[str], *words: str) -> str | None:
     return None
 
 
-# What the matcher adds to each row. A column of the file with one of these names keeps its values, renamed.
-MATCH_COLUMNS = ("file_row", "state_used", "status", "agency_id", "method", "score", "candidates")
+# What the matcher and the review add to each row. A column of the file with one of these names keeps its values,
+# renamed.
+MATCH_COLUMNS = (
+    "file_row",
+    "state_used",
+    "status",
+    "agency_id",
+    "agency_name",
+    "agency_state",
+    "method",
+    "score",
+    "candidates",
+)
 # A state written at the end of the name when the file has no state for the row: "Miami-Dade Police Department, FL".
 STATE_AT_END = re.compile(r"^(?P<name>.*\S)\s*,\s*(?P<state>[A-Za-z]{2})\s*$")
 
@@ -178,6 +189,16 @@ STATE_AT_END = re.compile(r"^(?P<name>.*\S)\s*,\s*(?P<state>[A-Za-z]{2})\s*$")
 def in_table(column: str) -> str:
     """What `match()` calls a column of the file (renamed only when it has the name of a column it adds)."""
     return f"{column} (in the file)" if column in MATCH_COLUMNS else column
+
+
+def state_code(state: str, known: dict[str, str]) -> str:
+    """The USPS code for a state cell written as a code or as the state's name ("Florida", "new york"); anything
+    else as written, in capitals (the matcher then finds nothing in it, rather than something elsewhere)."""
+    wanted = " ".join(state.split()).upper()
+    if wanted in known:
+        return wanted
+    by_name = {name.upper(): code for code, name in known.items() if name}
+    return by_name.get(wanted, wanted)
 
 
 def split_state(name: str, state: str | None, known: dict[str, str]) -> tuple[str, str | None]:
@@ -204,7 +225,8 @@ def match(
     names = frame[name_col].astype(str)
     states = frame[state_col].astype(str).str.strip().str.upper() if state_col else pd.Series([""] * len(frame))
     cities = frame[city_col].astype(str) if city_col else pd.Series([None] * len(frame))
-    asked = [split_state(n, s or None, state_names) for n, s in zip(names, states)]
+    codes = {s: state_code(s, state_names) for s in set(states) if s}  # once per distinct cell, not per row
+    asked = [split_state(n, codes.get(s), state_names) for n, s in zip(names, states)]
     # A name longer than any agency's is no name, and comparing it costs in proportion to its length (about
     # 50 ms for 10,000 characters): it stays unmatched without being compared.
     results = iter(
@@ -325,12 +347,10 @@ def reviewed(matched: pd.DataFrame, decisions: dict, agencies: dict) -> pd.DataF
     waiting = status == TO_REVIEW
     out = matched.drop(columns=["candidates", "score"])
     out["status"], out["agency_id"], out["method"] = status, ids, methods
-    chosen = ids.dropna().unique()
-    out.insert(out.columns.get_loc("agency_id") + 1, "agency_name", ids.map({i: _name(agencies, i) for i in chosen}))
-    out.insert(
-        out.columns.get_loc("agency_name") + 1, "agency_state", ids.map({i: _state(agencies, i) for i in chosen})
-    )
-    out["agency_name"], out["agency_state"] = out["agency_name"].fillna(""), out["agency_state"].fillna("")
+    chosen = {i: (_name(agencies, i), _state(agencies, i)) for i in ids.dropna().unique()}
+    named = [chosen.get(i, ("", "")) for i in ids]
+    out.insert(out.columns.get_loc("agency_id") + 1, "agency_name", [name for name, _ in named])
+    out.insert(out.columns.get_loc("agency_name") + 1, "agency_state", [state for _, state in named])
     out["candidates"] = ""
     # The matcher's own labels, "Name (ID, ST)"; a spelling match's one agency written the same way.
     out.loc[waiting, "candidates"] = [
@@ -361,8 +381,8 @@ def counts(table: pd.DataFrame) -> dict[str, int]:
 
 
 def claims_by_row(table: pd.DataFrame, name_col: str, claims: pd.DataFrame, today=None) -> pd.DataFrame:
-    """For every matched row, its agency's claims (vendor, product, status, contested, when last documented);
-    a matched agency with no claim shows once, saying so."""
+    """For every matched row, its agency's claims (product, status, when last documented, contested, evidence
+    rows, a source); a matched agency with no claim shows once, saying so."""
     columns = ["file_row", in_table(name_col), "agency_id", "agency_name", "agency_state"]
     rows = table.loc[table["status"] == MATCHED, columns].rename(columns={in_table(name_col): "name in the file"})
     out = rows.merge(claims, on="agency_id", how="left")
@@ -370,6 +390,7 @@ def claims_by_row(table: pd.DataFrame, name_col: str, claims: pd.DataFrame, toda
     out["last documented"] = [
         documented.when(d, today) if has else "" for d, has in zip(out["last_documented"], out["product"].notna())
     ]
+    out["product"] = out["product"].fillna("")
     # The product's label names its vendor ("DataWorks Plus (product not named)"): the vendor is not repeated.
     return out[
         [
@@ -377,15 +398,32 @@ def claims_by_row(table: pd.DataFrame, name_col: str, claims: pd.DataFrame, toda
             "name in the file",
             "agency_name",
             "agency_state",
-            "agency_id",
             "product",
             "status",
             "last documented",
             "contested",
             "evidence_count",
+            "agency_id",
             "a_source",
         ]
     ]
+
+
+def in_reading_order(table: pd.DataFrame, name_col: str) -> pd.DataFrame:
+    """The export with what a reader looks for first: the row, its name, its status and agency, then how it was
+    found, then the file's other columns."""
+    first = [
+        "file_row",
+        in_table(name_col),
+        "status",
+        "agency_name",
+        "agency_id",
+        "agency_state",
+        "method",
+        "state_used",
+        "candidates",
+    ]
+    return table[first + [c for c in table.columns if c not in first]]
 
 
 def dated_statuses(claims: pd.DataFrame, today=None) -> dict[str, str]:

@@ -224,9 +224,13 @@ def test_a_file_column_named_like_a_match_column_keeps_its_values(built_db):
         matcher, state_names = from_database(con)
     finally:
         con.close()
-    frame = pd.DataFrame({"Agency": ["Detroit Police Department"], "State": ["MI"], "status": ["paid account"]})
+    frame = pd.DataFrame(
+        {"Agency": ["Detroit Police Department"], "State": ["MI"], "status": ["paid"], "agency_name": ["DPD"]}
+    )
     matched = workbench.match(frame, matcher, state_names, "Agency", "State")
-    assert matched.loc[0, "status (in the file)"] == "paid account" and matched.loc[0, "status"] == "matched"
+    assert matched.loc[0, "status (in the file)"] == "paid" and matched.loc[0, "status"] == "matched"
+    table = workbench.reviewed(matched, {}, matcher.agencies)
+    assert table.loc[0, ["agency_name (in the file)", "agency_name"]].tolist() == ["DPD", "Detroit Police Department"]
 
 
 def test_each_matched_row_shows_its_agencys_claims_with_their_last_documented_date():
@@ -260,3 +264,18 @@ def test_each_matched_row_shows_its_agencys_claims_with_their_last_documented_da
     assert workbench.dated_statuses(claims, today=dt.date(2021, 1, 1)) == {
         "NY0303000": "IDEMIA (product not named): used, last documented 2020"
     }
+
+
+@pytest.mark.parametrize(
+    "cell, code", [("FL", "FL"), ("Florida", "FL"), ("new  york", "NY"), ("Floride", "FLORIDE"), ("ny", "NY")]
+)
+def test_a_state_written_as_its_name_is_read_as_its_code(cell, code):
+    assert workbench.state_code(cell, {"FL": "Florida", "NY": "New York"}) == code
+
+
+def test_the_export_reads_row_name_status_agency_first(built_db):
+    matched, matcher = matched_leak(built_db)
+    table = workbench.in_reading_order(workbench.reviewed(matched, {}, matcher.agencies), "Agency")
+    assert list(table.columns[:5]) == ["file_row", "Agency", "status", "agency_name", "agency_id"]
+    assert set(table.columns) >= {"Contact email", "Officer", "searches", "Notes", "candidates"}
+    assert len(table) == len(matched)

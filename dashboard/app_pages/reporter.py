@@ -133,7 +133,24 @@ def compare(table: pd.DataFrame, name_col: str) -> None:
         )
         rows = workbench.claims_by_row(table, name_col, claims)
         rows["a_source"] = ui.http_only(rows["a_source"])
-        st.dataframe(rows, hide_index=True, column_config={"a_source": st.column_config.LinkColumn("a source")})
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_config={
+                # Widths in pixels, so that the status and its date fit beside the names on a laptop screen.
+                "file_row": st.column_config.NumberColumn("row", width=45),
+                "name in the file": st.column_config.TextColumn("name in the file", width=200),
+                "agency_name": st.column_config.TextColumn("agency", width=200),
+                "agency_state": st.column_config.TextColumn("state", width=45),
+                "product": st.column_config.TextColumn("product", width=220),
+                "status": st.column_config.TextColumn("status", width=125),
+                "last documented": st.column_config.TextColumn("last documented", width=185),
+                "contested": st.column_config.CheckboxColumn("contested", width=75),
+                "evidence_count": st.column_config.NumberColumn("evidence rows", width=90),
+                "agency_id": st.column_config.TextColumn("agency id", width=100),
+                "a_source": st.column_config.LinkColumn("a source"),
+            },
+        )
     with tabs[1]:
         rows = record[~record["procured"]]
         st.caption(
@@ -164,7 +181,8 @@ def compare(table: pd.DataFrame, name_col: str) -> None:
             "Every row of the file with its status: matched (by a rule that names one agency, or by you), to "
             "review, rejected (by you) or no match, and the agency's id and name."
         )
-        st.dataframe(table, hide_index=True)
+        table = workbench.in_reading_order(table, name_col)
+        st.dataframe(table, hide_index=True, column_config={"file_row": st.column_config.NumberColumn("row")})
         counted = workbench.counts(table)
         st.caption(
             f"The download holds {len(table):,} rows: " + ", ".join(f"{n:,} {s}" for s, n in counted.items()) + "."
