@@ -290,3 +290,10 @@ def test_words_people_add_to_a_city_name(ask, db):
     states = {s for (s,) in rows(db, "SELECT state FROM views.places WHERE kind = 'place' AND name = 'Kansas City'")}
     assert kansas.ambiguous and {c["state"] for c in kansas.choices} == states == {"KS", "MO"}
     assert ask("").known is False and ask("").sentence.startswith("Nothing was typed")
+
+
+def test_the_command_is_listed_with_its_help():
+    listed = subprocess.run([sys.executable, "-m", "ingest", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert "lookup" in listed.stdout and "the Place page's answer" in " ".join(listed.stdout.split())
+    own = subprocess.run([sys.executable, "-m", "ingest", "lookup", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert own.returncode == 0 and "--format" in own.stdout and "Burlington, VT" in own.stdout

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, require_browser, streamlit
 
 WAIT = 60_000
 
@@ -159,6 +159,8 @@ def test_a_zip_code_a_state_and_an_agency_name(place, db):
 @pytest.mark.browser
 def test_a_shared_link_reopens_the_answer_and_miami_is_florida(browser, server, db):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     try:
         page.goto(f"{server}/place?q=Miami")
         page.get_by_text("agencies that serve Miami, FL").first.wait_for(timeout=WAIT)
@@ -168,5 +170,7 @@ def test_a_shared_link_reopens_the_answer_and_miami_is_florida(browser, server, 
         others = one(db, "SELECT count(DISTINCT state) FROM views.places WHERE kind = 'place' AND name = 'Miami'") - 1
         page.get_by_text(f"Other places called Miami ({others})").first.wait_for(timeout=WAIT)
         assert page.locator(".stException").count() == 0
+        elsewhere = {urlsplit(u).hostname for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
+        assert elsewhere <= LOCAL_HOSTS, f"the page called other hosts: {elsewhere - LOCAL_HOSTS}"
     finally:
         page.close()
