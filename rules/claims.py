@@ -11,6 +11,7 @@ vendor NEC": the NEC claim is a plan).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -158,8 +159,16 @@ def sentences(text: str) -> list[str]:
 
 
 def mentions(sentence: str, names: list[str]) -> bool:
-    low = sentence.lower()
-    return any(n and re.search(r"\b" + re.escape(n.lower()) + r"\b", low) for n in names)
+    pattern = _any_of(tuple(names))
+    return pattern is not None and pattern.search(sentence.lower()) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _any_of(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a list of names in lower case (read against lower-cased text: faster than re.I), whole
+    words: a build asks about the same few lists a million times (each vendor's names, and every other vendor's)."""
+    words = sorted({n.lower() for n in names if n}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") if words else None
 
 
 def in_scope(summary: str, vendor_names: list[str], other_vendor_names: list[str]) -> list[str]:
@@ -209,29 +218,40 @@ def kind_from_summary(summary: str | None, vendor_names: list[str], other_vendor
 ABOUT_FACES = re.compile(r"\b(face|facial)[ -](recognition|analysis|search|identification)\b", re.I)
 
 
-def _first(sentence: str, names: list[str]) -> int | None:
-    """Where a sentence first names a company, written as companies are: case as given, whole words ("Aware" the
-    company, not "aware"); None if it does not."""
-    found = [
-        m.start() for n in names if n for m in [re.search(r"(?<![\w.])" + re.escape(n) + r"(?!\w)", sentence)] if m
-    ]
-    return min(found, default=None)
+class VendorNames:
+    """Every catalog vendor's names as one pattern, built once per build: a summary is read in one pass per sentence.
+    Names are matched as companies are written: case as given, whole words ("Aware" the company, not "aware"),
+    the longest name first ("NEC Corporation" before "NEC")."""
+
+    def __init__(self, names: dict[str, list[str]]):
+        self.vendor_of = {}
+        for vendor_id, vendor_names in names.items():
+            for name in vendor_names:
+                if name:
+                    self.vendor_of.setdefault(name, vendor_id)
+        alternatives = "|".join(re.escape(n) for n in sorted(self.vendor_of, key=len, reverse=True))
+        self.pattern = re.compile(r"(?<![\w.])(?:" + alternatives + r")(?!\w)") if alternatives else None
+
+    def named_in(self, sentence: str) -> list[str]:
+        """The vendors a sentence names, in order of mention."""
+        if self.pattern is None:
+            return []
+        return list(dict.fromkeys(self.vendor_of[m.group(0)] for m in self.pattern.finditer(sentence)))
 
 
-def summary_vendors(summary: str | None, field_vendors: list[str], names: dict[str, list[str]]) -> list[str]:
+def summary_vendors(summary: str | None, field_vendors: list[str], names: VendorNames) -> list[str]:
     """The vendors a summary names that its Vendor field does not, in order of first mention, each of which gets
     a claim of its own read from the sentences that name it ("It also subscribed to Clearview AI's face
     recognition system in 2019, but then ceased using the software": a Clearview claim, ended).
 
     A vendor counts when it is named in a sentence about face recognition, or beside a vendor of the Vendor field
     ("The JNET uses Cognitec, NEC, and MorphoTrust algorithms")."""
-    found: dict[str, tuple[int, int]] = {}
-    field_names = [n for v in field_vendors for n in names.get(v, [])]
-    for number, sentence in enumerate(sentences(summary or "")):
-        if not (ABOUT_FACES.search(sentence) or _first(sentence, field_names) is not None):
+    if not set(names.named_in(summary or "")) - set(field_vendors):  # most summaries: read once, no sentences
+        return []
+    found: list[str] = []
+    for sentence in sentences(summary or ""):
+        named = names.named_in(sentence)
+        if not named or not (ABOUT_FACES.search(sentence) or set(named) & set(field_vendors)):
             continue
-        for vendor_id, vendor_names in names.items():
-            at = _first(sentence, vendor_names)
-            if vendor_id not in field_vendors and vendor_id not in found and at is not None:
-                found[vendor_id] = (number, at)
-    return sorted(found, key=found.get)
+        found += [v for v in named if v not in field_vendors and v not in found]
+    return found

@@ -9,7 +9,7 @@ from tests.apptest import page, text_of
 
 HARRIS = "TX1010000"  # Atlas current excerpt: Vendor IDEMIA, summary "purchased ... from Imagis Technologies, Inc."
 RALEIGH = "NC0920100"  # Vendor DataWorks Plus; summary: "It also subscribed to Clearview AI's ... then ceased"
-NAMES = {
+NAME_LISTS = {
     "clearview_ai": ["Clearview AI", "Clearview"],
     "dataworks_plus": ["DataWorks Plus", "Dataworks", "DataWorks"],
     "nec": ["NEC Corporation", "NEC"],
@@ -19,6 +19,7 @@ NAMES = {
     "aware": ["Aware"],
     "imagis": ["Imagis Technologies", "Imagis Technologies, Inc."],
 }
+NAMES = claims.VendorNames(NAME_LISTS)
 
 
 def test_a_second_vendor_with_its_own_verb_is_found_in_order_of_mention():
@@ -43,13 +44,15 @@ def test_a_vendor_named_outside_face_recognition_or_as_a_plain_word_is_not_a_cla
     assert claims.summary_vendors(lpr, ["clearview_ai"], NAMES) == []
     aware = "Officers were aware that the department had used face recognition before."
     assert claims.summary_vendors(aware, [], NAMES) == []
+    # The longest name wins: "NEC Corporation" is NEC once, and "Clearview AI" is not also "Clearview".
+    assert NAMES.named_in("NEC Corporation and Clearview AI face recognition") == ["nec", "clearview_ai"]
 
 
 def test_the_vendor_field_the_text_contradicts_is_listed_and_says_why():
     harris = "The Harris County Sheriff's Office purchased a facial recognition system in 2002 from Imagis Technologies, Inc."
-    others = [n for v, ns in NAMES.items() if v != "idemia" for n in ns]
-    assert claims.kind_from_summary(harris, NAMES["idemia"], others) == ("listed", claims.OTHER_WORD)
-    kind, why = claims.kind_from_summary(harris, NAMES["imagis"], [n for n in others if "Imagis" not in n])
+    others = [n for v, ns in NAME_LISTS.items() if v != "idemia" for n in ns]
+    assert claims.kind_from_summary(harris, NAME_LISTS["idemia"], others) == ("listed", claims.OTHER_WORD)
+    kind, why = claims.kind_from_summary(harris, NAME_LISTS["imagis"], [n for n in others if "Imagis" not in n])
     assert kind == "procured" and "purchased" in why
 
 

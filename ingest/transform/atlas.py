@@ -371,6 +371,7 @@ def named(con: duckdb.DuckDBPyConnection) -> pa.Table:
     field and summary, the catalog vendors the summary names and the field does not (rules/claims.py
     summary_vendors), in order of mention: "the product is the one the text names"."""
     names = _vendor_names(con)
+    every_name = claims.VendorNames(names)
     field_of = {}
     for field, vendor_id in con.execute("SELECT vendor, vendor_id FROM atlas_vendors ORDER BY vendor, pos").fetchall():
         field_of.setdefault(field, []).append(vendor_id)
@@ -379,7 +380,7 @@ def named(con: duckdb.DuckDBPyConnection) -> pa.Table:
         "SELECT DISTINCT vendor, summary FROM atlas_rows WHERE valid AND summary IS NOT NULL"
     ).fetchall()
     for field, summary in pairs:
-        found = claims.summary_vendors(summary, field_of.get(field, []), names)
+        found = claims.summary_vendors(summary, field_of.get(field, []), every_name)
         for pos, vendor_id in enumerate(found, start=SUMMARY_POSITIONS):
             for column, value in zip(out, (field, summary, pos, names[vendor_id][0], vendor_id)):
                 out[column].append(value)
