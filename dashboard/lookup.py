@@ -64,6 +64,7 @@ SERVES_ORDER = {  # which agencies of a place come first, for each kind of place
     "state": ("state", "county", "city"),
     "agency": ("city", "county", "state"),
 }
+POSTAL_TOWN_ZIPS = 3  # a post-office town with fewer ZIP codes is a neighbourhood, not a place people look up
 MAX_AGENCIES = 500  # an agency-name search over every state: "police" alone matches thousands
 
 
@@ -127,21 +128,22 @@ def _json_row(row: dict) -> dict:
 
 
 @functools.cache
-def _zip_names() -> tuple[Counter, Counter, dict]:
-    """From the bundled `zipcodes` package: ZIP codes per (state, city key) and per (state, county key), and
-    the counties each city's ZIP codes lie in."""
+def _zip_names() -> tuple[Counter, Counter, dict, dict]:
+    """From the bundled `zipcodes` package: ZIP codes per (state, city key) and per (state, county key), the
+    counties each city's ZIP codes lie in, and each postal city's name as written."""
     import zipcodes
 
-    by_city, by_county, counties = Counter(), Counter(), defaultdict(set)
+    by_city, by_county, counties, written = Counter(), Counter(), defaultdict(set), {}
     for z in zipcodes.list_all():
         if z["zip_code_type"] != "STANDARD":
             continue
         city, county = places.key(z["city"]), places.county_key(z["county"])
         by_city[z["state"], city] += 1
+        written.setdefault((z["state"], city), z["city"])
         if county:
             by_county[z["state"], county] += 1
             counties[z["state"], city].add(county)
-    return by_city, by_county, counties
+    return by_city, by_county, counties, written
 
 
 @dataclass
@@ -193,7 +195,11 @@ def gazetteer(run: Run) -> Gazetteer:
             written = name.title() if name.isupper() else name
             counties[ck].setdefault(state, written if places.names_a_county(written) else f"{written} County")
 
-    _, _, zip_counties = _zip_names()
+    by_zip_city, _, zip_counties, postal = _zip_names()
+    # Towns the post office names and the Census does not (Brooklyn, Flushing), when big enough to matter
+    for (state, ck), name in postal.items():
+        if by_zip_city[state, ck] >= POSTAL_TOWN_ZIPS and state in states:
+            cities[ck].setdefault(state, name)
     city_counties = {k: set(v) for k, v in zip_counties.items()}
     located = agencies[(agencies["city_key"] != "") & (agencies["county_key"] != "")]
     for state, ck, county in located[["state", "city_key", "county_key"]].itertuples(index=False):
@@ -206,7 +212,7 @@ def gazetteer(run: Run) -> Gazetteer:
 
 def _city(gaz: Gazetteer, name: str, state: str) -> Place:
     ck = places.key(name)
-    by_city, _, _ = _zip_names()
+    by_city, *_ = _zip_names()
     return Place(
         "city",
         name,
@@ -218,7 +224,7 @@ def _city(gaz: Gazetteer, name: str, state: str) -> Place:
 
 
 def _county(name: str, state: str) -> Place:
-    _, by_county, _ = _zip_names()
+    _, by_county, *_ = _zip_names()
     return Place("county", name, state, f"{name}, {state}", (), by_county[state, places.county_key(name)])
 
 

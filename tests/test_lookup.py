@@ -297,3 +297,20 @@ def test_the_command_is_listed_with_its_help():
     assert "lookup" in listed.stdout and "the Place page's answer" in " ".join(listed.stdout.split())
     own = subprocess.run([sys.executable, "-m", "ingest", "lookup", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert own.returncode == 0 and "--format" in own.stdout and "Burlington, VT" in own.stdout
+
+
+def test_a_post_office_town_the_census_does_not_name_is_a_place(ask, db):
+    import zipcodes
+
+    census = rows(db, "SELECT state FROM views.places WHERE kind = 'place' AND name = 'Brooklyn' AND state = 'NY'")
+    postal = [z for z in zipcodes.filter_by(city="Brooklyn", state="NY") if z["zip_code_type"] == "STANDARD"]
+    assert not census and len(postal) >= 3
+    answer = ask("Brooklyn")
+    assert answer.places[0].label == "Brooklyn, NY" and answer.places[0].counties == ("kings",)
+    # its county's own agencies (here a college with no city of its own), never another town's police
+    county = rows(
+        db,
+        "SELECT agency_id FROM views.agencies WHERE state = 'NY' AND upper(county) LIKE 'KINGS%' "
+        "AND city IS NULL AND agency_kind NOT IN ('Municipal', 'State')",
+    )
+    assert county and {a for (a,) in county} <= set(answer.agencies[answer.agencies["serves"] == "county"]["agency_id"])
