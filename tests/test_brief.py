@@ -158,3 +158,5 @@ def test_lists_read_as_english():
         agency_list(["C Police Department", "A Police Department", "B Police Department", "Sheriff's Office"])
         == "Sheriff's Office; the police departments of A, B and C"
     )
+    sheriffs = [f"{c} County Sheriff's Office" for c in ("Polk", "Bay", "Lee")]
+    assert agency_list(sheriffs) == "the county sheriff's offices of Bay, Lee and Polk"

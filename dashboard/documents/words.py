@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-POLICE = " Police Department"
-FACTOR_FROM = 3  # this many police departments read better as "the police departments of A, B and C"
+# Suffixes many agency names share, and how a list of them reads once the suffix is said once.
+FACTORED = (
+    (" County Sheriff's Office", "the county sheriff's offices of"),
+    (" Police Department", "the police departments of"),
+)
+FACTOR_FROM = 3  # this many such names read better as "the police departments of A, B and C"
 
 
 def join_words(items) -> str:
@@ -16,13 +20,15 @@ def join_words(items) -> str:
 
 def agency_list(names) -> str:
     """Agency names as one readable list: many '<Town> Police Department' become 'the police departments of
-    <Town>, <Town> and <Town>' after the other agencies, so that a county's list is a sentence, not a page."""
-    names = sorted(set(names))
-    police = [n[: -len(POLICE)] for n in names if n.endswith(POLICE) and len(n) > len(POLICE)]
-    if len(police) < FACTOR_FROM:
-        return join_words(names)
-    others = [n for n in names if not (n.endswith(POLICE) and len(n) > len(POLICE))]
-    return "; ".join([*others, f"the police departments of {join_words(police)}"])
+    <Town>, <Town> and <Town>' (and sheriff's offices likewise) after the other agencies, so that a county's list
+    is a sentence, not a page."""
+    rest, groups = sorted(set(names)), []
+    for suffix, phrase in FACTORED:
+        places = [n[: -len(suffix)] for n in rest if n.endswith(suffix) and len(n) > len(suffix)]
+        if len(places) >= FACTOR_FROM:
+            groups.append(f"{phrase} {join_words(places)}")
+            rest = [n for n in rest if not (n.endswith(suffix) and len(n) > len(suffix))]
+    return "; ".join(groups) if not rest else "; ".join([join_words(rest) if not groups else "; ".join(rest), *groups])
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
