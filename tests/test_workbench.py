@@ -279,3 +279,24 @@ def test_the_export_reads_row_name_status_agency_first(built_db):
     assert list(table.columns[:5]) == ["file_row", "Agency", "status", "agency_name", "agency_id"]
     assert set(table.columns) >= {"Contact email", "Officer", "searches", "Notes", "candidates"}
     assert len(table) == len(matched)
+
+
+def test_decisions_on_another_page_of_the_review_are_kept():
+    # 30 rows that fit several agencies: the review shows them 25 at a time, and a decision made on the second
+    # page still counts (and still shows) after the reviewer goes back to the first.
+    rows = "".join(f"Springfield Police Department,,{n}\n" for n in range(30))
+    at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
+    at.switch_page("app_pages/reporter.py")
+    at.run()
+    at.file_uploader[0].set_value(("many.csv", f"Agency,State,n\n{rows}".encode(), "text/csv")).run()
+    assert not at.exception
+    assert len(review_boxes(at)) == 25 and [m.value for m in at.metric] == ["0", "30", "0", "0"]
+    page = f"review_page_{at.session_state['leak_read'][1].sha256}"
+    at.selectbox(key=page).set_value(25).run()
+    assert review_boxes(at)[0].label.startswith(ui.md("Row 27:"))
+    review_boxes(at)[0].set_value("IL0840200").run()
+    at.selectbox(key=page).set_value(0).run()
+    assert [m.value for m in at.metric] == ["1", "29", "0", "0"]
+    at.selectbox(key=page).set_value(25).run()
+    assert review_boxes(at)[0].value == "IL0840200"
+    assert [m.value for m in at.metric] == ["1", "29", "0", "0"]

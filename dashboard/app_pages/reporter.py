@@ -64,12 +64,12 @@ def review_queue(upload, matched: pd.DataFrame, agencies: dict, name_col: str) -
             "those with the most evidence come first) or “None of these”. Decisions are kept for this file while "
             "the page is open."
         )
-        if len(queue) > REVIEW_PAGE:
-            starts = range(0, len(queue), REVIEW_PAGE)
+        total = len(queue)
+        if total > REVIEW_PAGE:
             first = st.selectbox(
                 "Rows to review",
-                starts,
-                format_func=lambda i: f"{i + 1:,}–{min(i + REVIEW_PAGE, len(queue)):,} of {len(queue):,}",
+                range(0, total, REVIEW_PAGE),
+                format_func=lambda i: f"{i + 1:,}–{min(i + REVIEW_PAGE, total):,} of {total:,}",
                 key=f"review_page_{upload.sha256}",
             )
             queue = queue.iloc[first : first + REVIEW_PAGE]
@@ -115,7 +115,8 @@ def compare(table: pd.DataFrame, name_col: str) -> None:
     record = queries.record_for_agencies(ids)
     claims = queries.claims_for_agencies(ids)
     record["a_source"] = ui.http_only(record["a_source"])
-    record["statuses"] = record["agency_id"].map(workbench.dated_statuses(claims)).fillna("no claim on record")
+    dated = workbench.dated_statuses(claims)
+    record["statuses"] = [dated.get(i, "no claim on record") for i in record["agency_id"]]
     st.subheader("Where the leak meets the public record")
     tabs = st.tabs(
         [
