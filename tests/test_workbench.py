@@ -300,3 +300,16 @@ def test_decisions_on_another_page_of_the_review_are_kept():
     at.selectbox(key=page).set_value(25).run()
     assert review_boxes(at)[0].value == "IL0840200"
     assert [m.value for m in at.metric] == ["1", "29", "0", "0"]
+
+
+def test_a_review_label_shows_the_files_text_as_text():
+    # Markup around a name does not stop it matching, so the file's own text reaches the question: shown as typed.
+    name = "**Springfield Police Department** ![](#)"
+    at = AppTest.from_file("../dashboard/app.py", default_timeout=60)
+    at.switch_page("app_pages/reporter.py")
+    at.run()
+    at.file_uploader[0].set_value(("marked.csv", f'Agency\n"{name}"\n'.encode(), "text/csv")).run()
+    assert not at.exception
+    (box,) = review_boxes(at)
+    assert box.label == ui.md(f"Row 2: “{name}”, no state in the file")
+    assert "\\*\\*Springfield" in box.label and "\\!\\[\\]" in box.label
