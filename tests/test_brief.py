@@ -160,3 +160,17 @@ def test_lists_read_as_english():
     )
     sheriffs = [f"{c} County Sheriff's Office" for c in ("Polk", "Bay", "Lee")]
     assert agency_list(sheriffs) == "the county sheriff's offices of Bay, Lee and Polk"
+
+
+def test_the_brief_page_finds_a_place_typed_in_any_state_and_shows_typed_text_as_text():
+    from tests.apptest import no_exception, open_page, text_of
+
+    at = open_page("app_pages/brief.py")
+    at.text_input(key="brief_find").set_value("Miami-Dade").run()
+    no_exception(at)
+    assert "Facial recognition in Miami-Dade County, FL: the public record" in text_of(at)
+    assert dict(at.query_params) == {"state": "FL", "level": "county", "name": "Miami-Dade County"}
+    at.text_input(key="brief_find").set_value("[x](javascript:alert(1)) *Miami*").run()
+    no_exception(at)
+    labels = [s.label for s in at.selectbox] + [str(i.value) for i in at.info]
+    assert not any("[x](javascript" in label for label in labels)

@@ -34,7 +34,7 @@ def typed_place() -> Place | None:
         return None
     places = {Place(r.level, r.state if r.level == "state" else r.name, r.state): describe(r) for r in found}
     # Labels looked up in a dict: Streamlit keeps format_func for the session, and a lambda here keeps the page's tables.
-    return st.selectbox(f"Places matching “{typed.strip()}”", list(places), format_func=places.get)
+    return st.selectbox(f"Places matching “{ui.md(typed.strip())}”", list(places), format_func=places.get)
 
 
 def picked_place() -> Place:

@@ -106,6 +106,10 @@ def _short(text, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _day(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
 def _money(value) -> str:
     return f"${value:,.0f}"
 
@@ -475,7 +479,7 @@ def brief_markdown(brief: Brief) -> str:
     http(s)."""
     from dashboard.ui import link, md  # the page's one escaping helper; the PDF below needs no Streamlit
 
-    parts = [f"## {md(brief.title)}", f"Generated {brief.generated:%B %d, %Y} from the Who's Watching database."]
+    parts = [f"## {md(brief.title)}", f"Generated {_day(brief.generated)} from the Who's Watching database."]
     for title, lines in brief.sections:
         parts += ["", f"### {md(title)}", ""]
         parts += _items(title, lines, md)
@@ -490,7 +494,7 @@ def brief_pdf(brief: Brief, map_png: bytes | None = None, vector_map: tuple[dict
     doc = Document(brief.title, footer=f"Who's Watching · {brief.jurisdiction} · {brief.generated:%Y-%m-%d}")
     doc.heading(brief.title, 14)
     doc.paragraph(
-        f"Generated {brief.generated:%B %d, %Y}. Every line cites its sources by number; "
+        f"Generated {_day(brief.generated)}. Every line cites its sources by number; "
         "the numbers are listed at the end.",
         size=8.5,
     )
