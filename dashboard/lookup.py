@@ -47,12 +47,12 @@ AGENCY_FIELDS = (
     "ori",
     "name",
     "state",
+    "status",
+    "last_documented",
     "kind",
     "city",
     "county",
     "serves",
-    "status",
-    "last_documented",
     "products",
     "evidence_count",
     "research_status",
@@ -96,13 +96,13 @@ class Answer:
 
     def as_json(self) -> dict:
         """The answer as `ingest lookup --format json` prints it."""
-        return {
+        return {  # the documented keys first, then the page's sentence and the laws that reach the place
             "query": self.query,
             "ambiguous": self.ambiguous,
-            "sentence": self.sentence,
             "choices": self.choices,
             "places": [{"label": p.label, "level": p.level, "name": p.name, "state": p.state} for p in self.places],
             "agencies": [_json_row(row) for row in self.agencies.to_dict("records")],
+            "sentence": self.sentence,
             "policies": [
                 {k: _json_value(row[k]) for k in ("jurisdiction", "stance", "date_text", "source_url", "caveat")}
                 for row in self.policies.to_dict("records")

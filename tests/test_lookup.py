@@ -247,12 +247,11 @@ def test_command_prints_the_documented_json(built_db, ask):
     result = ingest("Burlington, VT", "--format", "json", db=built_db)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert list(answer)[:5] == ["query", "ambiguous", "sentence", "choices", "places"]
-    assert {"query", "ambiguous", "choices", "places", "agencies"} <= set(answer)
+    assert list(answer)[:5] == ["query", "ambiguous", "choices", "places", "agencies"]
     assert answer["query"] == "Burlington, VT" and answer["ambiguous"] is False
     assert answer["choices"][0]["label"] == "Burlington, VT" and answer["choices"][0]["state"] == "VT"
     assert list(answer["agencies"][0]) == list(lookup.AGENCY_FIELDS)
-    assert {"agency_id", "ori", "name", "state", "status", "last_documented"} <= set(answer["agencies"][0])
+    assert list(answer["agencies"][0])[:6] == ["agency_id", "ori", "name", "state", "status", "last_documented"]
     # the page's answer, in the page's order
     assert answer == json.loads(json.dumps(ask("Burlington, VT").as_json(), default=str))
     plain = json.loads(ingest("Burlington VT", "--format", "json", db=built_db).stdout)

@@ -116,7 +116,7 @@ def show_agencies(agencies: pd.DataFrame) -> None:
         "Sort by any column by clicking its heading. “Serves the place as”: its city's own agency, its "
         "county's (a sheriff, a county police, a college) or a statewide one."
     )
-    ui.downloads(agencies[[c for c in lookup.AGENCY_FIELDS]], "agencies", key="place_dl")
+    ui.downloads(agencies[list(lookup.AGENCY_FIELDS)], "agencies", key="place_dl")
 
 
 def show_requests(agency_ids: list[str]) -> None:
