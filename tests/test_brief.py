@@ -174,3 +174,12 @@ def test_the_brief_page_finds_a_place_typed_in_any_state_and_shows_typed_text_as
     no_exception(at)
     labels = [s.label for s in at.selectbox] + [str(i.value) for i in at.info]
     assert not any("[x](javascript" in label for label in labels)
+
+
+def test_a_place_with_no_evidence_still_cites_every_line_and_asks():
+    brief = brief_for(Place("city", "Springfield", "CO"), TODAY)
+    assert brief.lines() and all(line.cites for line in brief.lines())
+    summary = " ".join(line.text for line in section(brief, "Summary"))
+    assert "of the 1 agency in our registry here" in summary and "1 was researched" in summary
+    asked = section(brief, QUESTIONS)
+    assert len(asked) == 1 and asked[0].text.startswith("Has any agency here used") and "?" in asked[0].text

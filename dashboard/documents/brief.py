@@ -158,23 +158,39 @@ def summary_lines(brief, jurisdiction, evidence, coverage, coverage_sources, sha
             f"{plural(agencies, 'agency', 'agencies')} in {jurisdiction} {'has' if agencies == 1 else 'have'} public "
             f"evidence of facial-recognition use ({plural(len(evidence), 'evidence row')}). Absence from this list "
             "means no evidence was found, not that no agency uses it.",
-            _cites(brief, evidence),
+            _cites(brief, evidence) or [_atlas_cite(brief)],
         )
     ]
     if coverage:
         asked = sum(n for status, n in coverage.items() if status.startswith("asked"))
+        found = coverage.get("evidence found", 0)
+        nothing = coverage.get("researched, no face-recognition evidence found", 0)
+        unresearched = coverage.get("not researched", 0)
         lines.append(
             Line(
-                f"Coverage: of the {sum(coverage.values())} agencies in our registry here (the FBI list and agencies "
-                f"named by sources), {coverage.get('evidence found', 0)} have evidence; {asked} were asked through a "
-                "records request with no evidence yet; "
-                f"{coverage.get('researched, no face-recognition evidence found', 0)} were researched by "
-                f"the Atlas of Surveillance with nothing found; {coverage.get('not researched', 0)} have not been "
-                "researched.",
+                f"Coverage: of the {plural(sum(coverage.values()), 'agency', 'agencies')} in our registry here (the FBI "
+                f"list and agencies named by sources), {found} {_have(found)} evidence; {asked} {_were(asked)} asked "
+                f"through a records request with no evidence yet; {nothing} {_were(nothing)} researched by the Atlas "
+                f"of Surveillance with nothing found; {unresearched} {_have(unresearched)} not been researched.",
                 [brief.cite("source", s["source_id"], s["name"], s["url"]) for s in coverage_sources or ()],
             )
         )
     return lines + shared_document_lines(brief, evidence, shared)
+
+
+def _have(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _atlas_cite(brief: Brief) -> int:
+    """The Atlas itself, for a line that rests on its silence (no evidence found here)."""
+    return brief.cite(
+        "source", "atlas_2020", "EFF Atlas of Surveillance (2020 export)", "https://atlasofsurveillance.org/"
+    )
 
 
 def product_lines(brief: Brief, evidence: pd.DataFrame, today: date) -> list[Line]:
@@ -276,17 +292,7 @@ def build_brief(
         return brief.cite("source", policy_source["source_id"], policy_source["name"], policy_source["url"])
 
     products = product_lines(brief, evidence, today) or [
-        Line(
-            "No agency here has evidence of facial-recognition use in this data.",
-            [
-                brief.cite(
-                    "source",
-                    "atlas_2020",
-                    "EFF Atlas of Surveillance (2020 export)",
-                    "https://atlasofsurveillance.org/",
-                )
-            ],
-        )
+        Line("No agency here has evidence of facial-recognition use in this data.", [_atlas_cite(brief)])
     ]
     brief.sections.append(("Products and vendors", products))
     if spend := contract_lines(brief, evidence):
@@ -426,6 +432,14 @@ def questions(brief, evidence, policies, table_cite, today: date | None = None, 
                     every[:3] + [table_cite()],
                 )
             )
+    else:
+        out.append(
+            Line(
+                "Has any agency here used, tried or bought facial recognition, or searched another agency's system? "
+                "No public evidence was found; a records request to each agency is how to find out.",
+                [_atlas_cite(brief), table_cite()],
+            )
+        )
     return out
 
 
