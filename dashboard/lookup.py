@@ -256,7 +256,7 @@ def _zip_place(gaz: Gazetteer, code: str) -> Place | None:
     if not found:
         return None
     z = found[0]
-    label = f"ZIP code {code} ({z['city']}, {z['county']}, {z['state']})"
+    label = f"ZIP code {code} ({', '.join(part for part in (z['city'], z['county'], z['state']) if part)})"
     return Place("zip", code, z["state"], label, (places.county_key(z["county"]),), 1, z["city"])
 
 
@@ -269,6 +269,8 @@ def _serving(gaz: Gazetteer, place: Place, ordered: bool = True) -> pd.DataFrame
     state_wide = (here["kind"] == "State") & (
         (here["county_key"] == "") | here["has_evidence"] | here["county_key"].isin(place.counties)
     )
+    # a territory's own police, listed under the territory's bare name ("Puerto Rico", "Guam")
+    state_wide |= here["name_key"] == places.key(gaz.states.get(place.state))
     if place.level == "state":
         serves = pd.Series("state", index=here.index)
         serves[(here["kind"] != "State") & (here["county_key"] != "")] = "county"

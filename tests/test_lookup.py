@@ -313,3 +313,17 @@ def test_a_post_office_town_the_census_does_not_name_is_a_place(ask, db):
         "AND city IS NULL AND agency_kind NOT IN ('Municipal', 'State')",
     )
     assert county and {a for (a,) in county} <= set(answer.agencies[answer.agencies["serves"] == "county"]["agency_id"])
+
+
+def test_a_territory_s_own_police_serve_its_towns_and_a_zip_label_has_no_empty_part(ask, db):
+    police = {
+        a for (a,) in rows(db, "SELECT agency_id FROM views.agencies WHERE state = 'PR' AND name = 'Puerto Rico'")
+    }
+    assert police
+    for text in ("San Juan, PR", "00901"):
+        assert police <= set(ask(text).agencies["agency_id"]), text
+    import zipcodes
+
+    (samoa,) = zipcodes.matching("96799")
+    assert samoa["county"] == ""  # the package gives American Samoa's ZIP code no county
+    assert ask("96799").places[0].label == "ZIP code 96799 (Pago Pago, AS)"
