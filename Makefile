@@ -59,8 +59,11 @@ format: dev
 ingest: $(VENV)/.installed
 	$(BIN)/python -m ingest run all --db $(DB)
 
+# Then the public site: page loads against Datasette and a bare Streamlit app, and the bake's time and size.
 bench: dev data
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.pages --write
+	$(BIN)/python -m bench.bench_site --write
 
 LOCK := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
         --no-emit-find-links --upgrade

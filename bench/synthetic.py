@@ -79,6 +79,30 @@ STATES = {
     "TX": "Texas",
     "WA": "Washington",
 }
+# Roughly the middle of each state (latitude, longitude): a SYNTHETIC agency is placed within about a degree of
+# its state's, so that state maps (the public site's) draw it inside the state, and the national map draws them all.
+CENTRES = {
+    "AL": (32.8, -86.8),
+    "AZ": (34.2, -111.6),
+    "CA": (37.2, -119.5),
+    "CO": (39.0, -105.5),
+    "FL": (28.6, -82.4),
+    "GA": (32.7, -83.4),
+    "IL": (40.0, -89.2),
+    "IN": (39.9, -86.3),
+    "MA": (42.3, -71.8),
+    "MI": (43.8, -84.7),
+    "MN": (46.3, -94.3),
+    "MO": (38.4, -92.5),
+    "NC": (35.5, -79.4),
+    "NJ": (40.1, -74.7),
+    "NY": (42.9, -75.5),
+    "OH": (40.3, -82.8),
+    "OR": (43.9, -120.6),
+    "PA": (40.9, -77.8),
+    "TX": (31.5, -99.3),
+    "WA": (47.4, -120.5),
+}
 # Real reference sources the build needs besides the synthetic ones (small; they add no evidence). Every real
 # build has corrections too; without it, transforms that look it up scan every raw record's JSON for nothing.
 REFERENCE_SOURCES = ("census_places", "census_counties", "catalog", "fr_bans_iff", "public_records_laws", "corrections")
@@ -112,8 +136,8 @@ def write_registry(path: Path, rng: random.Random) -> None:
                     kind,
                     f"SYNTHETIC {n % 300} COUNTY",
                     "Synthetic",
-                    f"{rng.uniform(25, 48):.5f}",
-                    f"{rng.uniform(-123, -70):.5f}",
+                    f"{CENTRES[state][0] + rng.uniform(-1, 1):.5f}",
+                    f"{CENTRES[state][1] + rng.uniform(-1.2, 1.2):.5f}",
                     "1.0",
                     code,
                     "Region S",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from hashlib import sha256
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -34,7 +34,9 @@ from rules.links import http_url
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
 # An agency's evidence timeline shows at most this many rows; the state's CSV download holds every one.
-MAX_EVIDENCE_SHOWN = 300
+MAX_EVIDENCE_SHOWN = 100
+# A claim lists at most this many of its sources by name (the others are cited by their evidence rows).
+MAX_CITES = 10
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 RESEARCHED = "researched, no face-recognition evidence found"
 
@@ -95,9 +97,18 @@ def text(value) -> str:
     return str(value)
 
 
+HOST = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://(?:www\.)?([^/?#\s]+)")
+
+
 def host(url: str) -> str:
     """What a citation is called when the source gives no name: the site it is on."""
-    return urlsplit(url).netloc.removeprefix("www.") or "source"
+    found = HOST.match(url)
+    return found.group(1) if found else "source"
+
+
+def citation(label: str, url) -> tuple[str, str, str]:
+    """(label, link target or '' when the URL is not http(s), the URL as text): what a citation shows."""
+    return label, http_url(url), text(url)
 
 
 def colour(status: str) -> str:
@@ -229,12 +240,16 @@ def fragment(body: str, context: dict, links: Links) -> str:
 
 
 def claim_view(claim: dict) -> dict:
+    """A claim as the pages show it: its date in words and its first MAX_CITES sources (each source is also
+    cited by its evidence row on the agency page, and all are in the downloads)."""
+    if "cites" in claim:  # already made (the bake makes each once for the agency's and its places' pages)
+        return claim
     urls = [u for u in text(claim.get("source_urls")).split() if u]
     return {
         **claim,
         "when": documented.when(claim.get("last_documented")),
-        "stale": documented.is_stale(claim.get("last_documented")),
-        "citations": urls,
+        "cites": [citation(host(u), u) for u in urls[:MAX_CITES]],
+        "more": max(0, len(urls) - MAX_CITES),
     }
 
 
@@ -246,12 +261,18 @@ def evidence_view(row: dict, links: list[dict]) -> dict:
         shown = year(when) if row.get("date_precision") == "year" else day(when)
         shown = f"{text(row.get('date_label')) or 'dated'} {shown}"
     amount = row.get("amount")
+    label = text(row.get("source_name")) or text(row.get("source")) or "source"
     return {
         **row,
         "when_text": shown,
         "amount_text": "" if amount is None or amount != amount else f"${float(amount):,.0f}",
-        "links": links,
-        "label": text(row.get("source_name")) or text(row.get("source")) or "source",
+        "cite": citation(label, row.get("source_url")),
+        "cites": [
+            citation(text(k.get("source_name")) or f"link {k.get('link_number')}", k.get("url"))
+            + (day(k.get("link_date")),)
+            for k in links
+        ],
+        "file_cite": citation(text(row.get("raw_file_url")), row.get("raw_file_url")),
     }
 
 

@@ -200,7 +200,7 @@ class Baker:
         agencies = render._agency_rows(queries.site_agencies())
         by_state = group(agencies, "state")
         claims_frame = queries.site_claims()
-        claims = group(records(claims_frame), "agency_id")
+        claims = group([render.claim_view(c) for c in records(claims_frame)], "agency_id")
         requests = group(records(queries.site_requests()), "agency_id")
         corrections = group(records(queries.site_corrections()), "agency_id")
         flags = group(records(queries.site_flags()), "agency_id")
