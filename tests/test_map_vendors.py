@@ -133,3 +133,20 @@ def test_a_source_that_is_not_http_is_no_link():
     urls = pd.Series(["https://example.org/a", "javascript:alert(1)", "urn:sha256:00", None])
     assert ui.http_only(urls).tolist()[0] == "https://example.org/a"
     assert ui.http_only(urls).iloc[1:].isna().all()
+
+
+def test_back_from_a_clicked_agency_restores_the_map_view():
+    """The browser's Back after a click reaches /map with the agency page's ?agency=...: the map puts back the
+    filters it had (saved when the click left it) instead of showing the whole country."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["map_view_before_click"] = {"state": ["FL"], "vendor": ["IDEMIA"]}
+    at.query_params["agency"] = "MI8234900"
+    at.run()
+    no_exception(at)
+    assert at.multiselect(key="f_state").value == ["FL"] and at.multiselect(key="f_vendor").value == ["IDEMIA"]
+    assert "agency" not in at.query_params
+    assert at.query_params["state"] in ("FL", ["FL"])

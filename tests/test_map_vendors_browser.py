@@ -176,6 +176,13 @@ def test_clicking_a_point_opens_its_agency(server, db, chromium):
         page.get_by_role("heading", name=name).first.wait_for(timeout=60_000)
         assert page.locator(".stException").count() == 0
 
+        # Back returns to the Florida map the click left (Streamlit alone gave the national map with ?agency=).
+        page.go_back()
+        page.wait_for_url(re.compile(r"/map\?state=FL$"), timeout=60_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('{POINTS}').length === {points_in(db, 'FL')}", timeout=60_000
+        )
+
 
 def test_a_national_agency_state_reads_national_not_none(server, chromium):
     """Old code: the FBI's and ICE's state showed as "None" in the map's table."""

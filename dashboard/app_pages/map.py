@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import charts, queries, ui
 from rules import documented
 
+RETURN = "map_view_before_click"  # the map's query parameters when a click left it for an agency
+
 
 def open_clicked_agency(event, agencies, researched) -> None:
     """A click on an agency's point opens its page. Policy diamonds carry a jurisdiction, not an agency: their
@@ -16,7 +18,18 @@ def open_clicked_agency(event, agencies, researched) -> None:
     for point in points:
         agency_id = (point.get("customdata") or [None])[0]
         if agency_id in known:
+            st.session_state[RETURN] = {name: st.query_params.get_all(name) for name in st.query_params}
             st.switch_page("app_pages/agency.py", query_params={"agency": agency_id})
+
+
+def restore_view_after_back() -> None:
+    """The browser's Back from an agency opened by a click reaches the map with the agency page's query string
+    (Streamlit keeps it), not the map's: the filters the visitor had are put back from the session."""
+    if "agency" in st.query_params:
+        saved = st.session_state.pop(RETURN, {})
+        st.query_params.clear()
+        for name, values in saved.items():
+            st.query_params[name] = values
 
 
 # A framed map draws its states' counties; past a few states the shapes would weigh megabytes in the page.
@@ -36,6 +49,7 @@ st.caption(
 )
 
 if ui.guard_database():
+    restore_view_after_back()
     options = queries.filter_options()
     # Every state and territory in the registry, evidence or not: that a state has none is itself worth seeing.
     registry = queries.registry_states()
