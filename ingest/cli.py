@@ -419,13 +419,14 @@ def cmd_brief(args) -> int:
     if fmt == "pdf" and not args.output:
         raise Told("A PDF brief needs a file to go to: add --output brief.pdf (or use --format md).")
     os.environ["WATCHDOG_DB"] = str(target)  # the dashboard's queries, which the brief reads, open this file
-    from dashboard import queries
+    from dashboard.data import query
     from dashboard.documents import brief as documents
-    from dashboard.documents.jurisdiction import choose, split_state
+    from dashboard.documents.jurisdiction import find
 
-    place, why = choose(args.place, queries.find_jurisdictions(split_state(args.place)[0]))
-    if place is None:
-        raise Told(why)
+    found = find(args.place, query)
+    if found.place is None:
+        raise Told(found.sentence + ("" if not found.choices else " Choose one: " + "; ".join(found.choices) + "."))
+    place = found.place
     brief = documents.brief_for(place)
     if fmt == "pdf":
         Path(args.output).write_bytes(documents.brief_pdf_file(place, brief))

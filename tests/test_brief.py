@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from dashboard import queries
+from dashboard.data import query
 from dashboard.documents.brief import QUESTIONS, brief_for, brief_markdown, brief_pdf_file, build_brief
-from dashboard.documents.jurisdiction import Place, choose
+from dashboard.documents.jurisdiction import Place, find
 from dashboard.documents.words import agency_list, join_words
 
 TODAY = date(2026, 12, 6)
@@ -134,20 +135,24 @@ def test_every_line_is_cited_and_dated(miami_dade):
         ("Travis County, TX", Place("county", "Travis County", "TX")),
         ("FL", Place("state", "FL", "FL")),
         ("Texas", Place("state", "TX", "TX")),
+        ("Saint Louis, MO", Place("city", "St. Louis", "MO")),
+        ("48226", Place("city", "Detroit", "MI")),
     ],
 )
 def test_a_place_is_found_by_typing_it_in_any_state(typed, wanted):
-    from dashboard.documents.jurisdiction import split_state
-
-    place, why = choose(typed, queries.find_jurisdictions(split_state(typed)[0]))
-    assert place == wanted, why
+    found = find(typed, query)  # the Place page's lookup, one reading of a typed place everywhere
+    assert found.place == wanted, found.sentence
 
 
 def test_a_name_several_states_share_asks_for_the_state():
-    place, why = choose("Springfield", queries.find_jurisdictions("Springfield"))
-    assert place is None and "Springfield (city, IL" in why and "Add the state after a comma" in why
-    place, why = choose("Nowheresville", queries.find_jurisdictions("Nowheresville"))
-    assert place is None and why.startswith("No city, county or state named")
+    found = find("Springfield", query)
+    assert found.place is None and "Springfield, IL" in found.choices and "which one" in found.sentence
+    # each choice is itself a place to look up
+    assert find("Springfield, IL", query).place == Place("city", "Springfield", "IL")
+    found = find("Nowheresville", query)
+    assert found.place is None and not found.choices and "Nowheresville" in found.sentence
+    found = find("Detroit Police", query)
+    assert found.place is None and "names agencies, not a place" in found.sentence
 
 
 def test_lists_read_as_english():

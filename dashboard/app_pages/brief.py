@@ -7,8 +7,9 @@ from functools import partial
 import streamlit as st
 
 from dashboard import charts, queries, ui
+from dashboard.data import query
 from dashboard.documents.brief import brief_for, brief_markdown, brief_pdf_file
-from dashboard.documents.jurisdiction import Place, describe, in_state, split_state
+from dashboard.documents.jurisdiction import Place, find
 
 st.title("Hearing brief")
 st.caption(
@@ -18,7 +19,8 @@ st.caption(
 
 
 def typed_place() -> Place | None:
-    """A place found by typing its name, in any state ('Miami-Dade', 'Springfield, IL'), or None."""
+    """A place found by typing it as on the Place page, in any state ('Miami-Dade', 'Springfield, IL', a ZIP
+    code), or None."""
     typed = st.text_input(
         "Find a city, county or state by name, in any state",
         key="brief_find",
@@ -27,14 +29,14 @@ def typed_place() -> Place | None:
     )
     if not typed.strip():
         return None
-    name, state = split_state(typed)
-    found = [r for r in queries.find_jurisdictions(name).itertuples() if in_state(r, state)]
-    if not found:
-        st.info(f"No city, county or state named “{ui.md(typed.strip())}” is in the registry. Check the spelling.")
-        return None
-    places = {Place(r.level, r.state if r.level == "state" else r.name, r.state): describe(r) for r in found}
-    # Labels looked up in a dict: Streamlit keeps format_func for the session, and a lambda here keeps the page's tables.
-    return st.selectbox(f"Places matching “{ui.md(typed.strip())}”", list(places), format_func=places.get)
+    found = find(typed, query)
+    if found.choices:
+        st.info(ui.md(found.sentence))
+        label = st.selectbox("Which one?", found.choices, index=None, placeholder="Choose a place")
+        found = find(label, query) if label else found
+    elif found.place is None:
+        st.info(ui.md(found.sentence))
+    return found.place
 
 
 def picked_place() -> Place:
