@@ -127,7 +127,7 @@ def _json_row(row: dict) -> dict:
 # ------------------------------------------------------------------------------------------- the gazetteer
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)  # one bundled ZIP table
 def _zip_names() -> tuple[Counter, Counter, dict, dict]:
     """From the bundled `zipcodes` package: ZIP codes per (state, city key) and per (state, county key), the
     counties each city's ZIP codes lie in, and each postal city's name as written."""

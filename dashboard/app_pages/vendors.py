@@ -4,6 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import charts, queries, ui
+from rules import claims
 
 st.title("Vendors")
 st.caption(
@@ -50,7 +51,14 @@ if ui.guard_database():
     )
     st.dataframe(
         summary.assign(spend_on_record=summary["spend_on_record"].map(ui.dollars))[
-            ["vendor", "agencies", "share", "procured", "used", "trialled", "other", "spend_on_record"]
+            [
+                "vendor",
+                "agencies",
+                "share",
+                *[c for c in claims.LADDER if c in summary.columns],
+                "other",
+                "spend_on_record",
+            ]
         ],
         hide_index=True,
         column_config={
