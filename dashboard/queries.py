@@ -796,12 +796,16 @@ def site_corrections() -> pd.DataFrame:
     """)
 
 
-def site_flags() -> pd.DataFrame:
-    """Every flag (a question for a hearing, with its citations), by agency."""
-    return query("""
+def site_flags(state: str | None) -> pd.DataFrame:
+    """One state's flags (questions for a hearing, with their citations; None: the agencies with no state). By
+    state: the whole view at a million evidence rows needs more memory than a page's connection may take."""
+    return query(
+        """
         SELECT agency_id, flag, question, source_url, policy_url, request_url FROM views.flags
-        WHERE agency_id IS NOT NULL ORDER BY agency_id, flag
-    """)
+        WHERE agency_id IS NOT NULL AND state IS NOT DISTINCT FROM $state::VARCHAR ORDER BY agency_id, flag
+    """,
+        {"state": state},
+    )
 
 
 def site_shared_documents(many: int) -> pd.DataFrame:
@@ -809,11 +813,14 @@ def site_shared_documents(many: int) -> pd.DataFrame:
     shared_documents gives them for one agency)."""
     return query(
         """
-        SELECT source_url, any_value(source_name) AS source_name, min(event_date) AS first_date,
-               count(*) AS evidence_rows, count(DISTINCT agency_id) AS agencies, list(summary) AS summaries,
-               list(DISTINCT agency_id) AS agency_ids
-        FROM served.evidence WHERE source_url IS NOT NULL
-        GROUP BY source_url HAVING count(*) >= $many
+        WITH busy AS (  -- counted first, so that only these documents' rows are gathered into lists
+            SELECT source_url FROM served.evidence WHERE source_url IS NOT NULL
+            GROUP BY source_url HAVING count(*) >= $many)
+        SELECT source_url, any_value(e.source_name) AS source_name, min(e.event_date) AS first_date,
+               count(*) AS evidence_rows, count(DISTINCT e.agency_id) AS agencies, list(e.summary) AS summaries,
+               list(DISTINCT e.agency_id) AS agency_ids
+        FROM served.evidence e JOIN busy USING (source_url)
+        GROUP BY source_url
         ORDER BY evidence_rows DESC, source_url
     """,
         {"many": many},

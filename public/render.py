@@ -11,6 +11,7 @@ that the bake can group whole tables once and the dashboard can query one agency
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import math
 import re
@@ -211,10 +212,21 @@ def environment() -> jinja2.Environment:
     env.filters.update(href=_cite, day=day, year=year, colour=colour, light=light, host=host, text=text)
     env.globals.update(
         when=documented.when,
+        map_svg=map_svg,
         statuses=[s for s in claim_rules.STATUSES if s.name in claim_rules.LADDER],
         definitions=claim_rules.DEFINITIONS,
     )
     return env
+
+
+def map_svg(drawn: dict, label: str, inline: bool = True) -> Markup:
+    """The map drawn by _map.svg.j2 (every text in it escaped there): inline, with a link on each dot, or as an
+    <img> of the same SVG for st.html, which removes inline SVG."""
+    svg = environment().get_template("_map.svg.j2").render(m=drawn, label=label, links_in_map=inline)
+    if inline:
+        return Markup(svg)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return Markup('<img class="map" alt="{}" src="data:image/svg+xml;base64,{}">').format(label, data)
 
 
 @cache
@@ -227,13 +239,14 @@ def page(body: str, context: dict, links: Links, title: str, built: str | None =
     return (
         environment()
         .get_template("page.html.j2")
-        .render(body=body, links=links, title=title, built=built or "", **context)
+        .render(body=body, links=links, title=title, built=built or "", in_fragment=False, **context)
     )
 
 
 def fragment(body: str, context: dict, links: Links) -> str:
     """The same body for st.html: the stylesheet inline (our own file, not source text), no header or footer."""
-    return environment().get_template("fragment.html.j2").render(body=body, links=links, css=Markup(css()), **context)
+    template = environment().get_template("fragment.html.j2")
+    return template.render(body=body, links=links, css=Markup(css()), in_fragment=True, **context)
 
 
 # ------------------------------------------------------------------------------------------------ agency
@@ -319,8 +332,10 @@ def agency_context(
             )
     documents = []
     for doc in shared:
-        summaries = [] if doc.get("summaries") is None else list(doc["summaries"])
-        documents.append({**doc, "system": documented.named_system(summaries)})
+        if "system" not in doc:  # the bake names each document's system once, for all its agencies
+            summaries = [] if doc.get("summaries") is None else list(doc["summaries"])
+            doc = {**doc, "system": documented.named_system(summaries)}
+        documents.append(doc)
     return {
         "agency": agency,
         "claims": claim_rows,

@@ -203,10 +203,9 @@ class Baker:
         claims = group([render.claim_view(c) for c in records(claims_frame)], "agency_id")
         requests = group(records(queries.site_requests()), "agency_id")
         corrections = group(records(queries.site_corrections()), "agency_id")
-        flags = group(records(queries.site_flags()), "agency_id")
         shared: dict[str, list[dict]] = defaultdict(list)
         for doc in records(queries.site_shared_documents(documented.MANY_ROWS)):
-            doc["summaries"] = list(doc["summaries"])
+            doc["system"] = documented.named_system(list(doc.pop("summaries")))
             for agency_id in doc.pop("agency_ids"):
                 shared[agency_id].append(doc)
         policies = group(records(queries.policies()), "state")
@@ -226,6 +225,7 @@ class Baker:
             evidence_frame = queries.site_evidence(state)
             evidence = group(records(evidence_frame), "agency_id")
             links = group(records(queries.site_evidence_links(state)), "evidence_id")
+            flags = group(records(queries.site_flags(state)), "agency_id")
             state_downloads = []
             if len(evidence_frame):
                 self.write(f"downloads/evidence-{code}.csv", to_csv(evidence_frame))

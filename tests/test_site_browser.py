@@ -5,6 +5,7 @@ runs nothing, and no page asks any other host for anything."""
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, healthy, require_browser
 from tests.test_site import DETROIT_PD, MIAMI_PD, bake, hostile_db  # noqa: F401  (hostile_db: a fixture)
 
 pytestmark = pytest.mark.browser
@@ -96,6 +97,8 @@ def walk(visit: Visit, start: str) -> None:
     page = visit.page
     page.goto(start)
     assert "Which agencies used or trialled facial recognition" in page.locator("h1").inner_text()
+    assert page.locator("svg.map circle").count() > 100  # the map, drawn at bake time
+    assert page.locator('svg.map a[href^="agency/"]').count() > 100  # each dot opens its agency
     page.locator('a[href="state/FL.html"]').first.click()
     page.wait_for_url("**/state/FL.html")
     assert page.locator("h1").inner_text() == "Florida"
@@ -178,3 +181,53 @@ def test_hostile_source_text_runs_nothing_and_loads_nothing(hostile_site, browse
             assert visit.elsewhere("http", urlsplit(base).netloc) == []
         finally:
             visit.close()
+
+
+# ------------------------------------------------------------------------------- the same HTML in Streamlit
+
+SHOWN = """
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+from public import render
+st.html(render.agency_html({agency!r}))
+st.html(render.state_html("FL"))
+"""
+
+
+def test_streamlit_shows_the_same_html_with_its_map_and_colours(built_db, tmp_path, browser):
+    """A page hands render's HTML to st.html: it shows, styled, and its map survives st.html's sanitising (which
+    removes inline SVG: the fragment draws the same map as an image)."""
+    app = tmp_path / "shown.py"
+    app.write_text(SHOWN.format(root=str(Path(__file__).resolve().parent.parent), agency=MIAMI_PD))
+    port = free_port()
+    log = tmp_path / "streamlit.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=dict(os.environ, WATCHDOG_DB=str(built_db)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    visit = Visit(browser)
+    try:
+        deadline = time.monotonic() + 60
+        while not healthy(base):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.25)
+        visit.page.goto(base)
+        visit.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        assert visit.page.locator("h1").all_inner_texts()[:2] == ["Miami Police Department", "Florida"]
+        badge = visit.page.locator("span.status").first
+        assert badge.evaluate("e => getComputedStyle(e).display") == "inline-block"  # the stylesheet applies
+        drawn = visit.page.locator("img.map")
+        drawn.wait_for()
+        assert drawn.evaluate("e => e.complete && e.naturalWidth") > 0
+        assert visit.page.locator(f'a[href="agency?agency={MIAMI_PD}"]').count() >= 1  # links to its own pages
+        assert visit.elsewhere("http", f"127.0.0.1:{port}") == []
+    finally:
+        visit.close()
+        proc.terminate()
+        proc.wait(timeout=15)
