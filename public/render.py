@@ -161,6 +161,13 @@ class Links:
     dashboard: str = field(default_factory=lambda: settings.dashboard_url())
     in_dashboard: bool = False
 
+    @classmethod
+    def published(cls) -> Links | None:
+        """The static site where it is published (WATCHDOG_SITE_URL), for the dashboard's links to its pages:
+        `Links.published().agency(agency_id)` is the agency's static page. None when no site is published."""
+        base = settings.site_url()
+        return cls(root=base.rstrip("/") + "/") if base else None
+
     def deeper(self, levels: int) -> Links:
         return Links("../" * levels, self.dashboard, self.in_dashboard)
 

@@ -284,3 +284,14 @@ def test_the_html_the_dashboard_shows_is_the_same_rendering_and_as_inert(hostile
     # The same claims, evidence and provenance: only the frame (header, footer) and where links point differ.
     start = words(static).index("Claims")
     assert words(fragment)[words(fragment).index("Claims") :] == words(static)[start:].rsplit(" Every fact", 1)[0]
+
+
+def test_the_dashboard_links_to_the_published_site_only_when_one_is_set(monkeypatch):
+    monkeypatch.delenv("WATCHDOG_SITE_URL", raising=False)
+    assert render.Links.published() is None
+    monkeypatch.setenv("WATCHDOG_SITE_URL", "https://watch.example.org/public/")
+    published = render.Links.published()
+    assert published.agency(MIAMI_PD) == f"https://watch.example.org/public/agency/{MIAMI_PD}.html"
+    assert (
+        published.place("FL", "Miami-Dade County") == "https://watch.example.org/public/place/FL/miami-dade-county.html"
+    )
