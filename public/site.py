@@ -28,6 +28,7 @@ from pathlib import Path
 
 from public import render
 from public.render import Links, place_slug, records, text
+from rules.links import http_url
 
 MARKER = ".whos-watching-site"  # says "a baked site": only such a folder (or an empty one) is ever replaced
 NO_STATE = "national"
@@ -35,6 +36,10 @@ NO_STATE = "national"
 
 class NotASite(ValueError):
     """The output folder holds something else: it is never overwritten."""
+
+
+class NotAWebAddress(ValueError):
+    """The dashboard's address, which every page links to, is not an http(s) URL."""
 
 
 @dataclass
@@ -57,12 +62,18 @@ def bake(out: Path, dashboard: str | None = None) -> Baked:
     started = time.monotonic()
     out = Path(out).resolve()
     check_target(out)
+    links = Links(dashboard=dashboard) if dashboard else Links()
+    if not http_url(links.dashboard):
+        raise NotAWebAddress(
+            f"The dashboard's address {links.dashboard[:200]!r} is not an http(s) URL: nothing was written. Give one "
+            "with --dashboard or WATCHDOG_DASHBOARD_URL, e.g. https://dashboard.example.org."
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.name}.baking-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     try:
-        baked = Baker(work, Links(dashboard=dashboard) if dashboard else Links()).run()
+        baked = Baker(work, links).run()
         (work / MARKER).write_text("Baked by python -m ingest site; replaced whole at the next bake.\n")
         swap(work, out)
     except BaseException:
@@ -162,9 +173,8 @@ def group(rows: list[dict], key: str) -> dict[str, list[dict]]:
 
 def has_page(agency: dict) -> bool:
     """An agency gets its own page when there is something to show: evidence, research, a records request."""
-    return bool(agency.get("status") or text(agency.get("research_status")) not in ("", "not researched")) or bool(
-        agency.get("records_requests")
-    )
+    researched = text(agency.get("research_status")) not in ("", "not researched")
+    return bool(agency.get("status")) or researched or bool(agency.get("records_requests"))
 
 
 class Baker:

@@ -295,3 +295,10 @@ def test_the_dashboard_links_to_the_published_site_only_when_one_is_set(monkeypa
     assert (
         published.place("FL", "Miami-Dade County") == "https://watch.example.org/public/place/FL/miami-dade-county.html"
     )
+
+
+def test_a_dashboard_address_that_is_not_a_web_address_is_refused(built_db, tmp_path):
+    done = bake(built_db, tmp_path / "out", "--dashboard", "javascript:alert(1)")
+    assert done.returncode == 1
+    assert "is not an http(s) URL: nothing was written" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr and not (tmp_path / "out").exists()
