@@ -203,10 +203,6 @@ class Links:
 # ------------------------------------------------------------------------------------------- templates
 
 
-def _cite(url) -> str:
-    return http_url(url)
-
-
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -216,7 +212,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(href=_cite, day=day, year=year, colour=colour, light=light, host=host, text=text)
+    env.filters.update(href=http_url, day=day, year=year, colour=colour, light=light, host=host, text=text)
     env.globals.update(
         when=documented.when,
         map_svg=map_svg,
@@ -395,7 +391,7 @@ def agency_html(agency_id: str, links: Links | None = None) -> str:
     agency = queries.agency(agency_id)
     if agency is None:
         return ""
-    agency = records_of_dict(agency)
+    agency = clean_record(agency)
     coverage = queries.agency_coverage(agency_id) or {}
     agency.update(
         research_status=coverage.get("research_status"),
@@ -418,7 +414,8 @@ def agency_html(agency_id: str, links: Links | None = None) -> str:
     return render_agency(context, links or Links(in_dashboard=True), standalone=False)
 
 
-def records_of_dict(row: dict) -> dict:
+def clean_record(row: dict) -> dict:
+    """One query row (a dict) with None for every missing value."""
     return {k: (None if v is None or (not isinstance(v, (list, tuple)) and _isnan(v)) else v) for k, v in row.items()}
 
 
@@ -491,7 +488,7 @@ def place_html(level: str, name: str, state: str, links: Links | None = None) ->
     """A city's or a county's page for st.html, read through the query layer ('' when it has no agency)."""
     from dashboard import queries
 
-    agencies = _agency_rows(queries.site_agencies_of(state, level, name))
+    agencies = agency_rows(queries.site_agencies_of(state, level, name))
     if not agencies:
         return ""
     ids = [a["agency_id"] for a in agencies]
@@ -518,7 +515,8 @@ def place_html(level: str, name: str, state: str, links: Links | None = None) ->
     return render_place(context, links or Links(in_dashboard=True), standalone=False)
 
 
-def _agency_rows(frame) -> list[dict]:
+def agency_rows(frame) -> list[dict]:
+    """site_agencies' rows as records, with their technologies as a list and their request count a number."""
     rows = records(frame)
     for a in rows:
         a["technologies"] = list(a["technologies"]) if a.get("technologies") is not None else []
@@ -627,7 +625,7 @@ def state_html(state: str, links: Links | None = None) -> str:
     """A state's page for st.html, read through the query layer ('' when the registry has no agency there)."""
     from dashboard import queries
 
-    agencies = _agency_rows(queries.site_agencies_of(state))
+    agencies = agency_rows(queries.site_agencies_of(state))
     if not agencies:
         return ""
     coverage: dict[str, int] = {}
@@ -707,7 +705,7 @@ def map_html(links: Links | None = None) -> str:
     from dashboard import queries
 
     links = links or Links(in_dashboard=True)
-    agencies = _agency_rows(queries.site_agencies())
+    agencies = agency_rows(queries.site_agencies())
     coverage: dict[str, int] = {}
     states: dict[str, dict] = {}
     for a in agencies:

@@ -207,7 +207,7 @@ class Baker:
         from dashboard.exports import to_csv
         from rules import documented
 
-        agencies = render._agency_rows(queries.site_agencies())
+        agencies = render.agency_rows(queries.site_agencies())
         by_state = group(agencies, "state")
         claims_frame = queries.site_claims()
         claims = group([render.claim_view(c) for c in records(claims_frame)], "agency_id")
