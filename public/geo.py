@@ -141,6 +141,7 @@ class Dot:
     title: str
     href: str
     count: int = 1
+    area_href: str = ""  # where a gathered dot links: the page of the area it stands in (its state's)
 
 
 def national_shapes() -> list[tuple[str, str]]:
@@ -174,8 +175,8 @@ def state_shape(state: str, frame: Frame) -> str:
 
 def gather(dots: list[Dot], rank: dict[str, int], many: str) -> list[Dot]:
     """At most about MAX_DOTS dots: past that, one per CELL square, coloured by its strongest status (the
-    first by `rank`), titled with how many agencies it holds (`many` formatted with the count) and linked
-    where its first agency links."""
+    first by `rank`), titled with how many agencies it holds (`many` formatted with the count) and linked to
+    the area its strongest agency stands in (or, for one agency, to that agency)."""
     if len(dots) <= MAX_DOTS:
         return dots
     cells: dict[tuple[int, int], list[Dot]] = {}
@@ -185,5 +186,6 @@ def gather(dots: list[Dot], rank: dict[str, int], many: str) -> list[Dot]:
     for (cx, cy), inside in sorted(cells.items()):
         strongest = min(inside, key=lambda d: rank.get(d.colour, 99))
         title = strongest.title if len(inside) == 1 else many.format(n=len(inside))
-        gathered.append(Dot((cx + 0.5) * CELL, (cy + 0.5) * CELL, strongest.colour, title, strongest.href, len(inside)))
+        href = strongest.href if len(inside) == 1 else strongest.area_href or strongest.href
+        gathered.append(Dot((cx + 0.5) * CELL, (cy + 0.5) * CELL, strongest.colour, title, href, len(inside)))
     return gathered

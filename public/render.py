@@ -559,7 +559,8 @@ def _dots(map_rows: Iterable[dict], links: Links, project) -> list[geo.Dot]:
             continue
         status = text(row.get("status"))
         label = f"{text(row.get('name'))}: {status}, {documented.when(row.get('last_documented'))}"
-        dots.append(geo.Dot(point[0], point[1], colour(status), label, links.agency(row["agency_id"])))
+        area = links.state(row["state"]) if text(row.get("state")) else ""
+        dots.append(geo.Dot(point[0], point[1], colour(status), label, links.agency(row["agency_id"]), 1, area))
     return dots
 
 

@@ -302,3 +302,14 @@ def test_a_dashboard_address_that_is_not_a_web_address_is_refused(built_db, tmp_
     assert done.returncode == 1
     assert "is not an http(s) URL: nothing was written" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_map_of_many_agencies_gathers_dots_that_open_their_state():
+    from public import geo
+
+    few = [geo.Dot(10 + i, 10, "#b2182b", f"agency {i}", f"agency/{i}.html", 1, "state/FL.html") for i in range(50)]
+    assert geo.gather(few, {}, "{n} agencies") == few  # each agency its own dot, opening its own page
+    many = [geo.Dot(10 + i * 0.01, 10, "#b2182b", "a", f"agency/{i}.html", 1, "state/FL.html") for i in range(5000)]
+    gathered = geo.gather(many, {}, "{n} agencies here")
+    assert len(gathered) < 100 and sum(d.count for d in gathered) == 5000
+    assert {d.href for d in gathered} == {"state/FL.html"} and gathered[0].title.endswith("agencies here")
