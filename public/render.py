@@ -234,7 +234,14 @@ def map_svg(drawn: dict, label: str, inline: bool = True) -> Markup:
 
 @cache
 def css() -> str:
-    return (ASSETS / "site.css").read_text(encoding="utf-8")
+    """The content's stylesheet, every rule under .ww: what st.html gets inline, leaving the dashboard's own
+    page (its body, its fonts elsewhere) as it is."""
+    return (ASSETS / "content.css").read_text(encoding="utf-8")
+
+
+def site_css() -> str:
+    """The static site's one stylesheet: the page's frame (body, top bar, footer) and the content's."""
+    return (ASSETS / "page.css").read_text(encoding="utf-8") + css()
 
 
 def page(body: str, context: dict, links: Links, title: str, built: str | None = None) -> str:

@@ -298,8 +298,8 @@ class Baker:
             render.page("_downloads.html.j2", {"downloads": downloads}, self.at(1), "Downloads", self.built),
         )
         self.write_search_index(states, places, [a for a in agencies if a["agency_id"] in pages])
-        for asset in ("site.css", "search.js"):
-            shutil.copyfile(render.ASSETS / asset, self.folder / asset)
+        self.write("site.css", render.site_css())
+        shutil.copyfile(render.ASSETS / "search.js", self.folder / "search.js")
         return Baked(self.folder, {"index": 1, **self.counts, "search": 1})
 
     def bake_state(self, state, rows, places, claims, requests, policies, pages, downloads) -> None:

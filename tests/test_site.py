@@ -313,3 +313,13 @@ def test_a_map_of_many_agencies_gathers_dots_that_open_their_state():
     gathered = geo.gather(many, {}, "{n} agencies here")
     assert len(gathered) < 100 and sum(d.count for d in gathered) == 5000
     assert {d.href for d in gathered} == {"state/FL.html"} and gathered[0].title.endswith("agencies here")
+
+
+def test_the_stylesheet_the_dashboard_gets_styles_only_the_public_content():
+    """st.html puts the <style> in the dashboard's own page: a rule for body or any other outside element would
+    restyle the dashboard around it."""
+    css = re.sub(r"(?s)/\*.*?\*/", "", render.css())
+    selectors = [s.strip() for rule in re.findall(r"([^{}]+)\{", css) for s in rule.split(",")]
+    assert len(selectors) > 20
+    assert [s for s in selectors if not s.startswith(".ww")] == []
+    assert "body" in render.site_css()  # the static page's own frame keeps its rules
