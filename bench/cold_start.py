@@ -64,7 +64,7 @@ def map_on_screen(clone: Path, env: dict) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--python", default=os.environ.get("PYTHON", "python3"), help="the Python that makes the venv")
+    parser.add_argument("--python", default="python3", help="the Python that makes the venv (as make's PYTHON)")
     args, _ = parser.parse_known_args()  # bench.run passes every bench the same options
     work = Path(tempfile.mkdtemp(prefix="cold-start-"))
     try:
