@@ -87,3 +87,26 @@ def streamlit(db: Path, log: Path, **env: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+# The script has finished its run: no running-man widget on the page.
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def download(page, button, attempts: int = 3):
+    """What clicking a download button downloads, once the page is idle. A run can start right after another ends
+    (a decision, a rerun); a click inside it holds a file id that run revoked (Streamlit says "Failed to generate
+    file for download"), and a person clicks again: so does this."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        page.wait_for_function(IDLE, timeout=60_000)
+        page.wait_for_timeout(500)
+        page.wait_for_function(IDLE, timeout=60_000)
+        try:
+            with page.expect_download(timeout=30_000) as got:
+                button.click()
+            return got.value
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, require_browser, streamlit
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, download, require_browser, streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +46,12 @@ def test_a_brief_typed_by_name_downloads_as_two_pages_at_most(server, browser):
     body = page.locator("body").inner_text()
     assert "Face Analysis Comparison & Examination System (FACES)" in body
     assert "amount: not stated in the source" in body
-    with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="Download the brief as PDF").click()
-    pdf = Path(download.value.path()).read_bytes()
+    got = download(page, page.get_by_role("button", name="Download the brief as PDF"))
+    pdf = Path(got.path()).read_bytes()
     reader = PdfReader(io.BytesIO(pdf))
     assert pdf.startswith(b"%PDF") and 1 <= len(reader.pages) <= 2
     assert "Miami-Dade County, FL" in reader.pages[0].extract_text()
-    assert download.value.suggested_filename == "brief-Miami-Dade County-FL.pdf"
+    assert got.suggested_filename == "brief-Miami-Dade County-FL.pdf"
     assert page.locator(".stException").count() == 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, download
 from tests.test_browser import server  # noqa: F401 (server is a fixture)
 
 LEAK = Path(__file__).parent / "fixtures" / "leak_workbench" / "SYNTHETIC_leak.csv"
@@ -35,32 +35,12 @@ def wait_for_metric(page, label: str, value: str) -> None:
     )
 
 
-# The script has finished its run: a download button clicked before its new state arrives holds a file id the run
-# has already revoked ("Failed to generate file for download").
-IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-
-
 def download_csv(page, counts: str) -> list[dict[str, str]]:
     """The reviewed list as the page's CSV button downloads it, once the page says it holds `counts`."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     page.get_by_role("tab", name="Every row, reviewed").click()
     page.get_by_text(f"The download holds 7 rows: {counts}.").wait_for(timeout=60_000)
-    button = page.get_by_role("button", name="Download the reviewed list as CSV")
-    for attempt in range(3):
-        # A review's decision can start a second run right after the first ends; a click inside it holds a revoked
-        # file id (Streamlit says "Failed to generate file for download"), and a person clicks again.
-        page.wait_for_function(IDLE, timeout=60_000)
-        page.wait_for_timeout(500)
-        page.wait_for_function(IDLE, timeout=60_000)
-        try:
-            with page.expect_download(timeout=20_000) as download:
-                button.click()
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-    text = Path(download.value.path()).read_text(encoding="utf-8")
+    got = download(page, page.get_by_role("button", name="Download the reviewed list as CSV"))
+    text = Path(got.path()).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 
