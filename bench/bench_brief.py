@@ -23,13 +23,13 @@ def main() -> int:
     args, _ = parser.parse_known_args()  # bench.run passes every benchmark the same options
     if args.db:
         os.environ["WATCHDOG_DB"] = args.db
-    from dashboard import queries
+    from dashboard.data import query
     from dashboard.documents.brief import brief_for, brief_pdf_file
-    from dashboard.documents.jurisdiction import choose, split_state
+    from dashboard.documents.jurisdiction import find
 
-    place, why = choose(args.place, queries.find_jurisdictions(split_state(args.place)[0]))
+    place = find(args.place, query).place
     if place is None:
-        print(why, file=sys.stderr)
+        print(f"{args.place!r} is not one city, county or state: {find(args.place, query).sentence}", file=sys.stderr)
         return 1
     times, pages = [], 0
     for _ in range(max(args.runs, 1)):

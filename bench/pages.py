@@ -49,7 +49,7 @@ SECTION = "## Page loads"
 
 # Datasette's copy: the tables the public pages show (list columns as text; SQLite has no lists).
 EXPORTS = {
-    "agency_map": "SELECT * EXCLUDE (search_text) FROM served.agency_map",
+    "agency_map": "SELECT * FROM served.agency_map",
     "claims": "SELECT * FROM served.claims",
     "evidence": "SELECT * EXCLUDE (years) FROM served.evidence",
     "evidence_links": "SELECT * FROM views.evidence_links",

@@ -131,88 +131,9 @@ def policies(states: list[str] | None = None) -> pd.DataFrame:
     )
 
 
-MAX_WORDS = 8
-
-
-def _words(text: str) -> str:
-    """At most 120 characters and a few words: each word is tested against every agency."""
-    return " ".join(text[:120].split()[:MAX_WORDS])
-
-
-# Best match first, for the list and for the records letter it preselects: whoever types "Miami" or "Dearborn"
-# most likely means the city's own police, then others in that city, then agencies named for it (Miami Beach,
-# Dearborn Heights), then the county's; a state or a word in many names keeps the alphabetical order.
-PLACE_RANK = """CASE WHEN lower(a.city) = lower(trim($typed)) AND starts_with(lower(a.name), lower(trim($typed))) THEN 0
-                     WHEN lower(a.city) = lower(trim($typed)) THEN 1
-                     WHEN starts_with(lower(a.name), lower(trim($typed))) THEN 2
-                     WHEN list_contains([lower(trim($typed)), lower(trim($typed)) || ' county',
-                                         lower(trim($typed)) || ' parish'], lower(a.county)) THEN 3
-                     ELSE 4 END"""
-
-
-def search_place(text: str) -> pd.DataFrame:
-    """Agencies with evidence whose name, city, county or state matches the words typed, best match first."""
-    text = _words(text)
-    # served.agency_map: one row per agency with evidence, its claims summed up; search_text is
-    # lower(concat_ws(' ', name, city, county, state, state_name)). The count stays a HUGEINT, as a sum is.
-    return query(
-        """
-        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
-        SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement, a.status, a.products,
-               a.evidence_count::HUGEINT AS evidence_count, a.first_date, a.last_date, a.last_documented
-        FROM served.agency_map a
-        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(a.search_text, w))
-        ORDER BY """
-        + PLACE_RANK
-        + """, a.state, a.name
-        LIMIT 500
-    """,
-        {"q": text, "typed": text},
-    )
-
-
-def agencies_serving_zip(city: str, county: str, state: str) -> pd.DataFrame:
-    """Agencies with evidence whose jurisdiction covers a ZIP: its city's and county's, and statewide ones."""
-    return query(
-        """
-        SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement,
-               CASE WHEN lower(a.city) = lower($city) THEN 'city'
-                    WHEN lower(a.county) = lower($county) THEN 'county' ELSE 'statewide' END AS serves,
-               arg_min(c.status, l.rank) AS status,
-               string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
-               sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date,
-               arg_min(c.last_documented, l.rank * 100000
-                       - coalesce(date_diff('day', DATE '1900-01-01', c.last_documented), 0)) AS last_documented
-        FROM views.agencies a
-        JOIN served.claims c USING (agency_id)
-        JOIN views.status_ladder l ON l.status = c.status
-        WHERE a.state = $state
-          AND (lower(a.city) = lower($city) OR lower(a.county) = lower($county) OR a.agency_kind = 'State')
-        GROUP BY a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement
-        ORDER BY CASE serves WHEN 'city' THEN 1 WHEN 'county' THEN 2 ELSE 3 END, a.name
-    """,
-        {"city": city, "county": county, "state": state},
-    )
-
-
 def records_law(state: str | None) -> dict | None:
     frame = query("SELECT * FROM views.records_laws WHERE state = $state", {"state": (state or "").upper()})
     return None if frame.empty else frame.iloc[0].to_dict()
-
-
-def policies_matching(text: str) -> pd.DataFrame:
-    text = _words(text)
-    return query(
-        """
-        WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w)
-        SELECT jurisdiction, stance, date_text, action_date, source_url, caveat
-        FROM views.policies p
-        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
-            lower(concat_ws(' ', p.jurisdiction, p.state)), w))
-        ORDER BY action_date
-    """,
-        {"q": text},
-    )
 
 
 def agency(agency_id: str) -> dict | None:
@@ -575,57 +496,7 @@ def flags_for(agency_ids: list[str]) -> pd.DataFrame:
     )
 
 
-# ------------------------------------------------------------------ coverage and records requests by place
-
-PLACE_WORDS = """
-    WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w),
-    here AS (
-        SELECT a.agency_id FROM views.agencies a
-        WHERE NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
-            lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)), w)))
-"""
-ZIP_AGENCIES = """
-    WITH here AS (
-        SELECT a.agency_id FROM views.agencies a
-        WHERE a.state = $state
-          AND (lower(a.city) = lower($city) OR lower(a.county) = lower($county) OR a.agency_kind = 'State'))
-"""
-
-
-def _place(text: str | None, zip_place: dict | None) -> tuple[str, dict]:
-    """The agencies of a place as a SQL prelude: the words typed, or a ZIP code's city, county and state."""
-    if zip_place:
-        return ZIP_AGENCIES, {k: zip_place[k] for k in ("city", "county", "state")}
-    return PLACE_WORDS, {"q": _words(text or "")}
-
-
-def place_coverage(text: str | None = None, zip_place: dict | None = None) -> dict:
-    """Research status counts of the registry agencies of a place: the denominator for 'nothing found'."""
-    prelude, params = _place(text, zip_place)
-    frame = query(
-        prelude
-        + """
-        SELECT c.research_status, count(*) AS n FROM here JOIN views.coverage c USING (agency_id) GROUP BY 1 ORDER BY 1
-    """,
-        params,
-    )
-    return dict(zip(frame["research_status"], frame["n"].astype(int)))
-
-
-def place_requests(text: str | None = None, zip_place: dict | None = None) -> pd.DataFrame:
-    """Records requests about face recognition to the agencies of a place: someone asked, never proof of use."""
-    prelude, params = _place(text, zip_place)
-    return query(
-        prelude
-        + """
-        SELECT r.agency_id, a.name AS agency, a.state, r.title, r.outcome, r.status, r.submitted_on, r.done_on, r.url
-        FROM here JOIN views.records_requests r USING (agency_id) JOIN views.agencies a USING (agency_id)
-        WHERE r.about_face_recognition
-        ORDER BY a.name, r.submitted_on DESC NULLS LAST
-        LIMIT 500
-    """,
-        params,
-    )
+# ------------------------------------------------------------------------------------- records requests
 
 
 def agency_requests(agency_id: str) -> pd.DataFrame:
@@ -671,24 +542,6 @@ def jurisdiction_requests(level: str, name: str, state: str) -> pd.DataFrame:
     )
 
 
-def place_agencies(text: str | None = None, zip_place: dict | None = None) -> pd.DataFrame:
-    """Every registry agency of a place, evidence or not: anyone can be sent a records request. Best match
-    first (a ZIP code's city counts as typed)."""
-    prelude, params = _place(text, zip_place)
-    typed = zip_place["city"] if zip_place else _words(text or "")
-    return query(
-        prelude
-        + """
-        SELECT a.agency_id, a.name, a.state, a.agency_kind FROM here JOIN views.agencies a USING (agency_id)
-        ORDER BY """
-        + PLACE_RANK
-        + """, a.name, a.state
-        LIMIT 1000
-    """,
-        params | {"typed": typed},
-    )
-
-
 def jurisdiction_coverage(level: str, name: str, state: str) -> dict:
     """Research status counts of the registry agencies of a city, a county or a state."""
     frame = query(
@@ -703,21 +556,6 @@ def jurisdiction_coverage(level: str, name: str, state: str) -> dict:
         {"level": level, "name": name, "state": state},
     )
     return dict(zip(frame["research_status"], frame["n"].astype(int)))
-
-
-def zip_policies(city: str, county: str, state: str) -> pd.DataFrame:
-    """The policies that reach a ZIP code: its state's, its county's and its city's."""
-    return query(
-        """
-        SELECT policy_id, jurisdiction, jurisdiction_level, stance, date_text, action_date, source_url, caveat
-        FROM views.policies
-        WHERE state = $state AND (jurisdiction_level = 'state'
-              OR (jurisdiction_level = 'city' AND lower(place_name) = lower($city))
-              OR (jurisdiction_level = 'county' AND lower(place_name) = lower($county)))
-        ORDER BY action_date
-    """,
-        {"city": city, "county": county, "state": state},
-    )
 
 
 # ------------------------------------------------------------------ the public site's bake (public/site.py)
@@ -889,33 +727,6 @@ def shared_documents_for(agency_ids: list[str], many: int) -> pd.DataFrame:
         ORDER BY evidence_rows DESC, e.source_url
     """,
         {"ids": agency_ids, "many": many},
-    )
-
-
-def find_jurisdictions(text: str, limit: int = 30) -> pd.DataFrame:
-    """Cities, counties and states in any state whose name holds the words typed (the brief's search), with how
-    many registry agencies and agencies with evidence each has: exact names first, then those with evidence."""
-    return query(
-        """
-        WITH places AS (
-            SELECT 'city' AS level, a.city AS name, a.state, a.state_name, a.agency_id FROM views.agencies a
-            WHERE a.city IS NOT NULL
-            UNION ALL
-            SELECT 'county', a.county, a.state, a.state_name, a.agency_id FROM views.agencies a WHERE a.county IS NOT NULL
-            UNION ALL
-            SELECT 'state', a.state_name, a.state, a.state_name, a.agency_id FROM views.agencies a
-            WHERE a.state_name IS NOT NULL
-        )
-        SELECT p.level, p.name, p.state, any_value(p.state_name) AS state_name, count(DISTINCT p.agency_id) AS agencies,
-               count(DISTINCT m.agency_id) AS with_evidence
-        FROM places p LEFT JOIN served.agency_map m USING (agency_id)
-        WHERE contains(lower(p.name), lower($text))
-        GROUP BY p.level, p.name, p.state
-        ORDER BY lower(p.name) NOT IN (lower($text), lower($text) || ' county', lower($text) || ' parish'),
-                 with_evidence = 0, p.level = 'city', p.name, p.state
-        LIMIT $limit
-    """,
-        {"text": " ".join(text.split())[:120], "limit": limit},
     )
 
 

@@ -23,6 +23,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import exports, queries, ui, workbench
+from dashboard.data import query
+from dashboard.lookup import lookup
 from ingest.db import connect
 from ingest.transform import materialize
 from tests.apptest import no_exception, open_page
@@ -294,17 +296,15 @@ def test_every_query_binds_what_a_visitor_types(text, db):
     assert queries.headline(nothing)["agencies"] == 0
     assert queries.claims_export(nothing).empty
     assert queries.policies([text]).empty
+    answer = lookup(text, query)  # the Place page's and `ingest lookup`'s one function
     if text not in ("%", "_%_", "?", "\\"):  # an ordinary character can rightly match in a substring search
-        assert queries.search_place(text).empty
-        assert sum(queries.place_coverage(text).values()) == 0  # no registry agency in such a place
-        queries.policies_matching(text)
+        assert answer.agencies.empty and not answer.places
     assert queries.agency(text) is None
     assert queries.agency_evidence(text).empty and queries.agency_claims(text).empty
     assert queries.evidence_links([text]).empty
     assert queries.record_for_agencies([text]).empty
     for level in ("state", "county", "city", text):
         assert queries.jurisdiction_evidence(level, text, text).empty
-    assert queries.agencies_serving_zip(text, text, text).empty
     assert queries.records_law(text) is None
     assert queries.coverage_counts([text]) == {}
     assert db.execute("SELECT count(*) FROM core.agencies").fetchone()[0] > 1000

@@ -53,19 +53,6 @@ SELECT agency_id, agency_name, state, vendor, product, status, kind, event_date,
        license, source_name, source_url, raw_record_id, raw_hash, raw_file, raw_file_sha256, raw_file_url, raw_fetched_at
 FROM filtered ORDER BY state, agency_name, product, event_date"""
 )
-VIEW_SEARCH = """
-WITH words AS (SELECT unnest(string_split(lower(trim($q)), ' ')) AS w),
-hits AS (SELECT a.agency_id FROM views.agencies a WHERE a.agency_id IN (SELECT agency_id FROM views.evidence)
-         AND NOT EXISTS (SELECT 1 FROM words WHERE w <> '' AND NOT contains(
-             lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)), w)))
-SELECT a.agency_id, a.name, a.agency_kind, a.city, a.county, a.state, a.placement, arg_min(c.status, l.rank) AS status,
-       string_agg(DISTINCT c.product, '; ' ORDER BY c.product) AS products,
-       sum(c.evidence_count) AS evidence_count, min(c.first_date) AS first_date, max(c.last_date) AS last_date,
-       arg_min(c.last_documented, l.rank * 100000
-               - coalesce(date_diff('day', DATE '1900-01-01', c.last_documented), 0)) AS last_documented
-FROM hits JOIN views.agencies a USING (agency_id) JOIN views.claims c USING (agency_id)
-JOIN views.status_ladder l ON l.status = c.status
-GROUP BY ALL ORDER BY a.state, a.name LIMIT 500"""
 VIEW_AGENCY_EVIDENCE = """
 SELECT evidence_id, event_date, date_precision, date_label, kind, kind_reason, vendor, product, amount, summary,
        source, license, source_name, source_url, agency_match, match_score,
@@ -92,7 +79,7 @@ def test_served_tables_hold_what_the_views_compute(db):
     same_rows(db, f"(SELECT {columns} FROM served.evidence)", "views.evidence")
     same_rows(
         db,
-        "(SELECT * EXCLUDE (search_text) FROM served.agency_map)",
+        "served.agency_map",
         "("
         + VIEW_MAP.replace("$states::VARCHAR[]", "[]::VARCHAR[]")
         .replace("$vendors::VARCHAR[]", "[]::VARCHAR[]")
@@ -156,11 +143,6 @@ def test_the_pages_queries_give_what_the_view_queries_gave(db):
         pd.testing.assert_frame_equal(
             by(queries.claims_export(filters), *keys), by(db.execute(VIEW_EXPORT, params).df(), *keys)
         )
-    for text in ("police", "tx", "county sheriff", "new york", "", "zzzz nothing"):
-        pd.testing.assert_frame_equal(
-            by(queries.search_place(text), "agency_id"),
-            by(db.execute(VIEW_SEARCH, {"q": queries._words(text)}).df(), "agency_id"),
-        )
     ids = [
         i
         for (i,) in db.execute(
@@ -187,7 +169,6 @@ def test_every_page_query_exists_and_reads_rows_from_the_bundled_build(db):
         ("map_agencies", queries.Filters(states=[state])),
         ("headline", queries.Filters(states=[state])),
         ("policies",),
-        ("search_place", "police"),
         ("agency", agency_id),
         ("agency_claims", agency_id),
         ("agency_evidence", agency_id),

@@ -150,6 +150,7 @@ def test_sigkill_in_the_middle_of_a_build_leaves_the_live_file_and_the_rerun_is_
 
 def test_dashboard_reader_sees_no_error_while_five_rebuilds_swap_the_file(tmp_path, built_db, monkeypatch):
     from dashboard import data, queries
+    from dashboard.lookup import lookup
 
     live = tmp_path / "watchdog.duckdb"
     shutil.copyfile(built_db, live)
@@ -170,7 +171,7 @@ def test_dashboard_reader_sees_no_error_while_five_rebuilds_swap_the_file(tmp_pa
                 stamp = data._stamp(live)  # the dashboard's own cache key; inodes alone get reused
                 assert len(queries.map_agencies(queries.Filters())) > 0
                 assert len(queries.map_agencies(queries.Filters(states=["MI"], year_from=2015))) > 0
-                assert len(queries.search_place("Detroit")) > 0
+                assert len(lookup("Detroit", data.query).agencies) > 0
                 assert queries.agency(detroit) is not None
                 assert len(queries.agency_evidence(detroit)) > 0
                 assert len(queries.claims_export(queries.Filters(states=["TX"]))) > 0

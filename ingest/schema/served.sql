@@ -4,7 +4,7 @@
 -- map, the place search, the agency profile and the claims export fast at a million evidence rows:
 --   served.claims      = views.claims, stored
 --   served.evidence    = views.evidence with its agency's kind and its claim's status (and the ladder rank)
---   served.agency_map  = one row per agency with evidence: the unfiltered map's row, and the place search's text
+--   served.agency_map  = one row per agency with evidence: the unfiltered map's row
 --   served.headline    = the unfiltered headline counts
 -- A table here is rebuilt whole at every build and never edited; change the view, not the table.
 CREATE SCHEMA served;

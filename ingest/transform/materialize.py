@@ -48,12 +48,11 @@ AGENCY_MAP = """
            -- when the claim that sets the status was last documented (the newest, if several share it)
            arg_min(c.last_documented, list_position($ladder, c.status) * 100000
                    - coalesce(date_diff('day', DATE '1900-01-01', c.last_documented), 0)) AS last_documented,
-           CASE WHEN bool_or(c.contested) THEN true END AS contested,
-           lower(concat_ws(' ', a.name, a.city, a.county, a.state, a.state_name)) AS search_text
+           CASE WHEN bool_or(c.contested) THEN true END AS contested
     FROM served.claims c
     JOIN views.agencies a USING (agency_id)
     GROUP BY a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.city, a.county,
-             a.latitude, a.longitude, a.placement, a.location_note, a.state_name
+             a.latitude, a.longitude, a.placement, a.location_note
     ORDER BY evidence_count DESC, name, agency_id
 """
 HEADLINE = """
