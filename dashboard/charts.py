@@ -249,27 +249,3 @@ def jurisdiction_map(agencies: pd.DataFrame, fips_prefixes: tuple[str, ...] = ()
 def jurisdiction_counties(level: str, name: str, evidence: pd.DataFrame) -> list[str]:
     """The counties a jurisdiction's map outlines: none for a state, the county itself, or its agencies' counties."""
     return [] if level == "state" else ([name] if level == "county" else evidence["county"].dropna().unique().tolist())
-
-
-def brief_pdf_on_click(brief, level: str, name: str, state: str) -> bytes:
-    """The hearing brief's PDF with its map drawn afresh from the database, for a download button: a function
-    defined in the page would keep that page's tables and figure for the session's whole life."""
-    from dashboard import queries
-    from dashboard.documents.brief import brief_pdf
-
-    evidence = queries.jurisdiction_evidence(level, name, state)
-    figure = jurisdiction_map(evidence, queries.fips_prefixes(state, jurisdiction_counties(level, name, evidence)))
-    png, _ = static_png(figure)
-    return brief_pdf(brief, png)
-
-
-def static_png(fig: go.Figure, width: int = 700, height: int = 420) -> tuple[bytes | None, str | None]:
-    """A PNG through kaleido and the local chromium, with the local outlines; (None, why) if it cannot."""
-    import plotly.io as pio
-
-    pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
-    pio.defaults.mathjax = None
-    try:
-        return fig.to_image(format="png", width=width, height=height), None
-    except Exception as exc:  # no chromium on this machine, most likely
-        return None, f"{type(exc).__name__}: {exc}"

@@ -376,7 +376,7 @@ def pdf_links_and_text(pdf: bytes) -> tuple[list[str], str]:
 def test_the_pdf_brief_prints_record_text_as_written_and_links_only_to_the_web(on_hostile):
     brief, _ = hostile_brief()
     assert any(c.url == JS_URL for c in brief.citations), "the hostile database should give the brief a javascript: URL"
-    uris, text = pdf_links_and_text(brief_pdf(brief, None))
+    uris, text = pdf_links_and_text(brief_pdf(brief))
     assert uris and all(re.match(r"https?://", u) for u in uris), uris
     for field in ("agency", "jurisdiction", "caveat", "source name"):
         assert "".join(hostile(field).split()) in text, field

@@ -502,9 +502,9 @@ def brief_markdown(brief: Brief) -> str:
     return "\n".join(parts) + "\n"
 
 
-def brief_pdf(brief: Brief, map_png: bytes | None = None, vector_map: tuple[dict, list] | None = None) -> bytes:
-    """The brief as a PDF, with its map as a picture (map_png) or drawn in the page (vector_map: county shapes and
-    (lon, lat, status) points, as brief_pdf_file gives)."""
+def brief_pdf(brief: Brief, vector_map: tuple[dict, list] | None = None) -> bytes:
+    """The brief as a PDF, with its map drawn in the page (vector_map: county shapes and (lon, lat, status) points,
+    as brief_pdf_file gives)."""
     doc = Document(brief.title, footer=f"Who's Watching · {brief.jurisdiction} · {brief.generated:%Y-%m-%d}")
     doc.heading(brief.title, 14)
     doc.paragraph(
@@ -512,12 +512,7 @@ def brief_pdf(brief: Brief, map_png: bytes | None = None, vector_map: tuple[dict
         "the numbers are listed at the end.",
         size=8.5,
     )
-    if map_png:
-        import io
-
-        doc.image(io.BytesIO(map_png), w=100, x=(doc.w - 100) / 2)
-        doc.ln(2)
-    elif vector_map and (vector_map[0].get("features") or vector_map[1]):
+    if vector_map and (vector_map[0].get("features") or vector_map[1]):
         pdfmap.draw(doc, *vector_map, width=110, height=MAP_HEIGHT_MM)
     for title, lines in brief.sections:
         doc.heading(title, 11)
