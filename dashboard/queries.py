@@ -188,6 +188,12 @@ def vendor_disagreements(agency_id: str) -> pd.DataFrame:
     )
 
 
+def site_vendor_disagreements() -> pd.DataFrame:
+    """Every source row whose Vendor field and summary name different vendors (the bake groups them by agency):
+    each vendor's evidence, the Vendor field's side first."""
+    return query("SELECT * FROM views.vendor_disagreements ORDER BY agency_id, raw_record_id, side = 'summary', vendor")
+
+
 def agency_evidence(agency_id: str) -> pd.DataFrame:
     return query(
         """

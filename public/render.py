@@ -321,6 +321,7 @@ def agency_context(
     policies: list[dict],
     shared: list[dict],
     place_pages: dict[str, str] | None = None,
+    disagreements: list[dict] | None = None,
 ) -> dict:
     """Everything an agency page shows, from its rows in the query layer's results. `place_pages` maps
     'city' and 'county' to the slug of the agency's place pages, where the site has them."""
@@ -359,7 +360,29 @@ def agency_context(
         "shared": documents,
         "place_pages": place_pages or {},
         "many_rows": documented.MANY_ROWS,
+        "disagreements": vendor_sides(disagreements or []),
     }
+
+
+def vendor_sides(rows: list[dict]) -> list[dict]:
+    """Each source row whose Vendor field and text name different vendors, as its two sides (views.vendor_disagreements)."""
+    found: dict = {}
+    for row in rows:
+        record = found.setdefault(
+            row["raw_record_id"],
+            {
+                "vendor_field": row["vendor_field"],
+                "summary": row["summary"],
+                "source": row["source"],
+                "license": row["license"],
+                "label": text(row["source_name"]) or "the source",
+                "url": row["source_url"],
+                "vendor field": [],
+                "summary side": [],
+            },
+        )
+        record["summary side" if row["side"] == "summary" else "vendor field"].append(row)
+    return list(found.values())
 
 
 def agency_tools(agency: dict, links: Links) -> list[tuple[str, str]]:
@@ -417,6 +440,7 @@ def agency_html(agency_id: str, links: Links | None = None) -> str:
         records(queries.agency_policies(agency_id)),
         records(queries.shared_documents(agency_id, documented.MANY_ROWS)),
         {level: place_slug(text(agency.get(level))) for level in ("city", "county") if text(agency.get(level))},
+        records(queries.vendor_disagreements(agency_id)),
     )
     return render_agency(context, links or Links(in_dashboard=True), standalone=False)
 

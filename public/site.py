@@ -213,6 +213,7 @@ class Baker:
         claims = group([render.claim_view(c) for c in records(claims_frame)], "agency_id")
         requests = group(records(queries.site_requests()), "agency_id")
         corrections = group(records(queries.site_corrections()), "agency_id")
+        disagreements = group(records(queries.site_vendor_disagreements()), "agency_id")
         shared: dict[str, list[dict]] = defaultdict(list)
         for doc in records(queries.site_shared_documents(documented.MANY_ROWS)):
             doc["system"] = documented.named_system(list(doc.pop("summaries")))
@@ -268,6 +269,7 @@ class Baker:
                     render.agency_policies_of(agency, policies.get(state, [])),
                     shared.get(agency["agency_id"], []),
                     {k: v for k, v in place_pages.items() if v},
+                    disagreements.get(agency["agency_id"], []),
                 )
                 html = render.render_agency(context, self.at(1), built=self.built)
                 self.write(f"agency/{render.agency_file(agency['agency_id'])}", html)

@@ -84,3 +84,12 @@ def test_the_agency_page_shows_the_vendor_field_and_the_text_side_by_side():
     assert "Imagis Technologies" in text and "IDEMIA" in text
     assert claims.OTHER_WORD in text
     assert len(at.columns) >= 2
+
+
+def test_the_public_agency_page_shows_both_sides_as_the_dashboard_does():
+    from public import render
+
+    html = render.agency_html(HARRIS)
+    assert "The source's Vendor field and its text name different vendors" in html
+    assert "Imagis Technologies" in html and "IDEMIA" in html
+    assert html.index("Its Vendor field") < html.index("Its text")
