@@ -198,3 +198,10 @@ def state_or_national(frame: pd.DataFrame) -> pd.Series:
     """A table's state column: a national agency (FBI, ICE, ...) has no state, and says "national" instead."""
     federal = frame["agency_kind"].eq("Federal").map({True: "national", False: "not recorded"})
     return frame["state"].where(frame["state"].notna(), federal)
+
+
+def public_page_link(url: str | None, what: str) -> None:
+    """A link to this page's static copy on the published site (WATCHDOG_SITE_URL), where one is published: the
+    page a reader can share, which loads like a file and needs no dashboard."""
+    if url:
+        st.caption(link(f"{what} on the public site", url) + " · loads fast, shareable, no dashboard needed")

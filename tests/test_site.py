@@ -323,3 +323,15 @@ def test_the_stylesheet_the_dashboard_gets_styles_only_the_public_content():
     assert len(selectors) > 20
     assert [s for s in selectors if not s.startswith(".ww")] == []
     assert "body" in render.site_css()  # the static page's own frame keeps its rules
+
+
+def test_the_dashboard_pages_link_to_their_public_page_when_a_site_is_published(monkeypatch):
+    from tests.apptest import page, text_of
+
+    monkeypatch.setenv("WATCHDOG_SITE_URL", "https://watch.example.org/public/")
+    agency = page("app_pages/agency.py", agency=MIAMI_PD)
+    assert f"https://watch.example.org/public/agency/{MIAMI_PD}.html" in text_of(agency)
+    place = page("app_pages/place.py", q="Miami-Dade County, FL")
+    assert "https://watch.example.org/public/place/FL/miami-dade-county.html" in text_of(place)
+    monkeypatch.delenv("WATCHDOG_SITE_URL")
+    assert "on the public site" not in text_of(page("app_pages/agency.py", agency=MIAMI_PD))

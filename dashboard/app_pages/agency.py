@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries, ui
+from public.render import Links
 from rules import documented
 
 
@@ -53,6 +54,8 @@ if ui.guard_database():
             f"{ui.md(record['placement'])} · map position: {ui.md(record['location_note'])}"
         )
 
+        site = Links.published()
+        ui.public_page_link(site and site.agency(agency_id), "This agency's page")
         covered = queries.agency_coverage(agency_id)
         if covered:
             st.caption(

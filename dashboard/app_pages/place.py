@@ -15,6 +15,7 @@ from dashboard.data import connection, query
 from dashboard.documents.letter import build_letter, law_from_row
 from dashboard.documents.pdf import text_to_pdf
 from ingest.paths import db_path
+from public.render import Links
 from rules.places import count
 
 st.title("Look up a place")
@@ -140,6 +141,15 @@ def show_requests(agency_ids: list[str]) -> None:
     )
 
 
+def show_public_page(place: lookup.Place) -> None:
+    """The place's static page on the published site, where a city, county or state has one."""
+    site = Links.published()
+    if site is None or place.level == "zip":
+        return
+    url = site.state(place.state) if place.level == "state" else site.place(place.state, place.name)
+    ui.public_page_link(url, f"{place.label}'s page")
+
+
 def first_to_ask(answer: lookup.Answer) -> str:
     """The letter's first addressee: the place's own agency (Dearborn's police, evidence or not), not a
     statewide one that the evidence-first table lists above it; for an agency's name, the best match."""
@@ -227,6 +237,7 @@ if ui.guard_database():
         if not answer.ambiguous:
             if answer.places:
                 st.caption(coverage_sentence(agencies["research_status"].value_counts().to_dict()))
+                show_public_page(answer.places[0])
             if agencies.empty or not agencies["has_evidence"].any():
                 st.info(
                     "No evidence here means no one has documented it yet, not that it is not used. "
