@@ -55,6 +55,7 @@ def build_once(rows: int, folder: Path) -> dict:
     built = time.perf_counter() - started
 
     # The ceiling: DuckDB reading the same file with the same CSV options into a table, nothing else.
+    (folder / "SYNTHETIC_ceiling.duckdb").unlink(missing_ok=True)  # a kept folder (--keep) holds the last run's
     con = duckdb.connect(str(folder / "SYNTHETIC_ceiling.duckdb"))
     started = time.perf_counter()
     con.execute(
