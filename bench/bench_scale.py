@@ -87,6 +87,7 @@ def write_core_rows(db: Path, out: Path) -> float:
     the same DDL (keys included): what any build that stores these rows must spend, with nothing to work out."""
     import duckdb
 
+    out.unlink(missing_ok=True)  # a fresh file, also in a kept folder (--keep)
     con = duckdb.connect(str(out))
     con.execute("ATTACH ? AS built (READ_ONLY)", [str(db)])
     con.execute("CREATE SCHEMA core")
