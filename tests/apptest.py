@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from streamlit.testing.v1 import AppTest
@@ -36,7 +37,29 @@ def no_exception(at: AppTest) -> None:
 
 
 def text_of(at: AppTest) -> str:
-    """The page's text as a reader sees it: Markdown escapes (ui.md's backslashes and word joiners) taken out."""
+    """The page's text as a reader sees it: Markdown escapes (ui.md's backslashes and word joiners) taken out, and
+    the text of its HTML (the public pages' one rendering, through st.html) with the markup taken out."""
     parts = (*at.markdown, *at.caption, *at.info, *at.warning, *at.subheader, *at.text_area)
     markup = "\n".join(str(e.value) for e in parts)
-    return re.sub(r"\\(.)", r"\1", markup).replace("\u2060", "")
+    shown = re.sub(r"\\(.)", r"\1", markup).replace("\u2060", "")
+    return "\n".join([shown, *(html_text(e.proto.body) for e in at.get("html"))])
+
+
+def html_text(body: str) -> str:
+    """An HTML fragment's text: no style sheet, no tags, entities read."""
+    body = re.sub(r"<style>.*?</style>", "", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def page_html(at: AppTest) -> str:
+    """The public page's HTML a dashboard page shows through st.html (its one rendering: public/render.py)."""
+    bodies = [e.proto.body for e in at.get("html")]
+    assert len(bodies) == 1, f"expected one st.html on the page, found {len(bodies)}"
+    return bodies[0]
+
+
+def heading_of(at: AppTest) -> str:
+    """The page's main heading as a reader sees it: the public page's <h1>, else the Streamlit title."""
+    found = [re.search(r"<h1>(.*?)</h1>", e.proto.body, re.S) for e in at.get("html")]
+    found = [m for m in found if m]
+    return html.unescape(found[0].group(1)) if found else at.title[0].value

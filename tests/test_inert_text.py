@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
+from markupsafe import escape
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries, ui
@@ -32,8 +33,8 @@ from dashboard.documents.pdf import text_to_pdf, web_link
 from ingest.build import build
 from ingest.db import connect
 from ingest.transform import materialize
+from tests.apptest import heading_of, no_exception, open_page, page_html
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, require_browser, streamlit
-from tests.test_hostile import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 ATLAS_2020 = "atlas_of_surveillance/atlas_of_surveillance_2020-10-07_face_recognition.csv"
@@ -274,11 +275,7 @@ def markdown_bodies(at: AppTest) -> list[str]:
 @pytest.mark.parametrize(
     "page, params, shown",
     [
-        (
-            "app_pages/agency.py",
-            {"agency": DETROIT_PD},
-            ["summary", "link two", "link nine", "correction note", "request title", "outcome"],
-        ),
+        ("app_pages/agency.py", {"agency": DETROIT_PD}, []),  # its facts are the public page's HTML: see below
         ("app_pages/place.py", {"q": "Detroit"}, []),  # agency names are table cells there: see the next test
         (
             "app_pages/brief.py",
@@ -307,10 +304,24 @@ def test_the_place_page_lists_a_hostile_agency_name_as_a_cell_and_an_option(on_h
     assert any(hostile("agency") in option for option in at.selectbox(key="letter_agency").options)
 
 
+def test_record_text_reaches_the_agency_page_as_escaped_html(on_hostile):
+    """The agency page's facts are the public page (public/render.py, autoescaped) through st.html: every field
+    is there as text, no tag or link comes from a record, and a link is made only of an http(s) URL."""
+    at = open_page("app_pages/agency.py", agency=DETROIT_PD)
+    no_exception(at)
+    body = page_html(at)
+    for field in ("summary", "link two", "link nine", "correction note", "request title", "outcome"):
+        assert str(escape(hostile(field))) in body, field
+    assert "<img" not in body and "<script" not in body.lower()
+    targets = re.findall(r'(?:href|src)="([^"]*)"', body)
+    # a target is an http(s) URL or one of the dashboard's own pages: never javascript:, data: or another scheme
+    assert targets and all(re.match(r"https?://|[\w/.-]*(\?|#|$)", t) for t in targets), targets
+
+
 def test_a_hostile_agency_name_is_its_page_title(on_hostile):
     at = open_page("app_pages/agency.py", agency=airport_id())
     no_exception(at)
-    assert at.title[0].value == ui.md(hostile("agency"))
+    assert heading_of(at) == hostile("agency")
 
 
 def test_markup_in_the_url_is_shown_as_text(on_hostile):
