@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import shutil
 from pathlib import Path
@@ -249,6 +250,19 @@ def generate(rows: int, folder: Path, seed: int = 6) -> tuple[Path, Path]:
     return write_sources(folder, atlas.name, rows), atlas
 
 
+def use_own_state(folder: Path) -> None:
+    """From here on, this (benchmark) process keeps its What's new history, feeds and run log in
+    folder/SYNTHETIC_state, never in the real state folder: invented evidence must never reach the real history
+    (4.3 million SYNTHETIC changes once did, and every build then read them). Every setting that names a state
+    file points there."""
+    state = folder / "SYNTHETIC_state"
+    os.environ["WATCHDOG_STATE"] = str(state)
+    os.environ["WATCHDOG_ARCHIVE"] = str(state / "archive")
+    os.environ["WATCHDOG_RELEASES"] = str(state / "releases")
+    os.environ["WATCHDOG_REQUESTS"] = str(state / "requests.json")
+    os.environ["WATCHDOG_WATCHLISTS"] = str(state / "watchlists.json")
+
+
 def build(rows: int, folder: Path) -> Path:
     """The SYNTHETIC files for `rows` evidence rows built by the real build into folder/SYNTHETIC_watchdog.duckdb."""
     from ingest import build as build_module
@@ -259,6 +273,7 @@ def build(rows: int, folder: Path) -> Path:
     registry.load = lambda path=None: real_load(sources_csv)
     db = folder / "SYNTHETIC_watchdog.duckdb"
     try:
+        use_own_state(folder)
         build_module.build(db, data_dir=folder)
     finally:
         registry.load = real_load
