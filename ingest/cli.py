@@ -351,6 +351,14 @@ def cmd_release(args) -> int:
         markup=False,
         highlight=False,
     )
+    if args.site:
+        import os
+
+        from public import site
+
+        os.environ["WATCHDOG_DB"] = str(database)  # the query layer, which the pages read, opens this file
+        baked = site.bake(folder / "site")
+        console.print(f"Its public site, beside the Parquet: {baked.summary()}", markup=False, highlight=False)
     return 0
 
 
@@ -515,6 +523,9 @@ def parser() -> argparse.ArgumentParser:
         "--out", help="releases folder (default: $WATCHDOG_RELEASES, or releases/ in the state directory)"
     )
     release.add_argument("--db", help=DB_HELP)
+    release.add_argument(
+        "--site", action="store_true", help="also bake the public site into the release's site/ folder (ingest site)"
+    )
 
     new_source = command(
         "new-source",

@@ -85,3 +85,34 @@ def test_an_agency_statement_stands_beside_the_evidence(tmp_path):
         con.close()
     assert claim == ("procured", True, 2)  # the denial is kept beside the contract, not in place of it
     assert rejected == [("statement: agency_id is not in the registry",)]
+
+
+def test_a_release_can_bake_its_public_site_beside_its_parquet(built_db, tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest",
+            "release",
+            "--version",
+            "v-site",
+            "--out",
+            str(tmp_path),
+            "--db",
+            str(built_db),
+            "--site",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    folder = tmp_path / "v-site"
+    assert (folder / "manifest.json").exists() and list(folder.glob("*.parquet"))
+    assert (folder / "site" / "index.html").exists() and (folder / "site" / "agency" / "FL0130600.html").exists()
+    assert "Its public site, beside the Parquet" in done.stdout + done.stderr
