@@ -44,8 +44,9 @@ WITH ev AS (
       AND (len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], e.agency_kind))
       -- A claim is kept when any of its evidence is dated in the range: the row's own date or any of its links'
       -- (views.evidence_dates), not only the earliest link that dates the row.
-      AND (($year_from::INTEGER IS NULL AND $year_to::INTEGER IS NULL) OR list_has_any(e.years,
-           range(coalesce($year_from::INTEGER, 0), coalesce($year_to::INTEGER, 9999) + 1)))
+      -- (A lambda over the row's few years: a list of every year up to 9999 to compare with took 17 s at 1M rows.)
+      AND (($year_from::INTEGER IS NULL AND $year_to::INTEGER IS NULL) OR list_bool_or(list_transform(e.years,
+           lambda y: y BETWEEN coalesce($year_from::INTEGER, 0) AND coalesce($year_to::INTEGER, 9999))))
       AND ($documented_since::DATE IS NULL OR e.claim_last_documented >= $documented_since::DATE)
 ), filtered AS (
     SELECT * FROM ev WHERE len($statuses::VARCHAR[]) = 0 OR list_contains($statuses::VARCHAR[], status)
