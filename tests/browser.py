@@ -93,6 +93,14 @@ def streamlit(db: Path, log: Path, **env: str) -> Iterator[str]:
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
+def settle(page) -> None:
+    """Wait until the script's run has ended and no second one started right after (an upload or a decision starts
+    one): a click during a run can be lost when the run ends."""
+    page.wait_for_function(IDLE, timeout=60_000)
+    page.wait_for_timeout(500)
+    page.wait_for_function(IDLE, timeout=60_000)
+
+
 def download(page, button, attempts: int = 3):
     """What clicking a download button downloads, once the page is idle. A run can start right after another ends
     (a decision, a rerun); a click inside it holds a file id that run revoked (Streamlit says "Failed to generate
@@ -100,9 +108,7 @@ def download(page, button, attempts: int = 3):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(attempts):
-        page.wait_for_function(IDLE, timeout=60_000)
-        page.wait_for_timeout(500)
-        page.wait_for_function(IDLE, timeout=60_000)
+        settle(page)
         try:
             with page.expect_download(timeout=30_000) as got:
                 button.click()

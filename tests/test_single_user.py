@@ -8,7 +8,7 @@ import json
 import pytest
 
 from dashboard import tracker
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, settle
 from tests.test_state_files_browser import no_exception, open_page, state_server  # noqa: F401 (a fixture)
 
 DETROIT = {
@@ -82,6 +82,7 @@ def test_the_pages_say_they_are_single_user_and_the_requests_come_back_from_a_do
             open_own_copy(page)
             page.locator('input[type="file"]').set_input_files(str(kept))
             page.get_by_text("my-requests.json").first.wait_for(timeout=30_000)  # uploaded before the click
+            settle(page)
             page.get_by_role("button", name="Replace the tracked requests with this file").click()
             page.get_by_text("Restored 1 request(s) from the file.").first.wait_for(timeout=60_000)
             page.locator('td[role="gridcell"]', has_text="Detroit Police Department").first.wait_for(
@@ -97,6 +98,7 @@ def test_the_pages_say_they_are_single_user_and_the_requests_come_back_from_a_do
                 open_own_copy(page)
             page.locator('input[type="file"]').set_input_files(str(bad))
             page.get_by_text("bad.json").first.wait_for(timeout=30_000)
+            settle(page)
             page.get_by_role("button", name="Replace the tracked requests with this file").click()
             page.get_by_text("The requests were not restored: request 1 of the file does not check out").first.wait_for(
                 timeout=60_000
