@@ -26,6 +26,21 @@ def plotly_text(values: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     return values.map(lambda v: html.escape(v, quote=False) if isinstance(v, str) else v)
 
 
+def county_outlines(shapes: dict, name: str | None = None) -> go.Choropleth:
+    """County shapes drawn flat grey under the points: the ground a map is framed on."""
+    ids = [f["id"] for f in shapes["features"]]
+    return go.Choropleth(
+        geojson=shapes,
+        locations=ids,
+        z=[0] * len(ids),
+        showscale=False,
+        colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]],
+        hoverinfo="skip",
+        marker={"line": {"width": 0.4, "color": "#999"}},
+        name=name,
+    )
+
+
 def agency_map(
     agencies: pd.DataFrame,
     policies: pd.DataFrame | None = None,
@@ -39,19 +54,7 @@ def agency_map(
     everything: a framed map's own outlines have no state borders, and a state with no points still shows."""
     fig = go.Figure()
     if outlines and outlines.get("features"):
-        ids = [f["id"] for f in outlines["features"]]
-        fig.add_trace(
-            go.Choropleth(
-                geojson=outlines,
-                locations=ids,
-                z=[0] * len(ids),
-                showscale=False,
-                colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]],
-                hoverinfo="skip",
-                marker={"line": {"width": 0.4, "color": "#999"}},
-                name="counties",
-            )
-        )
+        fig.add_trace(county_outlines(outlines, name="counties"))
     if researched is not None and not researched.empty:
         # Drawn first, small and grey: known ground with nothing found, under the evidence.
         fig.add_trace(
@@ -213,19 +216,7 @@ def jurisdiction_map(agencies: pd.DataFrame, fips_prefixes: tuple[str, ...] = ()
     placed = agencies.dropna(subset=["latitude", "longitude"]).drop_duplicates("agency_id")
     fig = go.Figure()
     if fips_prefixes:
-        shapes = counties_of(fips_prefixes)
-        ids = [f["id"] for f in shapes["features"]]
-        fig.add_trace(
-            go.Choropleth(
-                geojson=shapes,
-                locations=ids,
-                z=[0] * len(ids),
-                showscale=False,
-                colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]],
-                hoverinfo="skip",
-                marker={"line": {"width": 0.4, "color": "#999"}},
-            )
-        )
+        fig.add_trace(county_outlines(counties_of(fips_prefixes)))
     if not placed.empty:
         for status in STATUS_COLOURS:
             part = placed[placed["status"] == status]

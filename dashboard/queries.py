@@ -570,9 +570,8 @@ def jurisdiction_coverage(level: str, name: str, state: str) -> dict:
 # that 20,000 agencies and a million evidence rows bake in minutes.
 
 
-def site_agencies() -> pd.DataFrame:
-    """Every registry agency with its research status and, where it has evidence, its row on the map."""
-    return query("""
+# Every registry agency with its research status and, where it has evidence, its row on the map.
+SITE_AGENCIES = """
         SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.state_name, a.city, a.county,
                a.latitude, a.longitude, a.placement, a.location_note,
                c.research_status, c.technologies, c.records_requests,
@@ -580,8 +579,12 @@ def site_agencies() -> pd.DataFrame:
         FROM views.agencies a
         LEFT JOIN views.coverage c USING (agency_id)
         LEFT JOIN served.agency_map m USING (agency_id)
-        ORDER BY a.state, a.name, a.agency_id
-    """)
+"""
+
+
+def site_agencies() -> pd.DataFrame:
+    """Every registry agency with its research status and, where it has evidence, its row on the map."""
+    return query(SITE_AGENCIES + "ORDER BY a.state, a.name, a.agency_id")
 
 
 def site_claims() -> pd.DataFrame:
@@ -675,19 +678,7 @@ def site_shared_documents(many: int) -> pd.DataFrame:
 def site_agencies_of(state: str, level: str = "state", name: str = "") -> pd.DataFrame:
     """site_agencies' rows for one state, city or county (a page of the public site shown in the dashboard)."""
     return query(
-        """
-        SELECT a.agency_id, a.name, a.agency_kind, a.agency_type, a.state, a.state_name, a.city, a.county,
-               a.latitude, a.longitude, a.placement, a.location_note,
-               c.research_status, c.technologies, c.records_requests,
-               m.status, m.products, m.evidence_count, m.first_date, m.last_date, m.last_documented, m.contested
-        FROM views.agencies a
-        LEFT JOIN views.coverage c USING (agency_id)
-        LEFT JOIN served.agency_map m USING (agency_id)
-        WHERE """
-        + JURISDICTION
-        + """
-        ORDER BY a.name, a.agency_id
-    """,
+        SITE_AGENCIES + "WHERE " + JURISDICTION + "ORDER BY a.name, a.agency_id",
         {"level": level, "name": name, "state": state},
     )
 
