@@ -156,9 +156,102 @@ class Gazetteer:
     counties: dict[str, dict[str, str]]  # county key -> {state: name as written}
     city_counties: dict[tuple[str, str], set[str]]  # (state, city key) -> county keys
     by_state: dict[str, pd.DataFrame] = field(default_factory=dict)  # the agencies, state by state
+    one_city: set[str] = field(default_factory=set)  # states the Census counts one place in (DC)
+    served: dict[str, Served] = field(default_factory=dict)  # who serves what, state by state, made when asked
 
     def __post_init__(self) -> None:
-        self.by_state = dict(iter(self.agencies.groupby("state")))
+        self.by_state = {state: rows.reset_index(drop=True) for state, rows in self.agencies.groupby("state")}
+
+    def serving_in(self, state: str) -> Served:
+        """The state's agencies indexed by who they serve, made once per state: the bake asks for every place."""
+        if state not in self.served:
+            here = self.by_state.get(state, self.agencies.iloc[0:0].reset_index(drop=True))
+            self.served[state] = Served(here, places.key(self.states.get(state)), state in self.one_city)
+        return self.served[state]
+
+
+class Served:
+    """One state's agencies grouped by the place each serves, so that a place's list is a few dictionary
+    look-ups (rows are positions in the state's frame). The rule, for a city (or a ZIP code's city): its own
+    agencies; its counties' own agencies that are not a town's police or a state agency (a sheriff, a
+    college); and statewide agencies (those placed in no county, those with evidence, those placed in its
+    counties, and a territory's police named for it). For a county: its agencies and its cities', and the
+    statewide ones. In a state of one city (Washington, DC) an agency placed nowhere serves that city."""
+
+    def __init__(self, here: pd.DataFrame, state_key: str, one_city: bool):
+        self.here = here
+        kind, city, county = here["kind"].tolist(), here["city_key"].tolist(), here["county_key"].tolist()
+        evidence, name_key = here["has_evidence"].tolist(), here["name_key"].tolist()
+        self.has_city = [c != "" for c in city]
+        self.state_base: list[int] = []  # statewide wherever one lives in the state
+        self.state_by_county: dict[str, list[int]] = defaultdict(list)  # statewide, placed in this county
+        self.by_city: dict[str, list[int]] = defaultdict(list)
+        self.by_county: dict[str, list[int]] = defaultdict(list)  # every non-state agency placed in the county
+        self.county_own: dict[str, list[int]] = defaultdict(list)  # the county's own: no town, not a town's police
+        self.nowhere: list[int] = []  # placed in no city and no county: the city's own in a one-city state
+        for i in range(len(here)):
+            state_kind = kind[i] == "State"
+            if (state_kind and (county[i] == "" or evidence[i])) or (state_key and name_key[i] == state_key):
+                self.state_base.append(i)
+            elif state_kind:
+                self.state_by_county[county[i]].append(i)
+            if state_kind:
+                continue
+            if city[i]:
+                self.by_city[city[i]].append(i)
+            if county[i]:
+                self.by_county[county[i]].append(i)
+                if not city[i] and kind[i] != "Municipal":
+                    self.county_own[county[i]].append(i)
+            elif not city[i] and one_city:
+                self.nowhere.append(i)
+        self.sort_key = list(
+            zip((not e for e in evidence), here["name"].fillna("").tolist(), here["agency_id"].tolist())
+        )
+        self.name_key = name_key
+        self.agency_ids = here["agency_id"].tolist()
+        self.everyone = [self._state_level(kind[i], city[i], county[i]) for i in range(len(here))]
+
+    @staticmethod
+    def _state_level(kind: str, city: str, county: str) -> str:
+        if kind == "State":
+            return "state"
+        return "city" if city else "county" if county else "state"
+
+    def levels(self, place: Place) -> dict[int, str]:
+        """Row -> the level at which it serves the place: where an agency fits two, the narrower wins for a city
+        and 'state' wins for a county (as the page has always listed them)."""
+        if place.level == "state":
+            return dict(enumerate(self.everyone))
+        found: dict[int, str] = {}
+        state_wide = [*self.state_base, *(i for c in place.counties for i in self.state_by_county.get(c, ()))]
+        if place.level == "county":
+            for i in self.by_county.get(place.key, ()):
+                found[i] = "city" if self.has_city[i] else "county"
+            for i in (*state_wide, *self.state_by_county.get(place.key, ())):
+                found[i] = "state"
+            return found
+        city = places.key(place.city) if place.level == "zip" else place.key
+        for i in state_wide:
+            found[i] = "state"
+        for county in place.counties:
+            for i in self.county_own.get(county, ()):
+                found[i] = "county"
+        for i in (*self.by_city.get(city, ()), *self.nowhere):
+            found[i] = "city"
+        return found
+
+    def ordered(self, found: dict[int, str], levels: tuple[str, ...], typed: str) -> list[int]:
+        """Evidence first; then the place's own agencies before its county's and its state's; then the agency
+        named for the place ("Miami Police Department" before "Florida International University"); then by name."""
+        rank = {level: n for n, level in enumerate(levels)}
+
+        def order(i: int):
+            evidence_last, name, agency_id = self.sort_key[i]
+            named_last = bool(typed) and not self.name_key[i].startswith(typed)
+            return evidence_last, rank.get(found[i], len(levels)), named_last, name, agency_id
+
+        return sorted(found, key=order)
 
 
 def gazetteer(run: Run) -> Gazetteer:
@@ -181,9 +274,11 @@ def gazetteer(run: Run) -> Gazetteer:
 
     cities: dict[str, dict[str, str]] = defaultdict(dict)
     counties: dict[str, dict[str, str]] = defaultdict(dict)
+    census_places: Counter = Counter()
     for kind, name, state in run(PLACES, {}).itertuples(index=False):
         if kind == "place":
             cities[places.key(name)].setdefault(state, name)
+            census_places[state] += 1
         else:
             counties[places.county_key(name)].setdefault(state, name)
     # The registry's own cities and counties where the Census has no such name (Connecticut's old counties).
@@ -204,7 +299,8 @@ def gazetteer(run: Run) -> Gazetteer:
     located = agencies[(agencies["city_key"] != "") & (agencies["county_key"] != "")]
     for state, ck, county in located[["state", "city_key", "county_key"]].itertuples(index=False):
         city_counties.setdefault((state, ck), set()).add(county)
-    return Gazetteer(agencies, states, dict(cities), dict(counties), city_counties)
+    one_city = {state for state, n in census_places.items() if n == 1}
+    return Gazetteer(agencies, states, dict(cities), dict(counties), city_counties, one_city=one_city)
 
 
 # ------------------------------------------------------------------------------------------- places
@@ -264,39 +360,33 @@ def _zip_place(gaz: Gazetteer, code: str) -> Place | None:
 
 
 def _serving(gaz: Gazetteer, place: Place, ordered: bool = True) -> pd.DataFrame:
-    """Every registry agency that serves a place, with `serves` saying at which level, best first."""
-    here = gaz.by_state.get(place.state, gaz.agencies.iloc[0:0])
-    state_wide = (here["kind"] == "State") & (
-        (here["county_key"] == "") | here["has_evidence"] | here["county_key"].isin(place.counties)
-    )
-    # a territory's own police, listed under the territory's bare name ("Puerto Rico", "Guam")
-    state_wide |= here["name_key"] == places.key(gaz.states.get(place.state))
-    if place.level == "state":
-        serves = pd.Series("state", index=here.index)
-        serves[(here["kind"] != "State") & (here["county_key"] != "")] = "county"
-        serves[(here["kind"] != "State") & (here["city_key"] != "")] = "city"
-    elif place.level == "county":
-        mine = (here["county_key"] == place.key) & (here["kind"] != "State")
-        serves = pd.Series(None, index=here.index, dtype=object)
-        serves[mine] = "county"
-        serves[mine & (here["city_key"] != "")] = "city"
-        serves[state_wide | ((here["kind"] == "State") & (here["county_key"] == place.key))] = "state"
-    else:  # a city, or a ZIP code's city
-        city = places.key(place.city) if place.level == "zip" else place.key
-        serves = pd.Series(None, index=here.index, dtype=object)
-        serves[state_wide] = "state"
-        # the county's own agencies (a sheriff, a college), not another town's police the registry gives no city
-        county_level = (
-            (here["city_key"] == "")
-            & here["county_key"].isin(place.counties)
-            & ~here["kind"].isin(["State", "Municipal"])
-        )
-        serves[county_level] = "county"
-        serves[(here["city_key"] == city) & (here["kind"] != "State")] = "city"
-    found = here.assign(serves=serves)[serves.notna()]
-    if not ordered:
-        return found
-    return _ordered(found, SERVES_ORDER[place.level], places.key(place.city) if place.level == "zip" else place.key)
+    """Every registry agency that serves a place, with `serves` saying at which level, best first (the rule:
+    `Served`)."""
+    served = gaz.serving_in(place.state)
+    found = served.levels(place)
+    if ordered:
+        rows = served.ordered(found, SERVES_ORDER[place.level], _typed(place))
+    else:
+        rows = sorted(found)
+    return served.here.iloc[rows].assign(serves=[found[i] for i in rows]).reset_index(drop=True)
+
+
+def _typed(place: Place) -> str:
+    return places.key(place.city) if place.level == "zip" else place.key
+
+
+def serving(gaz: Gazetteer, place: Place) -> list[tuple[str, str]]:
+    """(agency_id, the level at which it serves) for every agency that serves a place, best first: the one rule
+    the Place page, `ingest lookup` and the public site's place pages share."""
+    served = gaz.serving_in(place.state)
+    found = served.levels(place)
+    ordered = served.ordered(found, SERVES_ORDER[place.level], _typed(place))
+    return [(served.agency_ids[i], found[i]) for i in ordered]
+
+
+def place_named(gaz: Gazetteer, level: str, name: str, state: str) -> Place:
+    """A city or a county as the lookup answers it, from its name and state (a public page's place)."""
+    return _county(name, state) if level == "county" else _city(gaz, name, state)
 
 
 def _ordered(found: pd.DataFrame, levels: tuple[str, ...], typed: str) -> pd.DataFrame:
@@ -333,16 +423,22 @@ def _named(gaz: Gazetteer, text: str, state: str | None = None) -> pd.DataFrame:
 def _policies(run: Run, place: Place) -> pd.DataFrame:
     """State laws and bans reach every place in the state; a city's or a county's own reach it."""
     rules = run(POLICIES, {"state": place.state})
-    if place.level == "state" or rules.empty:
+    if rules.empty:
         return rules
-    level = rules["jurisdiction_level"]
-    name_key = rules["place_name"].map(places.key)
-    county_key = rules["place_name"].map(places.county_key)
-    city = places.key(place.city) if place.level == "zip" else place.key
-    keep = (level == "state") | ((level == "county") & county_key.isin(place.counties or (place.key,)))
-    if place.level != "county":
-        keep |= (level == "city") & (name_key == city)
+    keep = [reaches(rule, place) for rule in rules[["jurisdiction_level", "place_name"]].to_dict("records")]
     return rules[keep].reset_index(drop=True)
+
+
+def reaches(policy: dict, place: Place) -> bool:
+    """Whether a policy of the place's state reaches the place: a state's does everywhere; a county's reaches the
+    county and the cities in it; a city's its city. Every policy of a state reaches the state's page."""
+    level = policy.get("jurisdiction_level")
+    if place.level == "state" or level == "state":
+        return True
+    name = policy.get("place_name")
+    if level == "county":
+        return places.county_key(name) in (place.counties or (place.key,))
+    return level == "city" and place.level != "county" and places.key(name) == _typed(place)
 
 
 def records_requests(run: Run, agency_ids: list[str]) -> pd.DataFrame:

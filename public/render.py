@@ -460,6 +460,46 @@ def _isnan(value) -> bool:
 # ------------------------------------------------------------------------------------------------ place
 
 
+# Who serves a place, in the order the page lists them (the lookup's SERVES_ORDER for a city or a county).
+SECTIONS = {"city": ("city", "county", "state"), "county": ("county", "city", "state")}
+
+
+def common_spelling(names: Iterable[str]) -> str:
+    """The spelling a place's page is named by: the most common, a mixed-case one before an upper-case one."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return max(sorted(counts), key=lambda n: (counts[n], n != n.upper())) if counts else ""
+
+
+def place_sections(level: str, name: str, state_name: str, rows: list[dict]) -> list[dict]:
+    """The agencies of a place's page grouped by the level at which each serves it, the place's own first: a
+    reader of Miami's page sees Miami's police, then Miami-Dade County's, then the statewide agencies."""
+    sections = []
+    for serves in SECTIONS.get(level, (level, "city", "county", "state")):
+        mine = [r for r in rows if r["serves"] == serves]
+        if not mine:
+            continue
+        if serves == level == "county":
+            title, note = f"{name}'s own agencies", "Placed in the county and in none of its towns."
+        elif serves == level:
+            title, note = f"{name}'s own agencies", ""
+        elif serves == "county":
+            counties = sorted({text(r.get("county")) for r in mine if text(r.get("county"))})
+            title = f"{' and '.join(counties) or 'Its county'}'s own agencies"
+            note = "A sheriff, a county police, a college: agencies of the county placed in no town of it."
+        elif serves == "city":
+            title, note = "Agencies of its cities and towns", ""
+        else:
+            title = f"Statewide agencies of {state_name}" if state_name else "Statewide agencies"
+            note = (
+                "Agencies that serve the whole state: those with evidence, those placed in no county, and those "
+                "placed in this county."
+            )
+        sections.append({"serves": serves, "title": title, "note": note, "agencies": mine})
+    return sections
+
+
 def place_context(
     level: str,
     name: str,
@@ -473,7 +513,8 @@ def place_context(
     pages: set[str],
     aliases: Iterable[str] = (),
 ) -> dict:
-    """A city's or a county's page: every registry agency there with its research status, the claims of
+    """A city's or a county's page: every registry agency that serves it (dashboard/lookup.py's rule, each
+    agency's `serves` saying at which level, in the lookup's order) with its research status, the claims of
     those with evidence (status, date, citations), the policies and records requests, the coverage sentence.
     `related` lists (name, slug) of the counties its agencies sit in (or the cities of a county); `pages`
     holds the ids of the agencies that have a page of their own."""
@@ -486,15 +527,23 @@ def place_context(
             (claim_view(c) for c in claims_by_agency.get(agency["agency_id"], [])),
             key=lambda c: (rank(c["status"]), text(c["product"])),
         )
-        rows.append({**agency, "research_status": status, "claims": own, "has_page": agency["agency_id"] in pages})
-    rows.sort(key=lambda r: (not r["claims"], min((rank(c["status"]) for c in r["claims"]), default=99), r["name"]))
-    where = f"in {name}, {state_name or state}"
+        rows.append(
+            {
+                **agency,
+                "serves": agency.get("serves") or level,
+                "research_status": status,
+                "claims": own,
+                "has_page": agency["agency_id"] in pages,
+            }
+        )
+    where = f"that serve {name}, {state_name or state}"
     return {
         "level": level,
         "name": name,
         "state": state,
         "state_name": state_name,
         "agencies": rows,
+        "sections": place_sections(level, name, state_name, rows),
         "with_evidence": sum(1 for r in rows if r["claims"]),
         "coverage": coverage_sentence(counts, where),
         "policies": policies,
@@ -504,44 +553,46 @@ def place_context(
     }
 
 
-def place_policies_of(level: str, names: Iterable[str], state_policies: Iterable[dict]) -> list[dict]:
-    """The policies covering a city or a county: its state's and its own (as jurisdiction_policies does)."""
-    lowered = {n.lower() for n in names}
-    return [
-        p
-        for p in state_policies
-        if p.get("jurisdiction_level") == "state"
-        or (p.get("jurisdiction_level") == level and text(p.get("place_name")).lower() in lowered)
-    ]
+def place_requests(agencies: list[dict], requests_by_agency: dict[str, list[dict]]) -> list[dict]:
+    """The records requests to a place's agencies, agency by agency in name order (each agency's newest first)."""
+    ordered = sorted(agencies, key=lambda a: (text(a.get("name")), a["agency_id"]))
+    return [r for a in ordered for r in requests_by_agency.get(a["agency_id"], [])]
 
 
-def place_html(level: str, name: str, state: str, links: Links | None = None) -> str:
-    """A city's or a county's page for st.html, read through the query layer ('' when it has no agency)."""
-    from dashboard import queries
+def place_html(level: str, name: str, state: str, links: Links | None = None, gaz=None) -> str:
+    """A city's or a county's page for st.html, read through the query layer (a page saying so when no agency
+    serves it). The agencies are the lookup's (dashboard/lookup.py `serving`, the rule the static page uses too);
+    `gaz` is the lookup's gazetteer when the caller holds one (read afresh otherwise)."""
+    from dashboard import lookup, queries
 
-    agencies = agency_rows(queries.site_agencies_of(state, level, name))
-    if not agencies:
-        return ""
+    gaz = gaz or lookup.gazetteer(queries.query)
+    place = lookup.place_named(gaz, level, name, state)
+    serving = lookup.serving(gaz, place)
+    by_id = {a["agency_id"]: a for a in agency_rows(queries.site_agencies_of(state))} if serving else {}
+    agencies = [{**by_id[i], "serves": serves} for i, serves in serving if i in by_id]
     ids = [a["agency_id"] for a in agencies]
     claims: dict[str, list[dict]] = {}
     for claim in records(queries.site_claims_of(ids)):
         claims.setdefault(claim["agency_id"], []).append(claim)
-    requests = [
-        {**r, "agency": r.get("agency_name")} for r in records(queries.jurisdiction_requests(level, name, state))
-    ]
+    requests: dict[str, list[dict]] = {}
+    for request in records(lookup.records_requests(queries.query, ids)):
+        requests.setdefault(request["agency_id"], []).append(request)
+    own = [a for a in agencies if a["serves"] == level and text(a.get(level))]
     other = "county" if level == "city" else "city"
-    related = sorted({(text(a.get(other)), place_slug(text(a.get(other)))) for a in agencies if text(a.get(other))})
+    related = sorted({(text(a.get(other)), place_slug(text(a.get(other)))) for a in own if text(a.get(other))})
+    aliases = [" ".join(text(a.get(level)).split()) for a in own]
     context = place_context(
         level,
-        text(agencies[0].get(level)) or name,
+        common_spelling(aliases) or name,
         state,
-        text(agencies[0].get("state_name")),
+        gaz.states.get(state, ""),
         agencies,
         claims,
-        place_policies_of(level, [name], records(queries.policies([state]))),
-        requests,
+        [p for p in records(queries.policies([state])) if lookup.reaches(p, place)],
+        place_requests(agencies, requests),
         related,
         set(ids),
+        aliases,
     )
     return render_place(context, links or Links(in_dashboard=True), standalone=False)
 
@@ -557,9 +608,17 @@ def agency_rows(frame) -> list[dict]:
 
 def place_tools(context: dict, links: Links) -> list[tuple[str, str]]:
     query = f"{context['name']} {context['state']}" if context["level"] == "county" else context["name"]
+    # inside the dashboard the page is the lookup itself, its letter below: only the other tools are links
+    here = (
+        []
+        if links.in_dashboard
+        else [
+            ("Look it up in the dashboard", links.tool("place", q=query)),
+            ("Draft a records request", links.tool("place", q=query)),
+        ]
+    )
     return [
-        ("Look it up in the dashboard", links.tool("place", q=query)),
-        ("Draft a records request", links.tool("place", q=query)),
+        *here,
         (
             "Hearing brief",
             links.tool("brief", state=context["state"], level=context["level"], name=context["name"]),

@@ -149,10 +149,7 @@ def places_of(agencies: list[dict]) -> dict[tuple[str, str], Place]:
         if level == "county" and (state, slug) in cities:
             place.slug = f"{slug}-county"
         # The most common spelling names the page; the others are said as "also written".
-        counts: dict[str, int] = defaultdict(int)
-        for a in place.agencies:
-            counts[" ".join(text(a.get(level)).split())] += 1
-        place.name = max(sorted(counts), key=lambda n: (counts[n], n != n.upper()))
+        place.name = render.common_spelling(" ".join(text(a.get(level)).split()) for a in place.agencies)
         if (state, place.slug) in pages:  # "Foo County" as a county and "Foo" given '-county': one page
             pages[(state, place.slug)].agencies.extend(place.agencies)
             pages[(state, place.slug)].aliases |= place.aliases
@@ -203,11 +200,14 @@ class Baker:
     # -- the run
 
     def run(self) -> Baked:
-        from dashboard import queries
+        from dashboard import lookup, queries
         from dashboard.exports import to_csv
         from rules import documented
 
         agencies = render.agency_rows(queries.site_agencies())
+        # Who serves each place: the lookup's one rule, its names read once for the whole bake
+        self.gazetteer = lookup.gazetteer(queries.query)
+        self.by_id = {a["agency_id"]: a for a in agencies}
         by_state = group(agencies, "state")
         claims_frame = queries.site_claims()
         claims = group([render.claim_view(c) for c in records(claims_frame)], "agency_id")
@@ -305,6 +305,8 @@ class Baker:
         return Baked(self.folder, {"index": 1, **self.counts, "search": 1})
 
     def bake_state(self, state, rows, places, claims, requests, policies, pages, downloads) -> None:
+        from dashboard import lookup
+
         state_name = text(rows[0].get("state_name")) or state
         mine = [p for (s, _), p in places.items() if s == state]
         evidence_in = {a["agency_id"] for a in rows if a.get("status")}
@@ -349,23 +351,40 @@ class Baker:
                     if text(a.get(other)) and (other, " ".join(text(a.get(other)).split()).lower()) in slug_by
                 }
             )
-            ids = {a["agency_id"] for a in place.agencies}
-            place_requests = [r for i in sorted(ids) for r in requests.get(i, [])]
+            where = self.lookup_place(place)
+            served = self.serving(place, where)
             context = render.place_context(
                 place.level,
                 place.name,
                 state,
                 state_name,
-                list({a["agency_id"]: a for a in place.agencies}.values()),
+                served,
                 claims,
-                render.place_policies_of(place.level, place.aliases, policies),
-                place_requests,
+                [p for p in policies if lookup.reaches(p, where)],
+                render.place_requests(served, requests),
                 related,
                 pages,
                 place.aliases,
             )
             self.write(f"place/{state}/{place.slug}.html", render.render_place(context, self.at(2), built=self.built))
             self.counts["place"] += 1
+
+    def lookup_place(self, place: Place):
+        """The place as the lookup reads it (a city's counties, a county's key)."""
+        from dashboard import lookup
+
+        return lookup.place_named(self.gazetteer, place.level, place.name, place.state)
+
+    def serving(self, place: Place, where) -> list[dict]:
+        """The agencies that serve a place, each with `serves` (its level), in the lookup's order: the Place
+        page's and `ingest lookup`'s rule. An agency of the page's own whose name is spelled so that the lookup
+        reads another place (names that share a slug) is kept, as one of the place's own."""
+        from dashboard import lookup
+
+        found = lookup.serving(self.gazetteer, where)
+        listed = {agency_id for agency_id, _ in found}
+        found += [(a["agency_id"], place.level) for a in place.agencies if a["agency_id"] not in listed]
+        return [{**self.by_id[agency_id], "serves": serves} for agency_id, serves in dict(found).items()]
 
     def write_search_index(self, states: list[dict], places, agencies: list[dict]) -> None:
         """[name, what and where, page] for every state, place and agency page; a script for pages opened

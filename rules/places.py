@@ -4,6 +4,7 @@ this returns against the registry and the Census gazetteer, whose names are norm
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ COUNTY_WORDS = ("city and borough", "census area", "municipality", "borough", "c
 ZIP = re.compile(r"(?:(?P<before>.*?)[\s,]+)?(?P<zip>\d{5})(?:-\d{4})?")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the bake and the gazetteer read the same names many times
 def key(name: str | None) -> str:
     """A name as it is compared: no accents, case or punctuation, one spelling of Saint/St., Fort/Ft. and
     Mount/Mt. ("St. Louis", "SAINT LOUIS" and "Saint-Louis" are all "st louis")."""

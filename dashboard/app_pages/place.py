@@ -1,7 +1,12 @@
 """A citizen's lookup: a ZIP code, a city or county with or without its state, a state or an agency's name ->
 the place meant (or which one, when several share the name), every agency that serves it with its evidence,
 and a public-records request letter to ask for more. `python -m ingest lookup` gives the same answer
-(dashboard/lookup.py)."""
+(dashboard/lookup.py).
+
+A city or a county (or a ZIP code's city) is shown as the public site's own page for it (public/render.py
+`place_html`, the static place page's function and context) through st.html, so the two can never disagree;
+the tools around it (the choices, the letter, the downloads) are Streamlit's. A state and an agency-name
+search keep their sortable table."""
 
 from datetime import date
 from functools import partial
@@ -15,6 +20,7 @@ from dashboard.data import connection, query
 from dashboard.documents.letter import build_letter, law_from_row
 from dashboard.documents.pdf import text_to_pdf
 from ingest.paths import db_path
+from public import render
 from public.render import Links
 from rules.places import count
 
@@ -49,12 +55,34 @@ def _answer(text: str, path: str, stamp: tuple[int, int]) -> lookup.Answer:
     return lookup.lookup(text, query, _gazetteer(path, stamp))
 
 
-def answer_for(text: str) -> lookup.Answer:
-    """The lookup's answer, worked out once per text and database file (a rebuild, a new inode or time, is read
-    afresh): choosing another agency for the letter reruns the page, not the lookup."""
-    connection()  # a missing or damaged file is told in a sentence here
+def _stamp() -> tuple[int, int]:
+    """The database file's identity: a rebuild (a new inode or time) is read afresh."""
     stat = db_path().stat()
-    return _answer(text, str(db_path()), (stat.st_ino, stat.st_mtime_ns))
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def answer_for(text: str) -> lookup.Answer:
+    """The lookup's answer, worked out once per text and database file: choosing another agency for the letter
+    reruns the page, not the lookup."""
+    connection()  # a missing or damaged file is told in a sentence here
+    return _answer(text, str(db_path()), _stamp())
+
+
+def public_place(place: lookup.Place) -> tuple[str, str, str] | None:
+    """(level, name, state) of the public page that answers for a place: a city's or a county's own, a ZIP code's
+    city's; None for a state (its page is the Map's)."""
+    if place.level in ("city", "county"):
+        return place.level, place.name, place.state
+    if place.level == "zip" and place.city:
+        return "city", place.city, place.state
+    return None
+
+
+def show_place_page(level: str, name: str, state: str) -> None:
+    """The place's public page, the same HTML as the static site's, its links into the dashboard."""
+    links = Links(in_dashboard=True)
+    gaz = _gazetteer(str(db_path()), _stamp())
+    st.html(render.place_html(level, name, state, links, gaz))
 
 
 def coverage_sentence(counts: dict) -> str:
@@ -100,6 +128,10 @@ def agency_table(agencies: pd.DataFrame) -> pd.DataFrame:
     return table[list(COLUMNS)]
 
 
+def agency_downloads(agencies: pd.DataFrame, what: str = "") -> None:
+    ui.downloads(agencies[list(lookup.AGENCY_FIELDS)], "agencies", key="place_dl", what=what)
+
+
 def show_agencies(agencies: pd.DataFrame) -> None:
     st.dataframe(
         agency_table(agencies),
@@ -117,7 +149,7 @@ def show_agencies(agencies: pd.DataFrame) -> None:
         "Sort by any column by clicking its heading. “Serves the place as”: its city's own agency, its "
         "county's (a sheriff, a county police, a college) or a statewide one."
     )
-    ui.downloads(agencies[list(lookup.AGENCY_FIELDS)], "agencies", key="place_dl")
+    agency_downloads(agencies)
 
 
 def show_requests(agency_ids: list[str]) -> None:
@@ -142,12 +174,18 @@ def show_requests(agency_ids: list[str]) -> None:
 
 
 def show_public_page(place: lookup.Place) -> None:
-    """The place's static page on the published site, where a city, county or state has one."""
+    """The place's static page on the published site, where a city, county or state (or a ZIP code's city) has one."""
     site = Links.published()
-    if site is None or place.level == "zip":
+    if site is None:
         return
-    url = site.state(place.state) if place.level == "state" else site.place(place.state, place.name)
-    ui.public_page_link(url, f"{place.label}'s page")
+    shown = public_place(place)
+    if shown is None:
+        ui.public_page_link(site.state(place.state), f"{place.label}'s page")
+    else:
+        level, name, state = shown
+        ui.public_page_link(
+            site.place(state, name), f"{name}, {state}'s page" if level != place.level else f"{place.label}'s page"
+        )
 
 
 def first_to_ask(answer: lookup.Answer) -> str:
@@ -213,6 +251,24 @@ def show_letter(agencies: pd.DataFrame, first: str) -> None:
             st.success("Tracked. See My requests for its due date.")
 
 
+def show_answer_table(answer: lookup.Answer) -> None:
+    """A state's agencies, or those an agency's name matches: a table to sort, with their requests and laws."""
+    agencies = answer.agencies
+    if answer.places:
+        st.caption(coverage_sentence(agencies["research_status"].value_counts().to_dict()))
+    if agencies.empty or not agencies["has_evidence"].any():
+        st.info(
+            "No evidence here means no one has documented it yet, not that it is not used. "
+            "A records request is how to find out."
+        )
+    if not agencies.empty:
+        show_agencies(agencies)
+        show_requests(agencies["agency_id"].tolist())
+    if answer.places:
+        ui.show_policies(answer.policies, "Laws, bans and policies that reach this place")
+    ui.status_legend()
+
+
 if ui.guard_database():
     ui.seed_state("place_q", st.query_params.get("q", "")[:120])  # a link gets the box's own limit
     text = st.text_input(
@@ -235,19 +291,13 @@ if ui.guard_database():
                 show_choices(others, "other")
         agencies = answer.agencies
         if not answer.ambiguous:
+            shown = public_place(answer.places[0]) if answer.places and not agencies.empty else None
             if answer.places:
-                st.caption(coverage_sentence(agencies["research_status"].value_counts().to_dict()))
                 show_public_page(answer.places[0])
-            if agencies.empty or not agencies["has_evidence"].any():
-                st.info(
-                    "No evidence here means no one has documented it yet, not that it is not used. "
-                    "A records request is how to find out."
-                )
-            if not agencies.empty:
-                show_agencies(agencies)
-                show_requests(agencies["agency_id"].tolist())
-            if answer.places:
-                ui.show_policies(answer.policies, "Laws, bans and policies that reach this place")
-            ui.status_legend()
+            if shown is not None:
+                show_place_page(*shown)
+                agency_downloads(agencies, "Its agencies as")
+            else:
+                show_answer_table(answer)
             if not agencies.empty:
                 show_letter(agencies, first_to_ask(answer))
