@@ -120,11 +120,14 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return cur
 
 
-def query(sql: str, params: dict | list | None = None) -> pd.DataFrame:
-    """Run one parameterised query on its own cursor (cursors are per-thread safe), as DuckDB's own .df()."""
+def query(sql: str, params: dict | list | None = None, *, bulk: bool = False) -> pd.DataFrame:
+    """Run one parameterised query on its own cursor (cursors are per-thread safe), as DuckDB's own .df().
+
+    bulk: the result is thousands of rows of text (the whole map, an export), read through Arrow (bulk_frame):
+    the same frame, several times faster for text, a few ms slower for a small result."""
     cur = cursor()
     try:
-        return cur.execute(sql, params or {}).df()
+        return bulk_frame(cur, cur.sql(sql, params=params or {})) if bulk else cur.execute(sql, params or {}).df()
     except duckdb.Error as exc:
         # A file that opens can still be damaged further in (a block whose checksum fails, a table missing).
         if unreadable(exc, db_path()):
@@ -132,6 +135,35 @@ def query(sql: str, params: dict | list | None = None) -> pd.DataFrame:
         raise
     finally:
         cur.close()
+
+
+# Types whose values DuckDB hands to Arrow and reads back unchanged, so that .df() of the Arrow columns is .df()
+# of the query's own (a UUID or an ENUM would come back as text).
+EXACT_IN_ARROW = frozenset(
+    ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "DATE", "TIMESTAMP", "VARCHAR")
+)
+
+
+def bulk_frame(cur: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+    """The frame relation.df() gives, with its text columns taken from Arrow.
+
+    .df() makes a Python string of every text value and pandas then copies each into its own Arrow string
+    column (the claims export of one state at 1M SYNTHETIC rows: about 4 times the query itself); read
+    through Arrow, pandas gets the same strings without either step. Every other column, and text that is all
+    NULL (which .df() leaves as object), is .df() of its Arrow column, so DuckDB's own type rules decide it; a
+    result with any other type, or with a column name twice, is relation.df() itself."""
+    names, types = relation.columns, [str(t) for t in relation.types]
+    if len(set(names)) < len(names) or not set(types) <= EXACT_IN_ARROW:
+        return relation.df()
+    table = relation.to_arrow_table().rename_columns([f"c{i}" for i in range(len(names))])
+    text = {i for i, t in enumerate(types) if t == "VARCHAR" and table.column(i).null_count < table.num_rows}
+    rest = [i for i in range(len(names)) if i not in text]
+    columns = dict(zip(sorted(text), (s for _, s in table.select(sorted(text)).to_pandas().items())))
+    if rest:
+        columns.update(zip(rest, (s for _, s in cur.from_arrow(table.select(rest)).df().items())))
+    frame = pd.concat([columns[i] for i in range(len(names))], axis=1)
+    frame.columns = names
+    return frame
 
 
 def database_label() -> str:

@@ -2,8 +2,10 @@
 ingest/schema/served.sql), computed from the views once, after every other transform.
 
 Each table is the same rows its view computes, sorted so that DuckDB can skip row groups: evidence by
-state and agency (the map's state filter, an agency's profile; by the agency's name, as the claims export
-sorts), the agency map by evidence count (the map's own order). tests/test_materialize.py checks each against the view it stores.
+state and agency (the map's state filter, an agency's profile; by the agency's name, in the claims export's
+order), the agency map by evidence count (the map's own order). The claims export and the unfiltered map read
+these orders as stored, without sorting again (DuckDB keeps a table's order through SELECT and WHERE;
+tests/test_query_speed.py). tests/test_materialize.py checks each table against the view it stores.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ CLAIMS = """
     SELECT * FROM views.claims
     ORDER BY agency_id, vendor_id, product_id
 """
-# The claims export's order, so that its sort is quick.
+# The claims export's order (dashboard/queries.py claims_export reads it as stored), then the evidence id.
 EVIDENCE = """
     CREATE OR REPLACE TABLE served.evidence AS
     SELECT e.*, a.agency_kind, c.status, list_position($ladder, c.status) AS status_rank,
