@@ -15,6 +15,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from rules import literals
+
 FACE = r"(face|facial) (recognition|analysis)"
 
 # Checked in this order; the first kind whose pattern appears in an in-scope sentence wins. A trial is checked
@@ -178,11 +180,37 @@ def in_scope(summary: str, vendor_names: list[str], other_vendor_names: list[str
     return naming or [s for s in all_sentences if not mentions(s, other_vendor_names)]
 
 
-def _hit(kind: str, pattern: re.Pattern[str], sentence: str) -> re.Match[str] | None:
-    for hit in pattern.finditer(sentence):
+def _lower_case_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The same pattern without re.I, to read lower-cased text: on ASCII text it finds the same matches at the same
+    places (lower-casing ASCII keeps every character's place, word-ness and class) at about twice the speed,
+    and a million summaries are read in a build. None when the pattern names a capital letter, which
+    lower-cased text never holds."""
+    if re.search(r"(?<!\\)[A-Z]", pattern.pattern):
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.I)
+
+
+LOWER_CASE_TWINS = {kind: _lower_case_twin(pattern) for kind, pattern in KIND_RULES}
+# For each kind, words one of which lower-cased ASCII text must hold for its pattern to match (rules/literals.py):
+# most sentences hold none of a kind's words, and are passed over without running its pattern.
+NEEDED_WORDS = {kind: literals.needed_words(pattern) for kind, pattern in KIND_RULES}
+
+
+def _hit(kind: str, pattern: re.Pattern[str], sentence: str, lowered: str | None = None) -> str | None:
+    """The words of the first match of `pattern` in the sentence that counts for this kind; `lowered` is the
+    sentence lower-cased when it is ASCII (read by the pattern's lower-case twin), else None."""
+    twin = LOWER_CASE_TWINS[kind] if lowered is not None else None
+    words = NEEDED_WORDS[kind] if lowered is not None else None
+    if words is not None:
+        for word in words:  # a loop, not any(): a generator costs more than the look-ups themselves
+            if word in lowered:
+                break
+        else:
+            return None
+    for hit in twin.finditer(lowered) if twin is not None else pattern.finditer(sentence):
         if kind == "used" and (OTHERS.search(sentence) or NOT_DONE.search(sentence[: hit.start()])):
             continue
-        return hit
+        return sentence[hit.start() : hit.end()]
     return None
 
 
@@ -205,11 +233,12 @@ def kind_from_summary(summary: str | None, vendor_names: list[str], other_vendor
     scope = in_scope(summary, vendor_names, other_vendor_names)
     if not scope:  # every sentence names another vendor and none names this one
         return "listed", OTHER_WORD
+    lowered = [s.lower() if s.isascii() else None for s in scope]
     for kind, pattern in KIND_RULES:
-        for s in scope:
-            hit = _hit(kind, pattern, s)
-            if hit:
-                return kind, f"summary says {hit.group(0)!r}: \u201c{s.strip()}\u201d"
+        for s, low in zip(scope, lowered):
+            hit = _hit(kind, pattern, s, low)
+            if hit is not None:
+                return kind, f"summary says {hit!r}: \u201c{s.strip()}\u201d"
     return "listed", NO_WORDS
 
 
@@ -229,7 +258,16 @@ class VendorNames:
             for name in vendor_names:
                 if name:
                     self.vendor_of.setdefault(name, vendor_id)
-        alternatives = "|".join(re.escape(n) for n in sorted(self.vendor_of, key=len, reverse=True))
+        # The names grouped by first character, longest first within each group: at any place only the group of
+        # that character can match, and it tries its names in the same order as one list longest first would,
+        # so the match is the same, found without trying every name at every character.
+        by_first: dict[str, list[str]] = {}
+        for name in sorted(self.vendor_of, key=len, reverse=True):
+            by_first.setdefault(name[0], []).append(name)
+        alternatives = "|".join(
+            re.escape(first) + "(?:" + "|".join(re.escape(n[1:]) for n in group) + ")"
+            for first, group in by_first.items()
+        )
         self.pattern = re.compile(r"(?<![\w.])(?:" + alternatives + r")(?!\w)") if alternatives else None
 
     def named_in(self, sentence: str) -> list[str]:
