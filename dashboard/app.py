@@ -16,10 +16,8 @@ if str(ROOT) not in sys.path:
 st.set_page_config(page_title="Who's Watching", page_icon="👁", layout="wide")
 
 PAGES = [
-    # Streamlit serves its default page at "/" only (its url_path is dropped), so /map, the address every other
-    # page and a shared link uses, is the same map as a hidden page. Its url_path must differ from the default's.
-    st.Page("app_pages/map.py", title="Map", url_path="home", default=True),
-    st.Page("app_pages/map.py", title="Map", url_path="map", visibility="hidden"),
+    st.Page("app_pages/home.py", title="Overview", url_path="home", default=True),
+    st.Page("app_pages/map.py", title="Map", url_path="map"),
     st.Page("app_pages/place.py", title="Place", url_path="place"),
     st.Page("app_pages/agency.py", title="Agency", url_path="agency"),
     st.Page("app_pages/requests.py", title="My requests", url_path="requests"),

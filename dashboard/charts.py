@@ -211,32 +211,6 @@ def counties_of(fips_prefixes: tuple[str, ...]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def jurisdiction_map(agencies: pd.DataFrame, fips_prefixes: tuple[str, ...] = ()) -> go.Figure:
-    """The agencies of one jurisdiction over its counties, framed on them."""
-    placed = agencies.dropna(subset=["latitude", "longitude"]).drop_duplicates("agency_id")
-    fig = go.Figure()
-    if fips_prefixes:
-        fig.add_trace(county_outlines(counties_of(fips_prefixes)))
-    if not placed.empty:
-        for status in STATUS_COLOURS:
-            part = placed[placed["status"] == status]
-            if not part.empty:
-                fig.add_trace(
-                    go.Scattergeo(
-                        lon=part["longitude"],
-                        lat=part["latitude"],
-                        name=status,
-                        text=plotly_text(part["agency_name"]),
-                        mode="markers",
-                        marker={"size": 9, "color": STATUS_COLOURS[status], "line": {"width": 0.5, "color": "white"}},
-                    )
-                )
-    # The world outlines with a mercator projection can be framed on the points; albers usa cannot.
-    fig.update_geos(scope="world", projection_type="mercator", fitbounds="locations", visible=False)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, legend={"orientation": "h", "y": -0.02})
-    return fig
-
-
 def jurisdiction_counties(level: str, name: str, evidence: pd.DataFrame) -> list[str]:
     """The counties a jurisdiction's map outlines: none for a state, the county itself, or its agencies' counties."""
     return [] if level == "state" else ([name] if level == "county" else evidence["county"].dropna().unique().tolist())

@@ -78,6 +78,11 @@ def _stamp(path: Path) -> tuple[int, int]:
     return stat.st_ino, stat.st_mtime_ns
 
 
+def file_stamp() -> tuple[int, int]:
+    """The current database file's identity: a cache keyed on it reads a rebuilt file afresh."""
+    return _stamp(db_path())
+
+
 def _limits() -> dict:
     """What one page process may take: DuckDB's default is 80% of the machine's memory and every core,
     and it keeps what it read. WATCHDOG_DB_MEMORY and WATCHDOG_DB_THREADS change the defaults; a query

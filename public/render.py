@@ -224,12 +224,24 @@ def environment() -> jinja2.Environment:
 
 def map_svg(drawn: dict, label: str, inline: bool = True) -> Markup:
     """The map drawn by _map.svg.j2 (every text in it escaped there): inline, with a link on each dot, or as an
-    <img> of the same SVG for st.html, which removes inline SVG."""
+    <img> of the same SVG for st.html, which removes inline SVG. Over the picture, each dot's link is an HTML link
+    placed where the dot is drawn (in percent of the picture, so it scales with it), with the dot's title: the
+    dashboard's map opens an agency on a click as the static one does."""
     svg = environment().get_template("_map.svg.j2").render(m=drawn, label=label, links_in_map=inline)
     if inline:
         return Markup(svg)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return Markup('<img class="map" alt="{}" src="data:image/svg+xml;base64,{}">').format(label, data)
+    width, height = drawn["size"]
+    spots = Markup("").join(
+        Markup('<a class="spot" href="{}" title="{}" style="left: {:.2f}%; top: {:.2f}%"></a>').format(
+            dot.href, dot.title, 100 * dot.x / width, 100 * dot.y / height
+        )
+        for dot in drawn["dots"]
+        if dot.href
+    )
+    return Markup(
+        '<div class="map-frame"><img class="map" alt="{}" src="data:image/svg+xml;base64,{}">{}</div>'
+    ).format(label, data, spots)
 
 
 @cache
@@ -785,7 +797,8 @@ def index_context(
 
 
 def render_index(context: dict, links: Links, standalone: bool = True, built: str | None = None) -> str:
-    context = {**context, "tools": [("Open the dashboard", links.tool("map"))]}
+    tools = [("Filter the map", links.tool("map")), ("Find a place or agency", links.tool("place"))]
+    context = {**context, "tools": tools if links.in_dashboard else [("Open the dashboard", links.tool("map"))]}
     if standalone:
         return page("_index.html.j2", context, links, "Facial recognition by US agencies: the public record", built)
     return fragment("_index.html.j2", context, links)

@@ -64,8 +64,12 @@ def named_system(summaries) -> str | None:
         for found in set(_name_before(text, m) for m in _ACRONYM.finditer(text)):
             if found:
                 counts[found] = counts.get(found, 0) + 1
-    best = max(counts.items(), key=lambda kv: kv[1], default=None)
-    return best[0] if best and best[1] * 2 > len(texts) else None
+    ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] * 2 <= len(texts):
+        return None
+    # Names as often as the first are a tie: no one system is "the" system (and picking one would change with
+    # each process's string hashing, which orders the set above).
+    return ranked[0][0] if len(ranked) == 1 or ranked[1][1] < ranked[0][1] else None
 
 
 def _name_before(text: str, match: re.Match) -> str | None:

@@ -12,13 +12,13 @@ TIMEOUT = 60  # the first run imports plotly, pandas, duckdb ...
 
 
 def open_page(page: str | None = None, timeout: float = TIMEOUT, **params) -> AppTest:
-    """Open the app as a URL would: the page (None = the default map page) with these query parameters."""
+    """Open the app as a URL would: the page (None = the Map page, with its filters) with these query parameters."""
     at = AppTest.from_file(APP, default_timeout=timeout)
-    if page is not None:
-        # Before a first run AppTest finds pages by file name only; st.navigation's url_paths are known after it.
-        at.run(timeout=timeout)
-        no_exception(at)
-        at.switch_page(page)
+    # Before a first run AppTest finds pages by file name only; st.navigation's url_paths are known after it.
+    at.run(timeout=timeout)
+    no_exception(at)
+    # None is the Map page: the front page (app_pages/home.py) is the public HTML, tested in test_front_browser
+    at.switch_page(page or "app_pages/map.py")
     for name, value in params.items():
         at.query_params[name] = value
     at.run(timeout=timeout)

@@ -35,9 +35,9 @@ def test_map_and_agency_pages_in_chromium(server, db):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.on("request", lambda request: requests.append(request.url))
 
-            # The map: plotly.js draws the US outlines and a point per placed agency and located policy.
+            # The Map page: plotly.js draws the US outlines and a point per placed agency and located policy.
             with page.expect_response(lambda r: "/app/static/topojson/" in r.url, timeout=60_000) as outline:
-                page.goto(f"{server}/")
+                page.goto(f"{server}/map")
                 page.wait_for_selector(".js-plotly-plot g.geo path", timeout=60_000)
                 page.wait_for_selector(POINTS, timeout=60_000)
             assert outline.value.status == 200, outline.value.url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rules import documented
 from rules.documented import is_stale, stale_before, status_with_date
 
 TODAY = dt.date(2026, 12, 6)
@@ -33,3 +34,16 @@ def test_last_documented_is_the_newest_link_not_the_earliest(db):
     """
     ).fetchall()
     assert row and row[0][1] >= dt.date(2019, 8, 1) > row[0][0]
+
+
+def test_named_system_is_none_when_names_tie():
+    """One row naming three systems names none of them "the" system; before, the pick followed the process's string
+    hashing, so the same brief named SANDAG in one run and ARJIS or TACIDS in the next."""
+    row = (
+        "The San Diego Association of Governments (SANDAG) runs the Automated Regional Justice Information System "
+        "(ARJIS), whose Tactical Identification System (TACIDS) used FaceFirst."
+    )
+    assert documented.named_system([row]) is None
+    assert documented.named_system([row, "It used the Tactical Identification System (TACIDS) again."]) == (
+        "Tactical Identification System (TACIDS)"
+    )

@@ -338,13 +338,8 @@ def test_chart_labels_and_hover_text_carry_record_text_as_entities(on_hostile):
 
     agencies = queries.map_agencies(queries.Filters(states=["MI"]))
     spec = charts.agency_map(agencies, queries.policies(["MI"]), queries.researched_without_evidence(["MI"]))
-    evidence = queries.jurisdiction_evidence("city", "Detroit", "MI")
-    spec, spec_brief = json.loads(spec.to_json()), json.loads(charts.jurisdiction_map(evidence).to_json())
-    texts = [
-        str(v)
-        for trace in spec["data"] + spec_brief["data"]
-        for v in [*(trace.get("customdata") or []), *(trace.get("text") or [])]
-    ]
+    spec = json.loads(spec.to_json())
+    texts = [str(v) for trace in spec["data"] for v in [*(trace.get("customdata") or []), *(trace.get("text") or [])]]
     assert any("evil.example" in t for t in texts), "the hostile agency should be on the charts"
     assert not [t for t in texts if "<" in t], "a chart would read record text as markup"
     ids = [row[0] for trace in spec["data"] for row in trace.get("customdata") or []]

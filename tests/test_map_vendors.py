@@ -143,6 +143,8 @@ def test_back_from_a_clicked_agency_restores_the_map_view():
     from tests.apptest import APP, TIMEOUT
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("app_pages/map.py")
     at.session_state["map_view_before_click"] = {"state": ["FL"], "vendor": ["IDEMIA"]}
     at.query_params["agency"] = "MI8234900"
     at.run()

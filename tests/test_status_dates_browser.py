@@ -21,7 +21,7 @@ def test_map_hover_dates_and_hiding_old_claims_in_chromium(server, db):  # noqa:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{server}/")
+            page.goto(f"{server}/map")
             page.wait_for_selector(POINTS, timeout=60_000)
             everything = page.locator(POINTS).count()
             # What plotly.js shows on hover: the status line of every point carries its date.

@@ -1,6 +1,6 @@
 """A bare Streamlit app: the floor a Streamlit page of each kind costs (bench/pages.py), with no database, no
 query and none of the project's code. The same four kinds as the dashboard pages measured: a map (a Plotly geo
-chart of 372 points, the bundled data's count), a place (a search box and a table), an agency (headings, lines
+chart of 372 points, the bundled data's count, and a table of them, as issue #17 defines it), a place (a search box and a table), an agency (headings, lines
 of text and an expander) and a brief (a picker and lines of text). Run from the repository root, so that the
 project's .streamlit/config.toml applies (static/ is served through the `static` link beside this file)."""
 

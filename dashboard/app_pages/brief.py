@@ -2,13 +2,15 @@
 
 The brief is made by documents.brief.brief_for, the same function `python -m ingest brief` calls."""
 
+from datetime import date
 from functools import partial
 
 import streamlit as st
 
-from dashboard import charts, queries, ui
-from dashboard.data import query
-from dashboard.documents.brief import brief_for, brief_markdown, brief_pdf_file
+from dashboard import queries, ui
+from dashboard.data import connection, db_path, file_stamp, query
+from dashboard.documents import pdfmap
+from dashboard.documents.brief import MAP_HEIGHT_MM, Brief, brief_for, brief_map, brief_markdown, brief_pdf_file
 from dashboard.documents.jurisdiction import Place, find
 
 st.title("Hearing brief")
@@ -60,17 +62,28 @@ def picked_place() -> Place:
     return Place(level, name, state)
 
 
+@st.cache_data(max_entries=32, show_spinner="Writing the brief ...")
+def made(level: str, name: str, state: str, path: str, file: tuple[int, int], today: date) -> tuple[Brief, str]:
+    """The brief and its map, once per place, database file and day: every reader of the same brief (a hearing's
+    link, passed around) gets it without the 0.4 s its queries and wording take for a state."""
+    place = Place(level, name, state)
+    shapes, points = brief_map(place)
+    # The PDF's own map, as an SVG picture: what is printed is what is seen, and the page loads no chart library
+    # (Plotly's was a second of the page's load).
+    picture = pdfmap.svg(shapes, points, width=110, height=MAP_HEIGHT_MM) if shapes.get("features") or points else ""
+    return brief_for(place), picture
+
+
 if ui.guard_database():
     place = typed_place()
     if place is None:
         place = picked_place()
     ui.set_params(state=place.state, level=place.level, name=place.name)
 
-    brief = brief_for(place)
-    evidence = queries.jurisdiction_evidence(place.level, place.name, place.state)
-    counties = charts.jurisdiction_counties(place.level, place.name, evidence)
-    figure = charts.jurisdiction_map(evidence, queries.fips_prefixes(place.state, counties))
-    st.plotly_chart(figure, config=charts.PLOTLY_CONFIG, key="brief_map")
+    connection()  # a missing or damaged file is told in a sentence here
+    brief, picture = made(place.level, place.name, place.state, str(db_path()), file_stamp(), date.today())
+    if picture:
+        st.image(picture, width=640)
     st.markdown(brief_markdown(brief))
 
     # Drawn on click from the brief and a fresh query: a function defined here would keep this page's tables.

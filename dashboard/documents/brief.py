@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -93,8 +94,15 @@ def _evidence_cite(brief: Brief, row) -> int:
     return brief.cite("evidence", row.evidence_id, label, row.source_url)
 
 
+CITED = ("source_name", "source", "event_date", "raw_record_id", "evidence_id", "source_url")
+
+
 def _cites(brief: Brief, rows: pd.DataFrame) -> list[int]:
-    return [_evidence_cite(brief, r) for r in rows.itertuples()]
+    # Read column by column: itertuples over the wide evidence frame, once per group, took 0.5 s of a state's brief.
+    return [
+        _evidence_cite(brief, SimpleNamespace(**dict(zip(CITED, values))))
+        for values in zip(*(rows[column].tolist() for column in CITED))
+    ]
 
 
 def _request_cite(brief: Brief, request_id: str, url: str) -> int:
