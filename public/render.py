@@ -789,7 +789,7 @@ def index_context(
         "map": national_map(map_rows, links),
         "headline": headline,
         "coverage": coverage_sentence(coverage, "across the country"),
-        "states": states,
+        "states": sorted(states, key=lambda s: (s["state_name"], s["state"])),  # as a reader looks: by name
         "national": national,
         "not_drawn": sorted(geo.NOT_DRAWN),
         "downloads": list(downloads),

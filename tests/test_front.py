@@ -1,0 +1,21 @@
+"""The dashboard's front page (app_pages/home.py) is the public front page's HTML, read as AppTest sees it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tests.apptest import no_exception, open_page, page_html
+
+
+def test_the_front_page_lists_the_states_by_name_and_links_every_dot():
+    at = open_page("app_pages/home.py")
+    no_exception(at)
+    body = page_html(at)
+    assert "Which agencies used or trialled facial recognition" in body
+    names = [html.unescape(n) for n in re.findall(r'<td><a href="map\?state=[A-Z]{2}">([^<]+)</a></td>', body)]
+    assert len(names) > 50
+    assert names == sorted(names), names[:6]  # by name as a reader looks, not by code (Alaska before Alabama)
+    spots = re.findall(r'<a class="spot" href="([^"]+)" title="([^"]+)"', body)
+    assert len(spots) > 300 and all(href.startswith(("agency?agency=", "map?state=")) for href, _ in spots)
+    assert 'src="data:image/svg+xml;base64,' in body
