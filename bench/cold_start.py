@@ -51,9 +51,7 @@ def map_on_screen(clone: Path, env: dict) -> float:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(base)
-            page.wait_for_selector(
-                ".js-plotly-plot .scattergeo, .js-plotly-plot .scattermapbox, .js-plotly-plot", timeout=120_000
-            )
+            page.wait_for_selector(".map-frame img.map", timeout=120_000)  # the front page's map
             seconds = time.perf_counter() - start
             browser.close()
         return seconds

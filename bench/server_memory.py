@@ -133,7 +133,7 @@ async def visits(base: str, pid: int, rounds: int = ROUNDS) -> list[dict]:
             ]
             for round_ in range(1, rounds + 1):
                 started = time.perf_counter()
-                await asyncio.gather(*(load(page, f"{base}/") for page in pages))
+                await asyncio.gather(*(load(page, f"{base}/map") for page in pages))
                 await asyncio.sleep(2)  # let the runs' clean-up (orphaned media files, garbage) happen
                 figures.append({"loads": round_ * SESSIONS, "seconds": time.perf_counter() - started, **memory(pid)})
                 print(
