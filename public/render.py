@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from hashlib import sha256
 from pathlib import Path
 from urllib.parse import urlencode
@@ -132,10 +132,15 @@ def rank(status: str) -> int:
 def coverage_sentence(counts: dict, where: str) -> str:
     """How much of the registry has been looked at, so that an empty map is not read as 'nothing there'."""
     asked = sum(n for status, n in counts.items() if status.startswith("asked"))
+    # what came of the requests ("1 no documents"), as the Place page has always said it
+    outcomes = ", ".join(
+        f"{n:,} {status.removeprefix('asked: ')}" for status, n in sorted(counts.items()) if status.startswith("asked")
+    )
     return (
         f"Coverage of the {sum(counts.values()):,} registry agencies {where}: "
         f"{counts.get('evidence found', 0):,} with evidence; {asked:,} asked through a records request and nothing "
-        f"found yet; {counts.get(RESEARCHED, 0):,} researched by the Atlas of Surveillance with nothing found; "
+        f"found yet{f' ({outcomes})' if outcomes else ''}; "
+        f"{counts.get(RESEARCHED, 0):,} researched by the Atlas of Surveillance with nothing found; "
         f"{counts.get('not researched', 0):,} not researched yet. An agency missing here has most likely not been "
         "researched: an empty map is not evidence of absence."
     )
@@ -589,7 +594,12 @@ def place_html(level: str, name: str, state: str, links: Links | None = None, ga
     requests: dict[str, list[dict]] = {}
     for request in records(lookup.records_requests(queries.query, ids)):
         requests.setdefault(request["agency_id"], []).append(request)
-    own = [a for a in agencies if a["serves"] == level and text(a.get(level))]
+    # the place's own agencies, as the static page gathers them: those whose city (or county) is this place
+    own = [
+        a
+        for a in agencies
+        if a["serves"] != "state" and lookup.Place(level, text(a.get(level)), state, "").key == place.key
+    ]
     other = "county" if level == "city" else "city"
     related = sorted({(text(a.get(other)), place_slug(text(a.get(other)))) for a in own if text(a.get(other))})
     aliases = [" ".join(text(a.get(level)).split()) for a in own]
@@ -805,10 +815,18 @@ def render_index(context: dict, links: Links, standalone: bool = True, built: st
 
 
 def map_html(links: Links | None = None) -> str:
-    """The front page (national map, headline, states) for st.html, read through the query layer."""
+    """The front page (national map, headline, states) for st.html, read through the query layer: made once per
+    database file, as the baked index.html is (every registry agency is read for its counts: 0.5 s here, about
+    1 s at 1M SYNTHETIC rows, for a page that is the same for every reader until the next build)."""
+    from dashboard.data import db_path, file_stamp
+
+    return _front_page(str(db_path()), file_stamp(), links or Links(in_dashboard=True))
+
+
+@lru_cache(maxsize=2)
+def _front_page(path: str, stamp: tuple[int, int], links: Links) -> str:
     from dashboard import queries
 
-    links = links or Links(in_dashboard=True)
     agencies = agency_rows(queries.site_agencies())
     coverage: dict[str, int] = {}
     states: dict[str, dict] = {}

@@ -327,3 +327,33 @@ def test_a_territory_s_own_police_serve_its_towns_and_a_zip_label_has_no_empty_p
     (samoa,) = zipcodes.matching("96799")
     assert samoa["county"] == ""  # the package gives American Samoa's ZIP code no county
     assert ask("96799").places[0].label == "ZIP code 96799 (Pago Pago, AS)"
+
+
+def test_washington_dc_lists_the_districts_agencies_placed_nowhere(ask, db):
+    """DC is one city: an agency the registry places in no city and no county there (Metro Transit Police) serves
+    Washington, as the district's own."""
+    answer = ask("Washington, DC")
+    nowhere = {
+        name
+        for (name,) in rows(
+            db,
+            "SELECT name FROM views.agencies WHERE state = 'DC' AND city IS NULL AND county IS NULL "
+            "AND agency_kind <> 'State'",
+        )
+    }
+    assert "Metro Transit Police" in nowhere
+    city = answer.agencies[answer.agencies["serves"] == "city"]
+    assert nowhere <= set(city["name"])
+
+
+def test_the_static_pages_list_and_the_place_pages_table_are_one_list(gaz):
+    """lookup.serving (the static pages' list) and the Place page's table are one list in one order."""
+    for level, name, state in (
+        ("city", "Miami", "FL"),
+        ("county", "Miami-Dade County", "FL"),
+        ("city", "Detroit", "MI"),
+    ):
+        place = lookup.place_named(gaz, level, name, state)
+        table = lookup._serving(gaz, place)
+        assert lookup.serving(gaz, place) == list(zip(table["agency_id"], table["serves"]))
+        assert len(table) == len(set(table["agency_id"]))

@@ -62,10 +62,11 @@ def settle(page) -> None:
 
 
 def in_table(page, text: str) -> None:
-    """The agency table (a canvas grid) keeps an accessible copy of the cells it draws."""
-    page.locator('[data-testid="stDataFrame"] td[role="gridcell"]', has_text=text).first.wait_for(
-        state="attached", timeout=WAIT
-    )
+    """Listed on the page: a city's, a county's or a ZIP code's agencies are the public place page's (HTML in the
+    page), a state's or an agency-name search's a table (a canvas grid, with an accessible copy of its cells)."""
+    public_page = page.locator(".ww ul.agencies > li", has_text=text)
+    cell = page.locator('[data-testid="stDataFrame"] td[role="gridcell"]', has_text=text)
+    public_page.or_(cell).first.wait_for(state="attached", timeout=WAIT)
 
 
 def query_of(page) -> dict:

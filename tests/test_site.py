@@ -335,3 +335,65 @@ def test_the_dashboard_pages_link_to_their_public_page_when_a_site_is_published(
     assert "https://watch.example.org/public/place/FL/miami-dade-county.html" in text_of(place)
     monkeypatch.delenv("WATCHDOG_SITE_URL")
     assert "on the public site" not in text_of(page("app_pages/agency.py", agency=MIAMI_PD))
+
+
+# ------------------------------------------------------------------------------- one rule for who serves a place
+
+
+def section_names(path: Path) -> list[tuple[str, list[str]]]:
+    """A place page's agency sections: (heading without its count, the agencies' names in order)."""
+    content = path.read_text(encoding="utf-8")
+    found = []
+    for heading, block in re.findall(
+        r'<h3 class="serves-\w+">(.*?)</h3>.*?<ul class="agencies">(.*?)\n</ul>', content, re.S
+    ):
+        names = re.findall(r'^<li>(?:<a href="[^"]*">)?<strong>(.*?)</strong>', block, re.M)
+        found.append((re.sub(r" \(\d+\)$", "", html.unescape(heading)), [html.unescape(n) for n in names]))
+    return found
+
+
+@pytest.mark.parametrize(
+    "typed, page, headings",
+    [
+        ("Miami, FL", "place/FL/miami.html", ["Miami's own agencies", "Miami-Dade County's own agencies"]),
+        ("Miami-Dade County, FL", "place/FL/miami-dade-county.html", ["Miami-Dade County's own agencies"]),
+    ],
+)
+def test_a_place_page_lists_the_agencies_the_lookup_gives_grouped_by_the_level_each_serves(
+    site, db, typed, page, headings
+):
+    """The static page and the Place page (`ingest lookup` too) agree on who serves a place: the city's own, its
+    county's and the statewide agencies with evidence, each under the level at which it serves."""
+    from dashboard import lookup
+
+    answer = lookup.lookup(typed, lambda sql, params: db.execute(sql, params).df())
+    sections = section_names(site / page)
+    assert [h for h, _ in sections][: len(headings)] == headings
+    assert sections[-1][0] == "Statewide agencies of Florida"
+    listed = [name for _, names in sections for name in names]
+    assert sorted(listed) == sorted(answer.agencies["name"]), "the same agencies as the lookup, each once"
+    by_level = {level: set(group["name"]) for level, group in answer.agencies.groupby("serves")}
+    assert set(sections[-1][1]) == by_level["state"]
+    assert "Florida Highway Patrol" in sections[-1][1]  # statewide, with evidence: on every Florida page
+    if typed.startswith("Miami,"):
+        assert sections[0][1][0] == "Miami Police Department"
+
+
+def test_a_county_law_is_on_the_pages_of_its_cities(site):
+    """Santa Clara County's law reaches San Jose, as the Place page has always said: the policies are the
+    lookup's rule too (a state's everywhere, a county's in its cities, a city's in the city)."""
+    san_jose = words(parse(site / "place" / "CA" / "san-jose.html"))
+    assert "Santa Clara County, California" in san_jose
+    assert "Santa Clara County, California" not in words(parse(site / "place" / "CA" / "los-angeles.html"))
+
+
+def test_the_dashboard_shows_the_same_place_page(built_db, site, monkeypatch):
+    """render.place_html (the dashboard's Place page) and the static page: the same agencies, sections, claims,
+    policies and requests; only the frame, the tools that are the dashboard itself and the links' targets differ."""
+    monkeypatch.setenv("WATCHDOG_DB", str(built_db))
+    for level, name, page in (("city", "Miami", "miami"), ("county", "Miami-Dade County", "miami-dade-county")):
+        fragment = Tags()
+        fragment.feed(render.place_html(level, name, "FL"))
+        static = words(parse(site / "place" / "FL" / f"{page}.html"))
+        shown = words(fragment)
+        assert shown[shown.index(" Agencies ") :] == static[static.index(" Agencies ") :].rsplit(" Every fact", 1)[0]
