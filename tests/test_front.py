@@ -19,3 +19,23 @@ def test_the_front_page_lists_the_states_by_name_and_links_every_dot():
     spots = re.findall(r'<a class="spot" href="([^"]+)" title="([^"]+)"', body)
     assert len(spots) > 300 and all(href.startswith(("agency?agency=", "map?state=")) for href, _ in spots)
     assert 'src="data:image/svg+xml;base64,' in body
+
+
+def test_the_front_page_is_made_once_per_database_file(built_db, monkeypatch, tmp_path):
+    import shutil
+
+    from dashboard import queries
+    from public import render
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(built_db, copy)
+    monkeypatch.setenv("WATCHDOG_DB", str(copy))
+    calls = []
+    real = queries.site_agencies
+    monkeypatch.setattr(queries, "site_agencies", lambda: calls.append(1) or real())
+    render._front_page.cache_clear()
+    first = render.map_html()
+    assert render.map_html() == first and len(calls) == 1  # a second reader gets the page as made
+    shutil.copyfile(built_db, tmp_path / "rebuilt.duckdb")
+    (tmp_path / "rebuilt.duckdb").replace(copy)  # a rebuild swaps a new file in: the page is made afresh
+    assert render.map_html() == first and len(calls) == 2
