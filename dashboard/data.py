@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -128,11 +129,12 @@ def cursor() -> duckdb.DuckDBPyConnection:
 def query(sql: str, params: dict | list | None = None, *, bulk: bool = False) -> pd.DataFrame:
     """Run one parameterised query on its own cursor (cursors are per-thread safe), as DuckDB's own .df().
 
-    bulk: the result is thousands of rows of text (the whole map, an export), read through Arrow (bulk_frame):
-    the same frame, several times faster for text, a few ms slower for a small result."""
+    bulk: the result may be thousands of rows of text (the map, an export, the busiest agency's evidence), read
+    through Arrow (bulk_frame): the same frame, several times faster for text, about as fast for a small result."""
     cur = cursor()
     try:
-        return bulk_frame(cur, cur.sql(sql, params=params or {})) if bulk else cur.execute(sql, params or {}).df()
+        cur.execute(sql, params or {})
+        return bulk_frame(cur) if bulk else cur.df()
     except duckdb.Error as exc:
         # A file that opens can still be damaged further in (a block whose checksum fails, a table missing).
         if unreadable(exc, db_path()):
@@ -147,26 +149,35 @@ def query(sql: str, params: dict | list | None = None, *, bulk: bool = False) ->
 EXACT_IN_ARROW = frozenset(
     ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "DATE", "TIMESTAMP", "VARCHAR")
 )
+# Below this many rows, DuckDB's own .df() of the whole Arrow result is quicker than taking it apart (a few ms).
+SPLIT_FROM_ROWS = 1000
 
 
-def bulk_frame(cur: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """The frame relation.df() gives, with its text columns taken from Arrow.
+def bulk_frame(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The frame cur.df() gives of the statement `cur` has just run, with its text columns taken from Arrow.
 
     .df() makes a Python string of every text value and pandas then copies each into its own Arrow string
     column (the claims export of one state at 1M SYNTHETIC rows: about 4 times the query itself); read
     through Arrow, pandas gets the same strings without either step. Every other column, and text that is all
     NULL (which .df() leaves as object), is .df() of its Arrow column, so DuckDB's own type rules decide it; a
-    result with any other type, or with a column name twice, is relation.df() itself."""
-    names, types = relation.columns, [str(t) for t in relation.types]
+    result with any other type, or with a column name twice, is cur.df() itself."""
+    names, types = [d[0] for d in cur.description], [str(d[1]) for d in cur.description]
     if len(set(names)) < len(names) or not set(types) <= EXACT_IN_ARROW:
-        return relation.df()
-    table = relation.to_arrow_table().rename_columns([f"c{i}" for i in range(len(names))])
-    text = {i for i, t in enumerate(types) if t == "VARCHAR" and table.column(i).null_count < table.num_rows}
-    rest = [i for i in range(len(names)) if i not in text]
-    columns = dict(zip(sorted(text), (s for _, s in table.select(sorted(text)).to_pandas().items())))
-    if rest:
-        columns.update(zip(rest, (s for _, s in cur.from_arrow(table.select(rest)).df().items())))
-    frame = pd.concat([columns[i] for i in range(len(names))], axis=1)
+        return cur.df()
+    with warnings.catch_warnings():
+        # A statement's result read as Arrow, on purpose: DuckDB warns that this copies the rows once more, which
+        # costs less than binding the statement a second time as a relation (con.sql) to read it.
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+        table = cur.to_arrow_table().rename_columns([f"c{i}" for i in range(len(names))])
+    if table.num_rows < SPLIT_FROM_ROWS:
+        frame = cur.from_arrow(table).df()
+    else:
+        text = [i for i, t in enumerate(types) if t == "VARCHAR" and table.column(i).null_count < table.num_rows]
+        rest = [i for i in range(len(names)) if i not in text]
+        columns = dict(zip(text, (s for _, s in table.select(text).to_pandas().items())))
+        if rest:
+            columns.update(zip(rest, (s for _, s in cur.from_arrow(table.select(rest)).df().items())))
+        frame = pd.concat([columns[i] for i in range(len(names))], axis=1)
     frame.columns = names
     return frame
 

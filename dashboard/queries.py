@@ -218,6 +218,7 @@ def agency_evidence(agency_id: str) -> pd.DataFrame:
         ORDER BY event_date NULLS LAST, evidence_id
     """,
         {"id": agency_id},
+        bulk=True,  # the busiest agency at 1M SYNTHETIC rows has 6,941
     )
 
 
