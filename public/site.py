@@ -2,7 +2,9 @@
 
     DIR/index.html                  the national map, the headline, the states
     DIR/state/<ST>.html             a state: its map, agencies with evidence, cities and counties, policies
-    DIR/place/<ST>/<slug>.html      every city and county with a registry agency (slug: render.place_slug)
+    DIR/place/<ST>/<slug>.html      every city and county with a registry agency (slug: render.place_slug), listing
+                                    the agencies that serve it by the Place page's rule (dashboard/lookup.py
+                                    `serving`): its own, its county's, the statewide ones, under those headings
     DIR/agency/<agency_id>.html     every agency with evidence, research or a records request
     DIR/search.html                 search that works from disk: search.js over search-index.js (and .json)
     DIR/downloads/                  claims.csv (every claim with its citations), claims-<ST>.csv, evidence-<ST>.csv
