@@ -192,9 +192,11 @@ RECORDS = (
 AOS_KEY = """CASE WHEN regexp_full_match(upper(atlas_strip(r.aos)), 'AOS0*[0-9]+')
                   THEN 'AOS' || regexp_extract(upper(atlas_strip(r.aos)), '^AOS0*([0-9]+)$', 1)
                   ELSE coalesce(NULLIF(upper(atlas_strip(r.aos)), ''), 'record ' || r.record_id) END"""
-# Of all copies of one record, the one retrieved last; a live download before a bundled file of the same day.
+# Of all copies of one record, the one retrieved last; a live download before a bundled file of the same day. The
+# window sorts record ids only, and the records it keeps are then read whole: a million whole rows took a third
+# longer to sort than to read twice.
 NEWEST = (
-    "SELECT r.* FROM records r LEFT JOIN meta.sources s USING (source_id) "
+    "SELECT r.record_id FROM records r LEFT JOIN meta.sources s USING (source_id) "
     "LEFT JOIN meta.raw_files f ON f.raw_file_id = r.raw_file_id "
     "QUALIFY row_number() OVER (PARTITION BY "
     + AOS_KEY
@@ -208,7 +210,8 @@ def rows(con: duckdb.DuckDBPyConnection) -> int:
     agency, place and state trimmed. Returns how many."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE atlas_rows AS "
-        "WITH records AS (" + RECORDS.format(layout=atlas_layout.ensure(con)) + "), newest AS (" + NEWEST + ") "
+        "WITH records AS MATERIALIZED (" + RECORDS.format(layout=atlas_layout.ensure(con)) + "), "
+        "newest AS (SELECT * FROM records WHERE record_id IN (" + NEWEST + ")) "
         """SELECT record_id, source_id, raw_file_id, row_number,
                   trim(agency) AS agency, trim(city) AS city, trim(county) AS county, upper(trim(state)) AS state,
                   * EXCLUDE (record_id, source_id, raw_file_id, row_number, agency, city, county, state, technology)
