@@ -46,14 +46,19 @@ def build_once(rows: int, folder: Path) -> dict:
     registry.load = lambda path=None: real_load(sources_csv)
     db = folder / "SYNTHETIC_watchdog.duckdb"
     steps: dict[str, float] = {}
+    atlas_steps: dict[str, float] = {}
+    load_before = os.getloadavg()[0]
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     try:
-        with timed_steps(steps):
+        with timed_steps(steps), timed_atlas_steps(atlas_steps):
             synthetic.use_own_state(folder)
             build_module.build(db, data_dir=folder)
     finally:
         registry.load = real_load
     built = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_before
+    load_after = os.getloadavg()[0]
 
     # The ceiling: DuckDB reading the same file with the same CSV options into a table, nothing else.
     (folder / "SYNTHETIC_ceiling.duckdb").unlink(missing_ok=True)  # a kept folder (--keep) holds the last run's
@@ -80,7 +85,17 @@ def build_once(rows: int, folder: Path) -> dict:
         "file_mb": atlas.stat().st_size / 1e6,
         "db": str(db),
         "steps": steps,
+        "atlas_steps": atlas_steps,
+        "cpu_s": cpu,
+        "load": (load_before, load_after),
     }
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of the children it has waited for (the rules' forked processes), user and
+    system: on a shared machine, what the build itself spent, however long it waited for a core."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def write_core_rows(db: Path, out: Path) -> float:
@@ -131,6 +146,53 @@ def timed_steps(steps: dict[str, float]):
     finally:
         for owner, attribute, original in originals:
             setattr(owner, attribute, original)
+
+
+# The Atlas transform's steps, in the order its run() calls them (ingest/transform/atlas.py).
+ATLAS_STEPS = (
+    "rows",
+    "read_dates",
+    "links",
+    "quarantine",
+    "place",
+    "vendors",
+    "named",
+    "evidence",
+    "kinds",
+    "summaries",
+    "insert_agencies",
+    "insert_vendors",
+    "insert_evidence",
+    "insert_disagreements",
+    "insert_links",
+    "insert_aliases",
+)
+
+
+@contextlib.contextmanager
+def timed_atlas_steps(steps: dict[str, float]):
+    """Time each step of the Atlas transform, into `steps` (seconds by step): run() calls them by name."""
+    from ingest.transform import atlas
+
+    originals = {name: getattr(atlas, name) for name in ATLAS_STEPS}
+
+    def timing(name, function):
+        def run(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
+        return run
+
+    for name, function in originals.items():
+        setattr(atlas, name, timing(name, function))
+    try:
+        yield steps
+    finally:
+        for name, function in originals.items():
+            setattr(atlas, name, function)
 
 
 def query_workload(db: str, repeat: int) -> dict:
@@ -247,7 +309,8 @@ def main() -> None:
             print(
                 f"| build, whole (SYNTHETIC, {rows:,} rows) | the same plus the 20,000-agency registry, places, "
                 f"views and served tables, written and swapped in | {whole:,.0f} evidence rows/s ({b['build_s']:.1f} s) "
-                f"| ratio to bare read_csv {whole / ceiling:.3f} |",
+                f"| ratio to bare read_csv {whole / ceiling:.3f}; CPU {b['cpu_s']:.1f} s (user and system, "
+                f"forked rules included); load average {b['load'][0]:.1f} before, {b['load'][1]:.1f} after |",
                 flush=True,
             )
             top = sorted(b["steps"].items(), key=lambda kv: -kv[1])[:5]
@@ -256,6 +319,15 @@ def main() -> None:
                 f"| build steps (SYNTHETIC, {rows:,} rows) | the slowest steps of the build above | "
                 + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in top)
                 + f" | other steps and the final write: {rest:.1f} s |",
+                flush=True,
+            )
+            print(
+                f"| Atlas transform steps (SYNTHETIC, {rows:,} rows) | named, kinds and summaries run the Python rules "
+                f"over distinct values; the rest is SQL | "
+                + "; ".join(
+                    f"{name} {b['atlas_steps'][name]:.1f} s" for name in ATLAS_STEPS if name in b["atlas_steps"]
+                )
+                + " | |",
                 flush=True,
             )
             proc = subprocess.run(
