@@ -34,7 +34,9 @@ def test_council_brief_from_the_link():
     text = text_of(at)
     assert "Facial recognition in Detroit, MI: the public record" in text
     assert "Questions for the hearing" in text and "### Sources" in text
-    assert at.get("plotly_chart")[0].proto.config and "/app/static/topojson/" in at.get("plotly_chart")[0].proto.config
+    # its map is the PDF's own drawing, as an SVG picture: no chart library, nothing fetched
+    (picture,) = at.get("image")
+    assert picture.proto.imgs[0].url.startswith("data:image/svg+xml") and not at.get("plotly_chart")
 
 
 def test_council_brief_for_a_whole_state_lists_policies_with_caveats():
