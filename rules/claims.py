@@ -152,7 +152,10 @@ ABBREVIATION = re.compile(
 
 def sentences(text: str) -> list[str]:
     out: list[str] = []
-    for piece in SENTENCE.split(" ".join(text.split())):
+    text = " ".join(text.split())  # every run of spaces (str.isspace, as SENTENCE's \s) is now one " "
+    # SENTENCE splits only after ". ", "! " or "? ": text without them is one piece, found without the regex.
+    pieces = SENTENCE.split(text) if ". " in text or "! " in text or "? " in text else [text]
+    for piece in pieces:
         if out and ABBREVIATION.search(out[-1]):
             out[-1] += " " + piece
         elif piece:

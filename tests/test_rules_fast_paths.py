@@ -1,6 +1,7 @@
 """The Atlas rules' fast paths give what the plain rule gives, on real summaries from data/: the kind patterns'
-lower-case twins and the words a pattern cannot match without (rules/literals.py), the vendor names grouped by
-first letter, and the transform's split of the distinct values among forked processes (atlas.each)."""
+lower-case twins and the words a pattern cannot match without (rules/literals.py), the sentence split's shortcut,
+the vendor names grouped by first letter, and the transform's split of the distinct values among forked processes
+(atlas.each)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,34 @@ def test_kinds_read_fast_are_the_kinds_read_by_the_plain_patterns(summaries, mon
     plain = kinds(summaries, names)
     assert fast == plain
     assert {k for k, _ in plain} >= {"denied", "ended", "procured", "trialled", "used", "planned", "listed"}
+
+
+def plain_sentences(text: str) -> list[str]:
+    """rules.claims.sentences as it read before its shortcut: SENTENCE.split on every text."""
+    out: list[str] = []
+    for piece in claims.SENTENCE.split(" ".join(text.split())):
+        if out and claims.ABBREVIATION.search(out[-1]):
+            out[-1] += " " + piece
+        elif piece:
+            out.append(piece)
+    return out
+
+
+def test_sentences_split_without_the_regex_where_it_cannot_split(summaries):
+    spaced = [
+        "",
+        " ",
+        "One.",
+        "a.  B",
+        "a.\u00a0B",
+        "a.\u2003B",
+        "x!\tY",
+        "U.S. Marshals. Then",
+        "a?\n\n1",
+        "St. Lucie. Next",
+    ]
+    for text in summaries + spaced:
+        assert claims.sentences(text) == plain_sentences(text), text
 
 
 def test_every_match_holds_one_of_the_needed_words(summaries):
