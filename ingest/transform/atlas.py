@@ -13,7 +13,9 @@ The transform is the list of steps in run(). Each step takes the tables named in
 one: a temp table made in SQL (per-row work runs in DuckDB), or an Arrow table made in Python, where a rule
 runs once per distinct value (an agency as the rows name it, a vendor field, a date as written, a summary
 and its vendor) from its one implementation: rules/matching.py, rules/dates.py, rules/claims.py,
-rules/redact.py. run() registers each Arrow table under its name so that the next steps' SQL reads it.
+rules/redact.py. run() registers each Arrow table under its name so that the next steps' SQL reads it. Where the
+distinct values are many (a million SYNTHETIC rows give some 740,000 summaries), each() hands them to one forked
+process per core, each running the same rule over its share.
 
     atlas_rows      the face-recognition rows to read, one copy per Atlas record        (SQL)
     atlas_dates     each date as written -> the date it reads as                       (Python: rules/dates.py)
