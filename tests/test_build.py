@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from ingest import db as dbmod
+from ingest import registry
 from ingest.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,3 +249,31 @@ def test_schema_drift_stops_the_build_with_the_field_named(tmp_path, monkeypatch
     with pytest.raises(Exception, match="awardId"):
         build(tmp_path / "x.duckdb", data_dir=data)
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_a_registry_source_of_another_name_becomes_agencies(tmp_path, built_db, monkeypatch):
+    """The registry is every source of the fbi_cde platform, whatever its id (data/sources.csv is the one place a
+    dataset is added). It was read by the id 'fbi_cde_agencies' alone: the benchmarks' SYNTHETIC registry, named
+    otherwise, was loaded raw and never became agencies, so no SYNTHETIC figure ever matched or placed one."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("*.duckdb*"))
+    sources = data / "sources.csv"
+    assert sources.read_text().count("\nfbi_cde_agencies,") == 1
+    sources.write_text(sources.read_text().replace("\nfbi_cde_agencies,", "\nanother_registry,"))
+    real_load = registry.load
+    monkeypatch.setattr(registry, "load", lambda path=None: real_load(sources))  # as bench/synthetic.py does
+    build(tmp_path / "x.duckdb", data_dir=data)
+
+    def agencies(path):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            return con.execute(
+                "SELECT count(*), count(latitude), count(DISTINCT state) FROM core.agencies WHERE registry = 'fbi_cde'"
+            ).fetchone()
+        finally:
+            con.close()
+
+    renamed = agencies(tmp_path / "x.duckdb")
+    assert renamed == agencies(built_db) and renamed[0] > 18_000

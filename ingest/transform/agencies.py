@@ -32,15 +32,19 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
         null_handling="special",
         side_effects=False,
     )
+    # Every source of the registry's platform (data/sources.csv is the one place a dataset is added): a registry
+    # named otherwise (the benchmarks' SYNTHETIC one) was loaded raw and never became agencies.
+    registry = raw.platform_sources(con, "fbi_cde")
     con.execute(
         """
         INSERT INTO core.states
         SELECT DISTINCT CASE trim(record->>'state_abbr') WHEN 'NB' THEN 'NE' ELSE trim(record->>'state_abbr') END,
                trim(record->>'state_name')
         FROM raw.records
-        WHERE source_id = 'fbi_cde_agencies' AND coalesce(record->>'state_abbr', '') <> ''
+        WHERE list_contains($sources, source_id) AND coalesce(record->>'state_abbr', '') <> ''
           AND coalesce(record->>'state_name', '') <> ''
-        """
+        """,
+        {"sources": registry},
     )
     con.execute(
         """
@@ -54,9 +58,10 @@ def run(con: duckdb.DuckDBPyConnection) -> None:
                TRY_CAST(record->>'latitude' AS DOUBLE) AS latitude,
                TRY_CAST(record->>'longitude' AS DOUBLE) AS longitude
         FROM raw.records
-        WHERE source_id = 'fbi_cde_agencies' AND coalesce(trim(record->>'ori'), '') <> ''
+        WHERE list_contains($sources, source_id) AND coalesce(trim(record->>'ori'), '') <> ''
         QUALIFY row_number() OVER (PARTITION BY trim(record->>'ori') ORDER BY record_id) = 1
-        """
+        """,
+        {"sources": registry},
     )
     con.execute(
         """
