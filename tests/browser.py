@@ -89,6 +89,19 @@ def streamlit(db: Path, log: Path, **env: str) -> Iterator[str]:
             proc.wait(timeout=5)
 
 
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian chromium through playwright, kept off every host but ours (CHROMIUM_ARGS), until the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 # The script has finished its run: no running-man widget on the page.
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, download, require_browser, streamlit
+from tests.browser import chromium, download, require_browser, streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +23,8 @@ def server(built_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_a_brief_typed_by_name_downloads_as_two_pages_at_most(server, browser):
