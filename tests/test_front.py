@@ -1,4 +1,4 @@
-"""The dashboard's front page (app_pages/home.py) is the public front page's HTML, read as AppTest sees it."""
+"""The dashboard shows the public pages' HTML and words: the front page (app_pages/home.py) and a state's coverage."""
 
 from __future__ import annotations
 
@@ -39,3 +39,13 @@ def test_the_front_page_is_made_once_per_database_file(built_db, monkeypatch, tm
     shutil.copyfile(built_db, tmp_path / "rebuilt.duckdb")
     (tmp_path / "rebuilt.duckdb").replace(copy)  # a rebuild swaps a new file in: the page is made afresh
     assert render.map_html() == first and len(calls) == 2
+
+
+def test_a_states_answer_on_the_place_page_says_its_coverage_in_the_public_pages_words():
+    from tests.apptest import text_of
+
+    at = open_page("app_pages/place.py", q="Vermont")
+    no_exception(at)
+    shown = text_of(at)
+    assert re.search(r"Coverage of the [\d,]+ registry agencies in Vermont: \d+ with evidence", shown), shown[:600]
+    assert "an empty map is not evidence of absence" in shown

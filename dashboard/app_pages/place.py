@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import lookup, queries, tracker, ui
-from dashboard.data import connection, query
+from dashboard.data import connection, file_stamp, query
 from dashboard.documents.letter import build_letter, law_from_row
 from dashboard.documents.pdf import text_to_pdf
 from ingest.paths import db_path
@@ -55,17 +55,11 @@ def _answer(text: str, path: str, stamp: tuple[int, int]) -> lookup.Answer:
     return lookup.lookup(text, query, _gazetteer(path, stamp))
 
 
-def _stamp() -> tuple[int, int]:
-    """The database file's identity: a rebuild (a new inode or time) is read afresh."""
-    stat = db_path().stat()
-    return stat.st_ino, stat.st_mtime_ns
-
-
 def answer_for(text: str) -> lookup.Answer:
     """The lookup's answer, worked out once per text and database file: choosing another agency for the letter
     reruns the page, not the lookup."""
     connection()  # a missing or damaged file is told in a sentence here
-    return _answer(text, str(db_path()), _stamp())
+    return _answer(text, str(db_path()), file_stamp())
 
 
 def public_place(place: lookup.Place) -> tuple[str, str, str] | None:
@@ -81,23 +75,8 @@ def public_place(place: lookup.Place) -> tuple[str, str, str] | None:
 def show_place_page(level: str, name: str, state: str) -> None:
     """The place's public page, the same HTML as the static site's, its links into the dashboard."""
     links = Links(in_dashboard=True)
-    gaz = _gazetteer(str(db_path()), _stamp())
+    gaz = _gazetteer(str(db_path()), file_stamp())
     st.html(render.place_html(level, name, state, links, gaz))
-
-
-def coverage_sentence(counts: dict) -> str:
-    """How much of the place's agencies has been looked at, so that 'nothing found' is read rightly."""
-    asked = sum(n for status, n in counts.items() if status.startswith("asked"))
-    outcomes = ", ".join(
-        f"{n} {status.removeprefix('asked: ')}" for status, n in sorted(counts.items()) if status.startswith("asked")
-    )
-    return (
-        f"How much is known about the {count(sum(counts.values()), 'agency')} here: "
-        f"{counts.get('evidence found', 0):,} with evidence; {asked:,} asked through a records request "
-        f"and nothing found yet{f' ({ui.md(outcomes)})' if outcomes else ''}; "
-        f"{counts.get('researched, no face-recognition evidence found', 0):,} researched by the Atlas of "
-        f"Surveillance with nothing found; {counts.get('not researched', 0):,} not researched yet."
-    )
 
 
 def pick(label: str) -> None:
@@ -255,7 +234,8 @@ def show_answer_table(answer: lookup.Answer) -> None:
     """A state's agencies, or those an agency's name matches: a table to sort, with their requests and laws."""
     agencies = answer.agencies
     if answer.places:
-        st.caption(coverage_sentence(agencies["research_status"].value_counts().to_dict()))
+        counts = agencies["research_status"].value_counts().to_dict()
+        st.caption(ui.md(render.coverage_sentence(counts, f"in {answer.places[0].label}")))  # the public pages' words
     if agencies.empty or not agencies["has_evidence"].any():
         st.info(
             "No evidence here means no one has documented it yet, not that it is not used. "
