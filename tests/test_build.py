@@ -251,7 +251,7 @@ def test_schema_drift_stops_the_build_with_the_field_named(tmp_path, monkeypatch
     assert not (tmp_path / "x.duckdb").exists()
 
 
-def test_a_registry_source_of_another_name_becomes_agencies(tmp_path, built_db, monkeypatch):
+def test_a_registry_source_of_another_name_becomes_agencies(tmp_path, db, monkeypatch):
     """The registry is every source of the fbi_cde platform, whatever its id (data/sources.csv is the one place a
     dataset is added). It was read by the id 'fbi_cde_agencies' alone: the benchmarks' SYNTHETIC registry, named
     otherwise, was loaded raw and never became agencies, so no SYNTHETIC figure ever matched or placed one."""
@@ -266,14 +266,12 @@ def test_a_registry_source_of_another_name_becomes_agencies(tmp_path, built_db, 
     monkeypatch.setattr(registry, "load", lambda path=None: real_load(sources))  # as bench/synthetic.py does
     build(tmp_path / "x.duckdb", data_dir=data)
 
-    def agencies(path):
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            return con.execute(
-                "SELECT count(*), count(latitude), count(DISTINCT state) FROM core.agencies WHERE registry = 'fbi_cde'"
-            ).fetchone()
-        finally:
-            con.close()
-
-    renamed = agencies(tmp_path / "x.duckdb")
-    assert renamed == agencies(built_db) and renamed[0] > 18_000
+    registry_agencies = (
+        "SELECT count(*), count(latitude), count(DISTINCT state) FROM core.agencies WHERE registry = 'fbi_cde'"
+    )
+    con = duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True)
+    try:
+        renamed = con.execute(registry_agencies).fetchone()
+    finally:
+        con.close()
+    assert renamed == db.execute(registry_agencies).fetchone() and renamed[0] > 18_000  # the bundled build's

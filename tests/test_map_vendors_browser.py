@@ -121,7 +121,7 @@ def test_the_map_address_shows_the_map(server, db, chromium):
 def test_choosing_florida_frames_the_map_on_florida(server, db, chromium):
     """Old code: the national Albers view stayed (252 Florida dots in one blob)."""
     with new_page(chromium) as page:
-        page.goto(f"{server}/")
+        page.goto(f"{server}/map")
         page.wait_for_selector(POINTS, timeout=60_000)
         national = geo_layout(page)
         choose_state(page, "FL", r"\bFL\b")  # by code: the old filter listed codes only; it must fail on the framing
@@ -143,7 +143,7 @@ def test_vermont_can_be_chosen_and_says_no_evidence_is_not_absence(server, db, c
     """Old code: the State filter listed only states with evidence, so Vermont could not be picked."""
     assert count(db, "SELECT count(*) FROM views.evidence WHERE state = 'VT'") == 0
     with new_page(chromium) as page:
-        page.goto(f"{server}/")
+        page.goto(f"{server}/map")
         page.wait_for_selector(POINTS, timeout=60_000)
         choose_state(page, "Vermont", "Vermont")
         page.wait_for_url(re.compile(r"state=VT"), timeout=60_000)
