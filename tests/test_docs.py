@@ -68,4 +68,6 @@ def test_every_relative_link_in_the_docs_resolves():
 
 def test_the_readme_is_a_front_door():
     assert len(README.splitlines()) <= 170
-    assert "docs/screenshots/front.png" in README and (ROOT / "docs" / "screenshots" / "front.png").stat().st_size > 10_000
+    assert (
+        "docs/screenshots/front.png" in README and (ROOT / "docs" / "screenshots" / "front.png").stat().st_size > 10_000
+    )
