@@ -1,4 +1,4 @@
-"""The dashboard shows the public pages' HTML and words: the front page (app_pages/home.py) and a state's coverage."""
+"""The dashboard shows the public pages' HTML: the front page (app_pages/home.py) and a state on the Place page."""
 
 from __future__ import annotations
 
@@ -41,11 +41,13 @@ def test_the_front_page_is_made_once_per_database_file(built_db, monkeypatch, tm
     assert render.map_html() == first and len(calls) == 2
 
 
-def test_a_states_answer_on_the_place_page_says_its_coverage_in_the_public_pages_words():
+def test_a_state_on_the_place_page_is_its_public_state_page_above_every_agency():
+    from public import render
     from tests.apptest import text_of
 
     at = open_page("app_pages/place.py", q="Vermont")
     no_exception(at)
     shown = text_of(at)
-    assert re.search(r"Coverage of the [\d,]+ registry agencies in Vermont: \d+ with evidence", shown), shown[:600]
-    assert "an empty map is not evidence of absence" in shown
+    assert len(re.findall(r"Coverage of the [\d,]+ registry agencies in Vermont: \d+ with evidence", shown)) == 1
+    assert page_html(at) == render.state_html("VT")  # the static site's state page, once
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) > 50  # then every Vermont agency, to sort

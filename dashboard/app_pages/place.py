@@ -5,8 +5,8 @@ and a public-records request letter to ask for more. `python -m ingest lookup` g
 
 A city or a county (or a ZIP code's city) is shown as the public site's own page for it (public/render.py
 `place_html`, the static place page's function and context) through st.html, so the two can never disagree;
-the tools around it (the choices, the letter, the downloads) are Streamlit's. A state and an agency-name
-search keep their sortable table."""
+the tools around it (the choices, the letter, the downloads) are Streamlit's. A state is shown as its public
+state page (`state_html`) above a sortable table of all its agencies; an agency-name search gives that table."""
 
 from datetime import date
 from functools import partial
@@ -63,8 +63,8 @@ def answer_for(text: str) -> lookup.Answer:
 
 
 def public_place(place: lookup.Place) -> tuple[str, str, str] | None:
-    """(level, name, state) of the public page that answers for a place: a city's or a county's own, a ZIP code's
-    city's; None for a state (its page is the Map's)."""
+    """(level, name, state) of the public place page that answers for a place: a city's or a county's own, a ZIP
+    code's city's; None for a state (show_state_page shows its state page)."""
     if place.level in ("city", "county"):
         return place.level, place.name, place.state
     if place.level == "zip" and place.city:
@@ -230,10 +230,16 @@ def show_letter(agencies: pd.DataFrame, first: str) -> None:
             st.success("Tracked. See My requests for its due date.")
 
 
-def show_answer_table(answer: lookup.Answer) -> None:
+def show_state_page(state: str) -> None:
+    """The state's public page (its map, agencies with evidence, places and laws), the same HTML as the static site's
+    state/<ST>.html, its links into the dashboard."""
+    st.html(render.state_html(state))
+
+
+def show_answer_table(answer: lookup.Answer, coverage: bool = True) -> None:
     """A state's agencies, or those an agency's name matches: a table to sort, with their requests and laws."""
     agencies = answer.agencies
-    if answer.places:
+    if answer.places and coverage:
         counts = agencies["research_status"].value_counts().to_dict()
         st.caption(ui.md(render.coverage_sentence(counts, f"in {answer.places[0].label}")))  # the public pages' words
     if agencies.empty or not agencies["has_evidence"].any():
@@ -277,6 +283,10 @@ if ui.guard_database():
             if shown is not None:
                 show_place_page(*shown)
                 agency_downloads(agencies, "Its agencies as")
+            elif answer.places and answer.places[0].level == "state":
+                show_state_page(answer.places[0].state)
+                st.subheader(f"Every registry agency in {ui.md(answer.places[0].label)}")
+                show_answer_table(answer, coverage=False)  # the state's page above says it
             else:
                 show_answer_table(answer)
             if not agencies.empty:
