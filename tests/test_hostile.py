@@ -247,6 +247,60 @@ def test_pages_never_allow_raw_html():
     assert render.environment().autoescape
 
 
+# Streamlit reads these calls' text as Markdown: a value put into it must be escaped (ui.md, ui.link, ui.code,
+# ui.status_badge), a number (len, sum, int, count, or a format spec such as {n:,} or {when:%Y}) or a constant.
+MARKDOWN_CALLS = {"markdown", "title", "caption", "write", "header", "subheader", "info", "warning", "error", "success"}
+MARKDOWN_CALLS |= {"button", "expander"}
+SAFE_CALLS = {"md", "link", "code", "status_badge", "len", "sum", "int", "count"}
+# Values read by hand, none of them text from a source: (file, the value as written).
+READ_BY_HAND = {
+    ("map.py", "where"),  # " in " + ui.md(the chosen state codes)
+    ("map.py", "narrowed_by"),  # our own words, or ""
+    ("place.py", "evidence"),  # ", N with evidence" (a count), or ""
+    ("reporter.py", "upload.sha256[:16]"),  # hexadecimal digits we computed
+    ("reporter.py", "'s' if len(queue) != 1 else ''"),
+    ("requests.py", "restored"),  # a count
+    ("whats_new.py", "added"),  # a count
+    ("whats_new.py", "removed"),  # a count
+}
+
+
+def unescaped_in_markdown(path) -> list[str]:
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MARKDOWN_CALLS
+            and getattr(node.func.value, "id", None) == "st"
+            and node.args
+            and isinstance(node.args[0], ast.JoinedStr)
+        ):
+            continue
+        for value in (v for v in node.args[0].values if isinstance(v, ast.FormattedValue)):
+            called = value.value.func if isinstance(value.value, ast.Call) else None
+            name = getattr(called, "attr", None) or getattr(called, "id", None)
+            constant = isinstance(value.value, ast.Attribute) and value.value.attr.isupper()
+            if name in SAFE_CALLS or value.format_spec is not None or constant:
+                continue
+            if (path.name, ast.unparse(value.value)) not in READ_BY_HAND:
+                found.append(f"{path.parent.name}/{path.name}:{node.lineno} {ast.unparse(value.value)}")
+    return found
+
+
+def test_every_value_put_into_markdown_is_escaped_or_a_number():
+    offenders = [o for p in sorted((ROOT / "dashboard").rglob("*.py")) for o in unescaped_in_markdown(p)]
+    assert offenders == [], "wrap text in ui.md (or read it by hand and list it in READ_BY_HAND)"
+
+
+def test_the_markdown_guard_finds_a_name_put_in_unescaped(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('import streamlit as st\nst.caption(f"**{row.name}** {ui.md(row.note)} {len(rows):,}")\n')
+    assert [o.split(" ", 1)[1] for o in unescaped_in_markdown(page)] == ["row.name"]
+
+
 def markdown_elements(at: AppTest) -> list:
     return [*at.markdown, *at.caption, *at.get("blockquote")]
 
