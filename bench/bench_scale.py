@@ -120,27 +120,30 @@ def write_core_rows(db: Path, out: Path) -> float:
     return seconds
 
 
+def timing(steps: dict[str, float], label, function):
+    """`function`, adding its seconds to steps[label] at each call (`label` may be a function of its arguments)."""
+
+    def run(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            name = label(args) if callable(label) else label
+            steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
+    return run
+
+
 @contextlib.contextmanager
 def timed_steps(steps: dict[str, float]):
     """Time each source's load and each transform of the build, into `steps` (seconds by step)."""
     from ingest import build as build_module
     from ingest import transform
 
-    def timing(name, function):
-        def run(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                label = name(args) if callable(name) else name
-                steps[label] = steps.get(label, 0.0) + time.perf_counter() - started
-
-        return run
-
     originals = [(build_module, "load_source", build_module.load_source), *((m, "run", m.run) for m in transform.ORDER)]
-    build_module.load_source = timing(lambda args: "load " + args[1].source_id, build_module.load_source)
+    build_module.load_source = timing(steps, lambda args: "load " + args[1].source_id, build_module.load_source)
     for module in transform.ORDER:
-        module.run = timing("transform " + module.__name__.rsplit(".", 1)[-1], module.run)
+        module.run = timing(steps, "transform " + module.__name__.rsplit(".", 1)[-1], module.run)
     try:
         yield steps
     finally:
@@ -175,19 +178,8 @@ def timed_atlas_steps(steps: dict[str, float]):
     from ingest.transform import atlas
 
     originals = {name: getattr(atlas, name) for name in ATLAS_STEPS}
-
-    def timing(name, function):
-        def run(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
-
-        return run
-
     for name, function in originals.items():
-        setattr(atlas, name, timing(name, function))
+        setattr(atlas, name, timing(steps, name, function))
     try:
         yield steps
     finally:

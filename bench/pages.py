@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bench.server_memory import stop
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,12 +85,7 @@ def serve(command: list[str], probe: str, what: str, env: dict | None = None) ->
         wait_until_up(probe, proc, what)
         yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 def streamlit(script: str, port: int, db: Path):
